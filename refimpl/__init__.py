@@ -1,0 +1,1 @@
+"""ChainMind reference package."""

@@ -1,0 +1,350 @@
+"""Instant feedback for exercises: one check object per question.
+
+Introduced in lesson 00. A check lives in plain Python (``refimpl.course.checks.lNN``),
+never in notebook metadata, so learners may copy, move or rename cells and notebooks.
+
+A check answers in one of three ways:
+
+* **correct**;
+* **not attempted yet**: the answer is still the stub (``...`` or ``None``, or a function
+  that returns one of them);
+* **incorrect**: a message that says what went wrong on which input, never the expected
+  value.
+
+A learner's exception is caught and reported in one friendly line plus the learner's own
+traceback; frames from this package are left out.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "CORRECT",
+    "INCORRECT",
+    "NOT_ATTEMPTED",
+    "Check",
+    "FunctionCheck",
+    "Result",
+    "ValueCheck",
+    "Wrong",
+    "all_checks",
+    "short_repr",
+]
+
+CORRECT = "correct"
+NOT_ATTEMPTED = "not attempted"
+INCORRECT = "incorrect"
+
+_ICONS = {CORRECT: "✅", NOT_ATTEMPTED: "⏳", INCORRECT: "❌"}
+_OUR_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+_REGISTRY: list[Check] = []
+
+
+class Wrong(Exception):
+    """Raised by a check's test to say what is wrong (never the expected value)."""
+
+
+class _LearnerError(Exception):
+    """Wraps an exception raised by the learner's own code."""
+
+    def __init__(self, call: str, error: BaseException):
+        super().__init__(call)
+        self.call = call
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one check: ``status`` is correct/not attempted/incorrect."""
+
+    status: str
+    message: str
+    learner_traceback: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == CORRECT
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """A one-line ``repr`` cut to ``limit`` characters, for messages about inputs."""
+    text = repr(value)
+    if isinstance(value, bytes | bytearray) and len(value) > 12:
+        text = f"{bytes(value[:8]).hex()}… ({len(value)} bytes)"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_stub(value: Any) -> bool:
+    return value is None or value is Ellipsis
+
+
+def _learner_traceback(error: BaseException) -> str:
+    """The learner's part of a traceback: frames from refimpl.course are dropped."""
+    frames = [
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if not os.path.abspath(f.filename).startswith(_OUR_DIR)
+    ]
+    lines = traceback.format_list(frames)
+    lines += traceback.format_exception_only(type(error), error)
+    return "Traceback (your code):\n" + "".join(lines)
+
+
+def call_learner(fn: Callable[..., Any], args: tuple, call_text: str) -> Any:
+    """Call a learner's function; its exceptions come back as ``_LearnerError``."""
+    try:
+        return fn(*args)
+    except Exception as error:  # a learner's bug is feedback, not a crash
+        raise _LearnerError(call_text, error) from None
+
+
+class Check:
+    """One question: ``check(answer)``, ``hint()``, ``solution()``.
+
+    ``test(answer)`` raises :class:`Wrong` with a message naming the failing input, and
+    returns normally when the answer is right. ``right`` and ``wrong`` are known answers
+    that the course's own tests use to prove the check can pass and can fail.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        test: Callable[[Any], None],
+        *,
+        hints: Sequence[str],
+        solution: str,
+        right: Sequence[Any] = (),
+        wrong: Sequence[Any] = (),
+    ):
+        if not hints:
+            raise ValueError(f"check {name!r} needs at least one hint")
+        self.name = name
+        self._test = test
+        self.hints = list(hints)
+        self._solution = solution
+        self.right = list(right)
+        self.wrong = list(wrong)
+        self._hint_level = 0
+        _REGISTRY.append(self)
+
+    def __repr__(self) -> str:
+        return f"<check {self.name}>"
+
+    # -- the learner's three buttons -------------------------------------------------
+    def evaluate(self, answer: Any) -> Result:
+        """Judge ``answer`` without printing (the course's tests use this)."""
+        if _is_stub(answer):
+            return Result(
+                NOT_ATTEMPTED, "replace the `...` with your answer and run again"
+            )
+        try:
+            self._test(answer)
+        except _Stub:
+            return Result(
+                NOT_ATTEMPTED, "your function still returns the stub (None or ...)"
+            )
+        except Wrong as wrong:
+            return Result(INCORRECT, str(wrong))
+        except _LearnerError as err:
+            kind = type(err.error).__name__
+            return Result(
+                INCORRECT,
+                f"{err.call} raised {kind}: {short_repr(str(err.error), 120)}",
+                _learner_traceback(err.error),
+            )
+        except Exception as error:  # the answer broke the comparison: say so kindly
+            kind = type(error).__name__
+            return Result(
+                INCORRECT,
+                f"your answer could not be compared ({kind}); "
+                f"it is a {type(answer).__name__}",
+            )
+        return Result(CORRECT, "well done")
+
+    def check(self, answer: Any) -> None:
+        """Print whether ``answer`` is correct, not attempted yet, or incorrect."""
+        result = self.evaluate(answer)
+        icon = _ICONS[result.status]
+        if result.status == CORRECT:
+            print(f"{icon} {self.name}: correct. Well done!")
+            return
+        if result.status == NOT_ATTEMPTED:
+            print(f"{icon} {self.name}: not attempted yet: {result.message}.")
+            return
+        print(f"{icon} {self.name}: incorrect: {result.message}")
+        if result.learner_traceback:
+            print(result.learner_traceback, file=sys.stdout, end="")
+        print(f"   Stuck? Try {self._handle()}.hint()")
+
+    def hint(self, level: int | None = None) -> None:
+        """Print the next hint (or hint number ``level``, counting from 1)."""
+        if level is None:
+            level = min(self._hint_level + 1, len(self.hints))
+        level = max(1, min(level, len(self.hints)))
+        self._hint_level = max(self._hint_level, level)
+        more = " (that's the last hint)" if level == len(self.hints) else ""
+        print(
+            f"💡 {self.name}, hint {level}/{len(self.hints)}{more}: {self.hints[level - 1]}"
+        )
+
+    def solution(self) -> None:
+        """Print a worked solution."""
+        print(f"📖 {self.name}, a worked solution:\n{self._solution}")
+
+    def _handle(self) -> str:
+        """How the learner reaches this check, e.g. ``l03.merkle_parent``."""
+        for mod_name, module in list(sys.modules.items()):
+            if not mod_name.startswith("refimpl.course.checks."):
+                continue
+            for attr, value in vars(module).items():
+                if value is self:
+                    return f"{mod_name.rsplit('.', 1)[-1]}.{attr}"
+        return "this check"
+
+
+class _Stub(Exception):
+    """The learner's function returned the stub: not attempted yet."""
+
+
+def _equal(got: Any, expected: Any) -> bool:
+    try:
+        import numpy as np
+
+        if isinstance(got, np.ndarray) or isinstance(expected, np.ndarray):
+            got_a, exp_a = np.asarray(got), np.asarray(expected)
+            return got_a.shape == exp_a.shape and bool(np.array_equal(got_a, exp_a))
+    except ImportError:  # pragma: no cover - numpy is a course dependency
+        pass
+    if isinstance(got, bool) or isinstance(expected, bool):
+        return type(got) is type(expected) and got == expected
+    return bool(got == expected)
+
+
+def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
+    """Say how ``got`` differs in kind from what was wanted, without the wanted value."""
+    numbers = (int, float)
+    if type(got) is not type(expected) and not (
+        isinstance(got, numbers) and isinstance(expected, numbers)
+    ):
+        wanted = type(expected).__name__
+        return f"{verb} a {type(got).__name__}, but a {wanted} is wanted"
+    shape_g, shape_e = getattr(got, "shape", None), getattr(expected, "shape", None)
+    if shape_g is not None and shape_e is not None and shape_g != shape_e:
+        return f"{verb} shape {tuple(shape_g)}; that shape is not right"
+    if hasattr(got, "__len__") and hasattr(expected, "__len__"):
+        try:
+            if len(got) != len(expected):
+                return f"{verb} {len(got)} items; that length is not right"
+        except TypeError:
+            pass
+    return f"{verb} {short_repr(got)}, which is not right"
+
+
+class FunctionCheck(Check):
+    """A question answered by writing a function: it is compared with ``reference``."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        reference: Callable[..., Any],
+        cases: Sequence[tuple] | Callable[[], Sequence[tuple]],
+        hints: Sequence[str],
+        solution: str,
+        wrong: Sequence[Any] = (),
+        compare: Callable[[Any, Any], bool] | None = None,
+        func_name: str | None = None,
+    ):
+        self.reference = reference
+        self._cases = cases
+        self._compare = compare or _equal
+        self.func_name = func_name or name.split()[-1]
+        super().__init__(
+            name,
+            self._run,
+            hints=hints,
+            solution=solution,
+            right=[reference],
+            wrong=wrong,
+        )
+
+    @property
+    def cases(self) -> list[tuple]:
+        cases = self._cases() if callable(self._cases) else self._cases
+        return [c if isinstance(c, tuple) else (c,) for c in cases]
+
+    def _run(self, answer: Any) -> None:
+        if not callable(answer):
+            raise Wrong(
+                f"expected a function, got a {type(answer).__name__}; "
+                f"pass the function itself, without calling it"
+            )
+        for index, args in enumerate(self.cases):
+            call = f"{self.func_name}({', '.join(short_repr(a, 40) for a in args)})"
+            got = call_learner(answer, args, call)
+            if _is_stub(got):
+                if index == 0:
+                    raise _Stub()
+                raise Wrong(f"{call} returned {got!r}; did you forget a return?")
+            expected = self.reference(*args)
+            try:
+                same = self._compare(got, expected)
+            except Exception:
+                same = False
+            if not same:
+                raise Wrong(f"{call} {_describe_mismatch(got, expected)}")
+
+
+class ValueCheck(Check):
+    """A question answered with a value; ``expected`` is computed lazily."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        expected: Callable[[], Any],
+        hints: Sequence[str],
+        solution: str,
+        wrong: Sequence[Any] = (),
+        compare: Callable[[Any, Any], bool] | None = None,
+        describe: str = "the answer",
+    ):
+        self._expected = expected
+        self._compare = compare or _equal
+        self.describe = describe
+        super().__init__(name, self._run, hints=hints, solution=solution, wrong=wrong)
+        self.right = [_Lazy(expected)]
+
+    def _run(self, answer: Any) -> None:
+        expected = self._expected()
+        try:
+            same = self._compare(answer, expected)
+        except Exception:
+            same = False
+        if not same:
+            raise Wrong(
+                f"{self.describe}: {_describe_mismatch(answer, expected, 'you gave')}"
+            )
+
+
+class _Lazy:
+    """A right answer computed when first needed (keeps imports of check modules fast)."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self.make = make
+
+
+def all_checks() -> list[Check]:
+    """Every check object created so far (the course's tests iterate over these)."""
+    return list(_REGISTRY)
