@@ -6,8 +6,8 @@ never in notebook metadata, so learners may copy, move or rename cells and noteb
 A check answers in one of three ways:
 
 * **correct**;
-* **not attempted yet**: the answer is still the stub (``...`` or ``None``, or a function
-  that returns one of them);
+* **not attempted yet**: the answer is still the stub (``...`` or ``None``, or a
+  function that returns one of them);
 * **incorrect**: a message that says what went wrong on which input, never the expected
   value.
 
@@ -194,9 +194,8 @@ class Check:
         level = max(1, min(level, len(self.hints)))
         self._hint_level = max(self._hint_level, level)
         more = " (that's the last hint)" if level == len(self.hints) else ""
-        print(
-            f"💡 {self.name}, hint {level}/{len(self.hints)}{more}: {self.hints[level - 1]}"
-        )
+        text = self.hints[level - 1]
+        print(f"💡 {self.name}, hint {level}/{len(self.hints)}{more}: {text}")
 
     def solution(self) -> None:
         """Print a worked solution."""
@@ -232,7 +231,7 @@ def _equal(got: Any, expected: Any) -> bool:
 
 
 def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
-    """Say how ``got`` differs in kind from what was wanted, without the wanted value."""
+    """Say how ``got`` differs from what was wanted, never showing the wanted value."""
     numbers = (int, float)
     if type(got) is not type(expected) and not (
         isinstance(got, numbers) and isinstance(expected, numbers)
@@ -339,7 +338,7 @@ class ValueCheck(Check):
 
 
 class _Lazy:
-    """A right answer computed when first needed (keeps imports of check modules fast)."""
+    """A right answer computed when needed (so check modules import fast)."""
 
     def __init__(self, make: Callable[[], Any]):
         self.make = make
