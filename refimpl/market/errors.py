@@ -1,0 +1,20 @@
+"""The market's exception family (COURSE.md §8: one family per package).
+
+Introduced in lesson 08.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MarketError", "InvalidWeights"]
+
+
+class MarketError(ValueError):
+    """Base class of every error raised by ``refimpl.market``."""
+
+
+class InvalidWeights(MarketError):
+    """Weights, stake or bonds that Yuma Consensus cannot accept.
+
+    Raised for NaN/inf/negative entries, wrong shapes and out-of-range
+    parameters. The message names what is wrong and where.
+    """
