@@ -85,6 +85,16 @@ def short_repr(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _a(noun: str) -> str:
+    """``an int``, ``a str``: the article a type name wants."""
+    return f"an {noun}" if noun[:1] in "aeiouAEIOU" else f"a {noun}"
+
+
 def _is_stub(value: Any) -> bool:
     return value is None or value is Ellipsis
 
@@ -160,7 +170,7 @@ class Check:
             kind = type(err.error).__name__
             return Result(
                 INCORRECT,
-                f"{err.call} raised {kind}: {short_repr(str(err.error), 120)}",
+                f"{err.call} raised {kind}: {_cut(str(err.error), 120)}",
                 _learner_traceback(err.error),
             )
         except Exception as error:  # the answer broke the comparison: say so kindly
@@ -168,7 +178,7 @@ class Check:
             return Result(
                 INCORRECT,
                 f"your answer could not be compared ({kind}); "
-                f"it is a {type(answer).__name__}",
+                f"it is {_a(type(answer).__name__)}",
             )
         return Result(CORRECT, "well done")
 
@@ -185,7 +195,11 @@ class Check:
         print(f"{icon} {self.name}: incorrect: {result.message}")
         if result.learner_traceback:
             print(result.learner_traceback, file=sys.stdout, end="")
-        print(f"   Stuck? Try {self._handle()}.hint()")
+        handle = self._handle()
+        if handle:
+            print(f"   Stuck? Try {handle}.hint()")
+        else:
+            print("   Stuck? Call .hint() on this check.")
 
     def hint(self, level: int | None = None) -> None:
         """Print the next hint (or hint number ``level``, counting from 1)."""
@@ -209,7 +223,7 @@ class Check:
             for attr, value in vars(module).items():
                 if value is self:
                     return f"{mod_name.rsplit('.', 1)[-1]}.{attr}"
-        return "this check"
+        return ""
 
 
 class _Stub(Exception):
@@ -237,7 +251,7 @@ def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
         isinstance(got, numbers) and isinstance(expected, numbers)
     ):
         wanted = type(expected).__name__
-        return f"{verb} a {type(got).__name__}, but a {wanted} is wanted"
+        return f"{verb} {_a(type(got).__name__)}, but {_a(wanted)} is wanted"
     shape_g, shape_e = getattr(got, "shape", None), getattr(expected, "shape", None)
     if shape_g is not None and shape_e is not None and shape_g != shape_e:
         return f"{verb} shape {tuple(shape_g)}; that shape is not right"
@@ -286,7 +300,7 @@ class FunctionCheck(Check):
     def _run(self, answer: Any) -> None:
         if not callable(answer):
             raise Wrong(
-                f"expected a function, got a {type(answer).__name__}; "
+                f"expected a function, got {_a(type(answer).__name__)}; "
                 f"pass the function itself, without calling it"
             )
         for index, args in enumerate(self.cases):
