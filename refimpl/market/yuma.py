@@ -1,0 +1,319 @@
+"""Yuma Consensus: one epoch exactly as Bittensor's chain computes it, in float64.
+
+Mirrors ``epoch_mechanism`` of opentensor/subtensor
+``pallets/subtensor/src/epoch/run_epoch.rs`` (commit 14bc6f9f) and its helpers in
+``epoch/math.rs``: the stake-weighted median consensus (``weighted_median_col``),
+clipping, validator trust, ranks/incentive, bonds (classic EMA or Yuma 3 with
+liquid alpha), dividends and the emission split with its fallback. The chain
+works in I32F32 fixed point; on the same inputs this float64 version agrees with
+the chain's own test cases to a u16 step (``tests/test_yuma.py`` rebuilds them).
+
+Shapes: rows are validators (V), columns are miners (M). Weights are taken as
+given: the caller zeroes self-weights and outdated entries (a weight set before
+the miner registered), and zeroes bond columns of miners registered since the
+last epoch, as the chain does before this point.
+
+Introduced in lesson 08.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from refimpl.market.errors import InvalidWeights
+from refimpl.market.weights import U16_MAX
+
+__all__ = [
+    "EpochResult",
+    "epoch",
+    "weighted_median_col",
+    "quantize_bonds",
+    "KAPPA_DEFAULT",
+]
+
+#: The chain's default ``Kappa`` (32767 / 65535 = 0.4999924), for exact replays.
+KAPPA_DEFAULT = 32767 / U16_MAX
+
+# Stake sums are compared with kappa up to this slack, so that a float sum such
+# as 0.3 + 0.2 still counts as "exactly kappa" (the chain's I32F32 resolution is
+# 2**-32, far coarser than this).
+_TIE_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    """Everything one epoch produces (float64 arrays; V validators, M miners).
+
+    ``stake`` is S normalised to sum 1 and ``active_stake`` is S+ (inactive and
+    unpermitted stake removed, renormalised). ``weights`` is the row-normalised W
+    the epoch used. ``bonds`` are the new bonds: classic = column-normalised
+    shares, Yuma 3 = absolute levels in [0, 1]. ``server_emission`` (M) and
+    ``validator_emission`` (V) are the shares of one epoch's emission
+    (``I/(ΣI+ΣD)`` and ``D/(ΣI+ΣD)``, or the stake fallback); they sum to 1 unless
+    nobody has stake. Introduced in lesson 08.
+    """
+
+    stake: np.ndarray
+    active_stake: np.ndarray
+    weights: np.ndarray
+    preranks: np.ndarray
+    consensus: np.ndarray
+    clipped_weights: np.ndarray
+    validator_trust: np.ndarray
+    ranks: np.ndarray
+    incentive: np.ndarray
+    trust: np.ndarray
+    weights_for_bonds: np.ndarray
+    bonds: np.ndarray
+    dividends: np.ndarray
+    server_emission: np.ndarray
+    validator_emission: np.ndarray
+    fallback: bool
+
+
+def _normalize(x: np.ndarray) -> np.ndarray:
+    """x / Σx, or x unchanged if Σx == 0 (``inplace_normalize``)."""
+    total = x.sum()
+    return x / total if total != 0 else x.copy()
+
+
+def _row_normalize(m: np.ndarray) -> np.ndarray:
+    sums = m.sum(axis=1, keepdims=True)
+    return np.divide(m, sums, out=np.zeros_like(m), where=sums != 0)
+
+
+def _col_normalize(m: np.ndarray) -> np.ndarray:
+    sums = m.sum(axis=0, keepdims=True)
+    return np.divide(m, sums, out=np.zeros_like(m), where=sums != 0)
+
+
+def weighted_median_col(
+    stake: np.ndarray, weights: np.ndarray, kappa: float
+) -> np.ndarray:
+    """Per column j, the largest w with ``Σ_{i: W_ij >= w} stake_i >= kappa``.
+
+    A validator that did not weight j counts with weight 0; stake exactly equal to
+    kappa counts as support (the chain's ``weighted_median_col``, which searches
+    with ``minority = Σstake - kappa``). Returns 0 for a column when no w reaches
+    kappa (for instance when nobody has stake). Vectorised: one sort per column,
+    all columns at once. Introduced in lesson 08.
+    """
+    s = np.asarray(stake, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    n_val, n_min = w.shape
+    if n_val == 0 or n_min == 0:
+        return np.zeros(n_min)
+    order = np.argsort(-w, axis=0, kind="stable")
+    w_sorted = np.take_along_axis(w, order, axis=0)
+    support = np.cumsum(s[order], axis=0)
+    reached = support >= kappa - _TIE_EPS
+    first = np.argmax(reached, axis=0)
+    found = reached[first, np.arange(n_min)]
+    return np.where(found, w_sorted[first, np.arange(n_min)], 0.0)
+
+
+def _check_matrix(name: str, m: np.ndarray, shape: tuple[int, int]) -> None:
+    if m.shape != shape:
+        raise InvalidWeights(f"{name} must have shape {shape}, got {m.shape}")
+    bad = ~np.isfinite(m)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise InvalidWeights(f"{name}[{i}, {j}] is not finite ({m[i, j]})")
+    if (m < 0).any():
+        i, j = np.argwhere(m < 0)[0]
+        raise InvalidWeights(f"{name}[{i}, {j}] is negative ({m[i, j]})")
+
+
+def _mask(name: str, value: object, n: int) -> np.ndarray:
+    if value is None:
+        return np.ones(n, dtype=bool)
+    arr = np.asarray(value)
+    if arr.shape != (n,):
+        raise InvalidWeights(f"{name} must have shape ({n},), got {arr.shape}")
+    if arr.dtype != bool and not np.all((arr == 0) | (arr == 1)):
+        raise InvalidWeights(f"{name} must be booleans")
+    return arr.astype(bool)
+
+
+def _unit(name: str, value: float) -> float:
+    v = float(value)
+    if not np.isfinite(v) or not 0.0 <= v <= 1.0:
+        raise InvalidWeights(f"{name} must be in [0, 1], got {value}")
+    return v
+
+
+def _liquid_alphas(
+    w_bonds: np.ndarray,
+    bonds: np.ndarray,
+    consensus: np.ndarray,
+    low: float,
+    high: float,
+    steepness: float,
+) -> np.ndarray:
+    """Per-bond EMA rates (``alpha_sigmoid`` in run_epoch.rs)."""
+    buy = np.clip(w_bonds - consensus[None, :], 0.0, 1.0)
+    sell = np.clip(bonds - w_bonds, 0.0, 1.0)
+    diff = np.where(w_bonds >= bonds, buy, sell)
+    sigmoid = 1.0 / (1.0 + np.exp(-steepness / 100.0 * (diff - 0.5)))
+    return np.clip(low + sigmoid * (high - low), low, high)
+
+
+def epoch(
+    stake: object,
+    weights: object,
+    bonds: object = None,
+    *,
+    kappa: float = 0.5,
+    alpha: float = 0.1,
+    bonds_penalty: float = 1.0,
+    active: object = None,
+    validator_permit: object = None,
+    version: str = "classic",
+    liquid_alpha: bool = False,
+    alpha_low: float = 0.7,
+    alpha_high: float = 0.9,
+    steepness: float = 1000,
+) -> EpochResult:
+    """Run one Yuma Consensus epoch (subtensor ``run_epoch.rs``, notes/yuma.md §2-3).
+
+    ``stake`` (V,) raw stake weights; ``weights`` (V, M) raw non-negative weights
+    (u16 or floats; each row is normalised); ``bonds`` (V, M) previous bonds
+    (classic: any scale, column-normalised here; Yuma 3: levels in [0, 1]) or
+    None for no bonds yet. ``kappa`` is the consensus majority, ``alpha`` the EMA
+    weight of the new bond (1 - BondsMovingAverage/1e6), ``bonds_penalty`` β.
+    ``active`` and ``validator_permit`` are boolean masks (default all True):
+    an inactive validator keeps its weight row but loses its stake; an
+    unpermitted one loses both, and its old bonds. ``version`` is "classic"
+    (Yuma3On = false) or "yuma3"; ``liquid_alpha`` (Yuma 3 only) gives each bond
+    its own rate in [alpha_low, alpha_high] with ``steepness`` (the chain's
+    AlphaSigmoidSteepness, divided by 100 in use).
+
+    Bad input (NaN/inf/negative values, wrong shapes, parameters out of range)
+    raises :class:`~refimpl.market.errors.InvalidWeights` before any work.
+    Introduced in lesson 08.
+    """
+    # ---- validation (nothing is computed before every input is accepted) ----
+    s = np.array(stake, dtype=np.float64, copy=True)
+    if s.ndim != 1:
+        raise InvalidWeights(f"stake must be a 1-D vector, got shape {s.shape}")
+    w_raw = np.array(weights, dtype=np.float64, copy=True)
+    if w_raw.ndim != 2:
+        raise InvalidWeights(f"weights must be a 2-D matrix, got shape {w_raw.shape}")
+    n_val, n_min = w_raw.shape
+    if s.shape != (n_val,):
+        raise InvalidWeights(
+            f"stake has {s.size} entries but weights has {n_val} rows (validators)"
+        )
+    if not np.all(np.isfinite(s)):
+        i = int(np.flatnonzero(~np.isfinite(s))[0])
+        raise InvalidWeights(f"stake[{i}] is not finite ({s[i]})")
+    if np.any(s < 0):
+        i = int(np.flatnonzero(s < 0)[0])
+        raise InvalidWeights(f"stake[{i}] is negative ({s[i]})")
+    _check_matrix("weights", w_raw, (n_val, n_min))
+    if bonds is None:
+        b_prev = np.zeros((n_val, n_min))
+    else:
+        b_prev = np.array(bonds, dtype=np.float64, copy=True)
+        _check_matrix("bonds", b_prev, (n_val, n_min))
+    act = _mask("active", active, n_val)
+    permit = _mask("validator_permit", validator_permit, n_val)
+    kappa = _unit("kappa", kappa)
+    alpha = _unit("alpha", alpha)
+    beta = _unit("bonds_penalty", bonds_penalty)
+    if version not in ("classic", "yuma3"):
+        raise InvalidWeights(f"version must be 'classic' or 'yuma3', got {version!r}")
+    if liquid_alpha:
+        alpha_low = _unit("alpha_low", alpha_low)
+        alpha_high = _unit("alpha_high", alpha_high)
+        if alpha_low > alpha_high:
+            raise InvalidWeights("alpha_low must not exceed alpha_high")
+        if not np.isfinite(float(steepness)):
+            raise InvalidWeights("steepness must be finite")
+    if version == "yuma3" and bonds is not None and (b_prev > 1).any():
+        raise InvalidWeights("Yuma 3 bonds are levels in [0, 1]")
+
+    # ---- 1. stake: S = S/ΣS; S+ = normalize(S ∘ active ∘ permit) ----
+    s = _normalize(s)
+    s_active = _normalize(np.where(act & permit, s, 0.0))
+
+    # ---- 2. weights: rows of unpermitted validators zeroed, rows normalised ----
+    w = _row_normalize(np.where(permit[:, None], w_raw, 0.0))
+
+    # ---- 3-5. consensus, clipping, validator trust ----
+    preranks = s_active @ w
+    consensus = weighted_median_col(s_active, w, kappa)
+    clipped = np.minimum(w, consensus[None, :])
+    validator_trust = clipped.sum(axis=1)
+
+    # ---- 6. ranks, miner trust, incentive ----
+    ranks = s_active @ clipped
+    trust = np.divide(ranks, preranks, out=np.zeros(n_min), where=preranks != 0)
+    incentive = _normalize(ranks)
+
+    # ---- 7. bonds ----
+    w_bonds = (1.0 - beta) * w + beta * clipped
+    b_prev = np.where(permit[:, None], b_prev, 0.0)
+    if version == "classic":
+        b_prev = _col_normalize(b_prev)
+        delta = _col_normalize(s_active[:, None] * w_bonds)
+        new_bonds = _col_normalize(alpha * delta + (1.0 - alpha) * b_prev)
+        # ---- 8. dividends ----
+        dividends = _normalize(new_bonds @ incentive)
+    else:
+        if liquid_alpha and np.any(consensus != 0):
+            rates = _liquid_alphas(
+                w_bonds, b_prev, consensus, alpha_low, alpha_high, float(steepness)
+            )
+        else:
+            rates = alpha
+        new_bonds = np.minimum(1.0, (1.0 - rates) * b_prev + rates * w_bonds)
+        dividends = _normalize(s_active * (_col_normalize(new_bonds) @ incentive))
+
+    # ---- 9. emission split, with the stake fallback ----
+    total = incentive.sum() + dividends.sum()
+    fallback = bool(total == 0)
+    if fallback:
+        server_emission = np.zeros(n_min)
+        validator_emission = s.copy() if not s_active.any() else s_active.copy()
+    else:
+        server_emission = incentive / total
+        validator_emission = dividends / total
+
+    return EpochResult(
+        stake=s,
+        active_stake=s_active,
+        weights=w,
+        preranks=preranks,
+        consensus=consensus,
+        clipped_weights=clipped,
+        validator_trust=validator_trust,
+        ranks=ranks,
+        incentive=incentive,
+        trust=trust,
+        weights_for_bonds=w_bonds,
+        bonds=new_bonds,
+        dividends=dividends,
+        server_emission=server_emission,
+        validator_emission=validator_emission,
+        fallback=fallback,
+    )
+
+
+def quantize_bonds(bonds: object, version: str = "classic") -> np.ndarray:
+    """Bonds as the chain stores them between epochs (u16 integers as int64).
+
+    Classic: column max-upscale then truncate, ``floor(B_ij / max_k B_kj * 65535)``
+    (``inplace_col_max_upscale`` + ``fixed_proportion_to_u16``). Yuma 3:
+    ``floor(b * 65535)``. Feed ``quantize_bonds(r.bonds) / 65535`` back as the next
+    epoch's ``bonds`` to replay the chain. Introduced in lesson 08.
+    """
+    b = np.asarray(bonds, dtype=np.float64)
+    if version == "classic":
+        col_max = b.max(axis=0, keepdims=True) if b.size else b
+        b = np.divide(b, col_max, out=np.zeros_like(b), where=col_max > 0)
+    elif version != "yuma3":
+        raise InvalidWeights(f"version must be 'classic' or 'yuma3', got {version!r}")
+    return np.floor(np.clip(b, 0.0, 1.0) * U16_MAX).astype(np.int64)
