@@ -137,7 +137,9 @@ def test_signature_serialization_roundtrip(signed) -> None:
     raw = sig.serialize()
     assert len(raw) == 65 and raw[-1] == sig.v
     assert Signature.parse(raw) == sig
-    for bad in (raw[:-1], raw + b"\x00", raw[:64] + b"\x1d", bytes(65),
+    short = Signature(sig.r, sig.s)
+    assert short.serialize() == raw[:64] and Signature.parse(raw[:64]) == short
+    for bad in (raw[:-2], raw + b"\x00", raw[:64] + b"\x1d", bytes(65), bytes(64),
                 b"\xff" * 32 + raw[32:], "ab" * 65):  # fmt: skip
         with pytest.raises(ValueError):
             Signature.parse(bad)  # type: ignore[arg-type]
@@ -153,6 +155,10 @@ def test_verify_rejects_tampering(signed) -> None:
     assert not pub.verify(msg, Signature(sig.r + 1, sig.s, sig.v))
     assert not pub.verify(msg, Signature(sig.r, sig.s + 1, sig.v))
     assert not pub.verify(msg, Signature(sig.r, N - sig.s, 55 - sig.v))  # high-s twin
+    # without v, (r, s) alone is checked; tampering still fails
+    assert pub.verify(msg, Signature(sig.r, sig.s))
+    assert not pub.verify(h("pay 6 to bob"), Signature(sig.r, sig.s))
+    assert not pub.verify(msg, Signature(sig.r, N - sig.s))
 
 
 @pytest.mark.parametrize(
@@ -260,6 +266,8 @@ def test_recover_bad_input(signed) -> None:
         Signature(0, sig.s, sig.v).recover(msg)
     with pytest.raises(ValueError):
         Signature(sig.r, sig.s, 3).recover(msg)
+    with pytest.raises(ValueError):
+        Signature(sig.r, sig.s).recover(msg)
     # an r that is no curve x coordinate (x^3 + 7 not a square): nothing to recover
     with pytest.raises(ValueError):
         Signature(5, sig.s, 27).recover(msg)

@@ -105,38 +105,50 @@ class Signature:
     Serialised as 65 bytes ``r (32, big-endian) || s (32) || v (1)``, the layout
     Ethereum uses for ``eth_sign`` and py-ecc returns as (v, r, s). We chose it over
     DER because it has a fixed length, carries the recovery id, and has exactly
-    one encoding per signature. Introduced in lesson 02.
+    one encoding per signature. ``v`` may be left out (``Signature(r, s)``, 64
+    bytes ``r || s``): verification then checks (r, s) alone; when ``v`` is given
+    it must be the right recovery id. Introduced in lesson 02.
     """
 
     r: int
     s: int
-    v: int
+    v: int | None = None
 
     SIZE = 65
 
     def serialize(self) -> bytes:
-        """65 bytes r || s || v; ValueError if a field is out of range."""
-        if not (_is_scalar(self.r) and _is_scalar(self.s) and _is_v(self.v)):
-            raise ValueError("signature fields out of range")
-        return self.r.to_bytes(32, "big") + self.s.to_bytes(32, "big") + bytes([self.v])
+        """65 bytes r || s || v (64 bytes r || s when v is None).
+
+        ValueError if a field is out of range.
+        """
+        if not (_is_scalar(self.r) and _is_scalar(self.s)):
+            raise ValueError("signature r and s must be in [1, n-1]")
+        rs = self.r.to_bytes(32, "big") + self.s.to_bytes(32, "big")
+        if self.v is None:
+            return rs
+        if not _is_v(self.v):
+            raise ValueError("signature v must be 27 or 28")
+        return rs + bytes([self.v])
 
     @classmethod
     def parse(cls, data: bytes) -> Signature:
-        """Inverse of :meth:`serialize`; ValueError on a wrong length or range."""
-        if not isinstance(data, (bytes, bytearray)) or len(data) != cls.SIZE:
-            raise ValueError("a signature is exactly 65 bytes: r || s || v")
-        sig = cls(int.from_bytes(data[:32], "big"), int.from_bytes(data[32:64], "big"),
-                  data[64])  # fmt: skip
+        """Inverse of :meth:`serialize` (65 or 64 bytes); ValueError if malformed."""
+        if not isinstance(data, (bytes, bytearray)) or len(data) not in (64, 65):
+            raise ValueError("a signature is 65 bytes r || s || v (or 64: r || s)")
+        v = data[64] if len(data) == 65 else None
+        sig = cls(
+            int.from_bytes(data[:32], "big"), int.from_bytes(data[32:64], "big"), v
+        )
         if not (_is_scalar(sig.r) and _is_scalar(sig.s)):
             raise ValueError("signature r and s must be in [1, n-1]")
-        if sig.v not in (27, 28):
+        if v is not None and not _is_v(v):
             raise ValueError("signature v must be 27 or 28")
         return sig
 
     @property
-    def recovery_id(self) -> int:
+    def recovery_id(self) -> int | None:
         """v - 27: the parity of the y coordinate of the nonce point R."""
-        return self.v - 27
+        return None if self.v is None else self.v - 27
 
     @property
     def is_low_s(self) -> bool:
@@ -152,7 +164,7 @@ class Signature:
         if not _is_hash(msg_hash) or not _is_scalar(self.r) or not _is_scalar(self.s):
             raise ValueError("need a 32-byte hash and r, s in [1, n-1]")
         if not _is_v(self.v):
-            raise ValueError("signature v must be 27 or 28")
+            raise ValueError("recovery needs v = 27 or 28")
         try:
             point = _ec.ecdsa_raw_recover(bytes(msg_hash), (self.v, self.r, self.s))
         except ValueError as exc:
@@ -243,8 +255,9 @@ class PublicKey:
     def verify(self, msg_hash: bytes, sig: Signature) -> bool:
         """ECDSA verification (SEC 1 §4.1.4); never raises, False if anything is off.
 
-        Requires a 32-byte hash, ``1 <= r, s < n``, low-s (s <= n/2) and ``v`` equal
-        to 27 + the parity of R's y, so each (message, key) has one valid encoding.
+        Requires a 32-byte hash, ``1 <= r, s < n``, low-s (s <= n/2) and, unless
+        ``v`` is None, ``v`` equal to 27 + the parity of R's y, so each (message,
+        key) has one valid encoding.
         Then w = s⁻¹, u1 = z·w, u2 = r·w (mod n), R = u1·G + u2·Q and accept iff R
         is not infinity and x(R) mod n == r. Introduced in lesson 02.
         """
@@ -254,7 +267,7 @@ class PublicKey:
             return False
         if not (_is_hash(msg_hash) and _is_scalar(r) and _is_scalar(s)):
             return False
-        if s > _HALF_N or not _is_v(v):
+        if s > _HALF_N or not (v is None or _is_v(v)):
             return False
         z = int.from_bytes(msg_hash, "big")
         w = pow(s, -1, CURVE_ORDER)
@@ -264,7 +277,9 @@ class PublicKey:
         if not big_r[1]:
             return False  # R is the point at infinity
         x, y = _to_affine(big_r)
-        return x % CURVE_ORDER == r and v == 27 + (y & 1) and x < CURVE_ORDER
+        if x % CURVE_ORDER != r:
+            return False
+        return v is None or (v == 27 + (y & 1) and x < CURVE_ORDER)
 
 
 class PrivateKey:
