@@ -97,8 +97,8 @@ def standard_miners(task: Task, steps: int = 400, seed: int = 0) -> list[Miner]:
     """The course's ten miners, in uid order (a few seconds of training on one thread).
 
     ``honest_big/mid/small`` (hidden 64/32/8, ``steps`` Adam steps), ``undertrained``
-    (15 steps), ``specialist`` (hidden 64, trained only on the niche ``x0 > 0.5``), ``lazy_zero``
-    (answers 0), ``random_init`` (never trained), ``copier_of_0`` (returns
+    (15 steps), ``specialist`` (hidden 64, trained only on the niche ``x0 > 0.5``),
+    ``lazy_zero`` (answers 0), ``random_init`` (never trained), ``copier_of_0`` (returns
     ``honest_big``'s answer), ``adversarial`` (returns minus ``honest_big``'s
     answer) and ``noisy`` (``honest_mid`` plus N(0, 0.5) noise).
     """

@@ -1,0 +1,653 @@
+"""The subnet on chain: registration, stake, weights, epochs and emission.
+
+A :class:`Subnet` is a chain :class:`~refimpl.chain.extension.Extension` (the part a
+Substrate pallet plays in subtensor) that owns five transaction kinds:
+
+``register``   signed by a **coldkey**; ``payload {"netuid", "hotkey"}``; ``amount``
+               must equal the burn (``burned_register``; burned tokens leave the
+               supply). The hotkey gets the next free uid; when the subnet is full,
+               the non-immune neuron with the lowest emission is deregistered
+               (ties: earliest registration, then lower uid) and its uid reused.
+``stake``      signed by a coldkey; ``amount`` moves from its balance to its stake on
+               ``payload {"netuid", "hotkey"}`` (``add_stake``).
+``unstake``    signed by a coldkey; ``payload {"netuid", "hotkey", "amount"}``
+               moves stake back to the balance; ``tx.amount`` must be 0.
+``set_weights`` signed by a **hotkey** with a validator permit; ``payload {"netuid",
+               "uids", "weights"}`` with u16 weights (``weights_to_u16``).
+               Rules as subtensor's ``do_set_weights``: lengths match, known uids, no
+               duplicates, no self-weight, integers in 0..65535, not all zero, at
+               least ``weights_rate_limit`` blocks since the hotkey's last weights.
+
+Every ``tempo`` blocks ``end_block`` runs one Yuma Consensus epoch
+(:func:`refimpl.market.yuma.epoch`) and mints ``emission_per_block * blocks`` new
+tokens into balances (subtensor ``run_coinbase.rs``): 18% to the subnet owner,
+then half of the rest to miners by incentive and half to validators by dividends
+(41/41/18); if no weights count, validators get both halves by stake; with no stake
+at all, the owner gets everything. Each pool is split into whole tokens by the
+largest-remainder rule (floors first; leftover units one each to the largest
+fractional parts, ties to the lower uid), so every minted unit lands somewhere and
+``state.supply == sum(balances) + sum(stakes)`` after every block.
+
+Emission is paid to the neuron's **hotkey** balance. Validator permits are the top
+``max_validators`` non-zero stakes at the end of each epoch (used until the next:
+no permits exist before the first epoch). Deregistering a neuron returns its
+stake to the coldkeys that staked it. Introduced in lesson 06 (register, stake),
+07 (set_weights) and 09 (epochs and emission).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from refimpl.chain.errors import InvalidTransaction
+from refimpl.chain.extension import Extension
+from refimpl.chain.state import BlockContext, State
+from refimpl.chain.transaction import Transaction, decode_payload, encode_payload
+from refimpl.crypto import is_valid_address
+from refimpl.market.weights import U16_MAX
+from refimpl.market.yuma import epoch, quantize_bonds
+
+__all__ = [
+    "SubnetParams",
+    "Subnet",
+    "Metagraph",
+    "split_tokens",
+    "total_stake",
+    "KINDS",
+]
+
+KINDS = ("register", "stake", "unstake", "set_weights")
+
+
+@dataclass(frozen=True)
+class SubnetParams:
+    """Hyperparameters of one subnet (subtensor names; course-sized defaults)."""
+
+    netuid: int = 1
+    owner: str = ""  # subnet owner's address: receives the 18% owner cut
+    max_uids: int = 16  # MaxAllowedUids (chain: 256)
+    max_validators: int = 4  # MaxAllowedValidators: permits for the top-k stake
+    immunity_period: int = 20  # ImmunityPeriod in blocks (chain: 4096)
+    tempo: int = 10  # blocks between epochs (chain: 360)
+    emission_per_block: int = 1000  # new tokens per block, paid at each epoch
+    weights_rate_limit: int = 5  # WeightsSetRateLimit in blocks (chain: 100)
+    activity_cutoff: int = 1000  # blocks a validator stays active (chain: 5000)
+    burn: int = 0  # tokens burned to register (Burn)
+    kappa: float = 0.5  # consensus majority (chain: 32767/65535)
+    bonds_alpha: float = 0.1  # 1 - BondsMovingAverage/1e6
+    bonds_penalty: float = 1.0  # BondsPenalty/65535
+    owner_cut_percent: int = 18  # SubnetOwnerCut (11796/65535 = 18%)
+
+
+@dataclass(frozen=True)
+class Metagraph:
+    """A snapshot of the subnet per uid (``bittensor.Metagraph``), numpy arrays.
+
+    ``stake`` is in tokens; ``weights`` and ``bonds`` are dense ``n x n`` u16
+    matrices as stored; the float fields are the last epoch's results.
+    """
+
+    netuid: int
+    block: int
+    n: int
+    uids: np.ndarray
+    hotkeys: list[str]
+    coldkeys: list[str]
+    stake: np.ndarray
+    trust: np.ndarray
+    consensus: np.ndarray
+    incentive: np.ndarray
+    dividends: np.ndarray
+    validator_trust: np.ndarray
+    emission: np.ndarray
+    validator_permit: np.ndarray
+    last_update: np.ndarray
+    registered_at: np.ndarray
+    active: np.ndarray
+    weights: np.ndarray
+    bonds: np.ndarray
+
+    # Bittensor's one-letter aliases
+    @property
+    def S(self) -> np.ndarray:  # noqa: N802
+        return self.stake
+
+    @property
+    def I(self) -> np.ndarray:  # noqa: N802, E743
+        return self.incentive
+
+    @property
+    def D(self) -> np.ndarray:  # noqa: N802
+        return self.dividends
+
+    @property
+    def W(self) -> np.ndarray:  # noqa: N802
+        return self.weights
+
+
+def split_tokens(pool: int, shares: np.ndarray) -> list[int]:
+    """Split ``pool`` whole tokens in proportion to ``shares`` (largest remainder).
+
+    Each entry gets ``floor(pool * share / sum)``; the leftover units go one each to
+    the largest fractional parts, ties to the lower index. The result always sums to
+    ``pool`` (or is all zero when ``pool`` is 0); all-zero shares raise ValueError.
+    """
+    s = np.asarray(shares, dtype=np.float64)
+    if s.size == 0 or not np.all(np.isfinite(s)) or np.any(s < 0) or s.sum() <= 0:
+        raise ValueError("shares must be finite, non-negative and not all zero")
+    quota = pool * (s / s.sum())
+    base = np.floor(quota).astype(np.int64)
+    base = np.minimum(base, pool)
+    left = pool - int(base.sum())
+    order = sorted(range(s.size), key=lambda i: (-(quota[i] - base[i]), i))
+    if left < 0:  # float error made the floors overshoot: take back, smallest first
+        for i in reversed(order[left:]):
+            base[i] -= 1
+    else:
+        for k in range(left):
+            base[order[k % s.size]] += 1
+    return [int(v) for v in base]
+
+
+def total_stake(state: State, name: str = "subnet") -> int:
+    """Every token staked on the subnet (for the supply check)."""
+    ns = state.ext.get(name)
+    if not ns:
+        return 0
+    return sum(sum(by_cold.values()) for by_cold in ns["stakes"].values())
+
+
+def _parse_payload(tx: Transaction) -> dict:
+    """Canonical JSON payload, with a clear reason for NaN/inf numbers."""
+
+    bad: list[str] = []
+
+    def constant(name: str) -> float:
+        bad.append(name)
+        return 0.0
+
+    try:
+        json.loads(bytes(tx.payload).decode("utf-8"), parse_constant=constant)
+    except (UnicodeDecodeError, ValueError):
+        pass  # decode_payload gives the reason
+    if bad:
+        what = "NaN" if bad[0] == "NaN" else "infinite"
+        raise InvalidTransaction(f"payload holds a {what} number ({bad[0]})")
+    return decode_payload(tx.payload)
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+class Subnet(Extension):
+    """One subnet as a chain extension (see the module docstring).
+
+    ``Subnet(SubnetParams(owner=addr))``; pass it to ``Chain(params, [subnet])``.
+    ``subnet.attach(chain)`` lets ``metagraph()`` and the ``*_tx`` builders read
+    the chain's tip. Introduced in lesson 06.
+    """
+
+    name = "subnet"
+    kinds = KINDS
+
+    def __init__(self, params: SubnetParams | None = None, name: str = "subnet"):
+        self.params = params or SubnetParams()
+        self.name = name
+        self.chain: Any = None
+
+    # ------------------------------------------------------------------ state
+    def init_state(self) -> dict:
+        return {
+            "hotkeys": [],
+            "coldkeys": [],
+            "registered_at": [],
+            "last_update": [],
+            "weights": [],  # per uid: list of [uid, u16] pairs
+            "weights_block": [],  # block of the last set_weights (-1 = never)
+            "bonds": [],  # n x n u16 (classic column max-upscaled)
+            "stakes": {},  # hotkey -> {coldkey: tokens}
+            "validator_permit": [],
+            "consensus": [],
+            "incentive": [],
+            "dividends": [],
+            "trust": [],
+            "validator_trust": [],
+            "emission": [],  # tokens paid to each uid at the last epoch
+            "last_epoch": 0,
+            "epochs": 0,
+            "burned": 0,
+            "minted": 0,
+        }
+
+    def attach(self, chain: Any) -> Subnet:
+        """Remember ``chain`` so ``metagraph()`` and the tx builders use its tip."""
+        self.chain = chain
+        return self
+
+    def _ns(self, state: State) -> dict:
+        if self.name not in state.ext:
+            state.ext[self.name] = self.init_state()
+        return state.ext[self.name]
+
+    # ------------------------------------------------------------- validation
+    def validate_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
+        ns = state.ext.get(self.name) or self.init_state()
+        p = _parse_payload(tx)
+        if p.get("netuid") != self.params.netuid:
+            raise InvalidTransaction(
+                f"netuid {p.get('netuid')!r} is not this subnet ({self.params.netuid})"
+            )
+        sender = tx.sender_address
+        if tx.kind == "register":
+            self._validate_register(state, ns, tx, p, sender, ctx)
+        elif tx.kind == "stake":
+            self._validate_stake(state, ns, tx, p, sender)
+        elif tx.kind == "unstake":
+            self._validate_unstake(ns, tx, p, sender)
+        elif tx.kind == "set_weights":
+            self._validate_weights(ns, tx, p, sender, ctx)
+        else:
+            raise InvalidTransaction(f"kind {tx.kind!r} is not a subnet transaction")
+
+    def _hotkey(self, ns: dict, p: dict) -> str:
+        hotkey = p.get("hotkey")
+        if not isinstance(hotkey, str) or not is_valid_address(hotkey):
+            raise InvalidTransaction(f"hotkey {hotkey!r} is not a valid address")
+        return hotkey
+
+    def _validate_register(self, state, ns, tx, p, sender, ctx) -> None:
+        hotkey = self._hotkey(ns, p)
+        if hotkey in ns["hotkeys"]:
+            uid = ns["hotkeys"].index(hotkey)
+            raise InvalidTransaction(f"hotkey is already registered as uid {uid}")
+        if tx.amount != self.params.burn:
+            raise InvalidTransaction(
+                f"register must burn exactly {self.params.burn} (amount {tx.amount})"
+            )
+        if state.balance(sender) < tx.amount + tx.fee:
+            raise InvalidTransaction("coldkey balance cannot pay the burn and the fee")
+        if len(ns["hotkeys"]) >= self.params.max_uids:
+            if self._uid_to_prune(ns, ctx.height) is None:
+                raise InvalidTransaction(
+                    "subnet is full and every neuron is still immune"
+                )
+
+    def _validate_stake(self, state, ns, tx, p, sender) -> None:
+        hotkey = self._hotkey(ns, p)
+        if hotkey not in ns["hotkeys"]:
+            raise InvalidTransaction("hotkey is not registered on this subnet")
+        if tx.amount <= 0:
+            raise InvalidTransaction("stake amount must be positive")
+        have = state.balance(sender)
+        if tx.amount + tx.fee > have:
+            raise InvalidTransaction(
+                f"stake {tx.amount} + fee {tx.fee} exceeds the balance {have}"
+            )
+
+    def _validate_unstake(self, ns, tx, p, sender) -> None:
+        hotkey = self._hotkey(ns, p)
+        if tx.amount != 0:
+            raise InvalidTransaction(
+                "unstake puts its amount in the payload (amount 0)"
+            )
+        amount = p.get("amount")
+        if not _is_int(amount) or amount <= 0:
+            raise InvalidTransaction(
+                f"unstake amount {amount!r} must be a positive int"
+            )
+        staked = ns["stakes"].get(hotkey, {}).get(sender, 0)
+        if amount > staked:
+            raise InvalidTransaction(
+                f"unstake {amount} exceeds the {staked} this coldkey staked on it"
+            )
+
+    def _validate_weights(self, ns, tx, p, sender, ctx) -> None:
+        if tx.amount != 0:
+            raise InvalidTransaction("set_weights moves no tokens (amount must be 0)")
+        if sender not in ns["hotkeys"]:
+            raise InvalidTransaction("sender hotkey is not registered on this subnet")
+        uid = ns["hotkeys"].index(sender)
+        uids, weights = p.get("uids"), p.get("weights")
+        if not isinstance(uids, list) or not isinstance(weights, list):
+            raise InvalidTransaction("uids and weights must be lists")
+        if len(uids) != len(weights):
+            raise InvalidTransaction(
+                f"uids and weights differ in length ({len(uids)} != {len(weights)})"
+            )
+        for w in weights:
+            if not _is_int(w):
+                raise InvalidTransaction(f"weight {w!r} is not a u16 integer")
+            if w < 0:
+                raise InvalidTransaction(f"weight {w} is negative")
+            if w > U16_MAX:
+                raise InvalidTransaction(f"weight {w} exceeds 65535")
+        n = len(ns["hotkeys"])
+        for u in uids:
+            if not _is_int(u) or not 0 <= u < n:
+                raise InvalidTransaction(f"uid {u!r} is not registered (n = {n})")
+        if len(set(uids)) != len(uids):
+            raise InvalidTransaction("duplicate uid in weights")
+        if uid in uids:
+            raise InvalidTransaction(f"self-weight: uid {uid} may not weight itself")
+        if sum(weights) == 0:
+            raise InvalidTransaction("weights are all zero")
+        if not ns["validator_permit"][uid]:
+            raise InvalidTransaction(f"uid {uid} has no validator permit")
+        last = ns["weights_block"][uid]
+        if last >= 0 and ctx.height - last < self.params.weights_rate_limit:
+            raise InvalidTransaction(
+                f"rate limit: weights set at block {last}, next allowed at block "
+                f"{last + self.params.weights_rate_limit}"
+            )
+
+    # ----------------------------------------------------------------- apply
+    def apply_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
+        ns = self._ns(state)
+        p = decode_payload(tx.payload)
+        sender = tx.sender_address
+        if tx.kind == "register":
+            self._register(state, ns, p["hotkey"], sender, tx.amount, ctx.height)
+        elif tx.kind == "stake":
+            state.balances[sender] = state.balance(sender) - tx.amount
+            by_cold = ns["stakes"].setdefault(p["hotkey"], {})
+            by_cold[sender] = by_cold.get(sender, 0) + tx.amount
+        elif tx.kind == "unstake":
+            by_cold = ns["stakes"][p["hotkey"]]
+            by_cold[sender] -= p["amount"]
+            if by_cold[sender] == 0:
+                del by_cold[sender]
+            if not by_cold:
+                del ns["stakes"][p["hotkey"]]
+            state.balances[sender] = state.balance(sender) + p["amount"]
+        elif tx.kind == "set_weights":
+            uid = ns["hotkeys"].index(sender)
+            ns["weights"][uid] = [
+                [u, w] for u, w in zip(p["uids"], p["weights"], strict=True)
+            ]
+            ns["weights_block"][uid] = ctx.height
+            ns["last_update"][uid] = ctx.height
+
+    def _uid_to_prune(self, ns: dict, height: int) -> int | None:
+        cands = [
+            u
+            for u in range(len(ns["hotkeys"]))
+            if height - ns["registered_at"][u] >= self.params.immunity_period
+        ]
+        if not cands:
+            return None
+        return min(cands, key=lambda u: (ns["emission"][u], ns["registered_at"][u], u))
+
+    def _register(self, state, ns, hotkey, coldkey, burn, height) -> None:
+        state.balances[coldkey] = state.balance(coldkey) - burn
+        state.supply -= burn
+        ns["burned"] += burn
+        if len(ns["hotkeys"]) < self.params.max_uids:
+            uid = len(ns["hotkeys"])
+            for key in ("hotkeys", "coldkeys", "registered_at", "last_update"):
+                ns[key].append(None)
+            for key in ("consensus", "incentive", "dividends", "trust"):
+                ns[key].append(0.0)
+            ns["validator_trust"].append(0.0)
+            ns["weights"].append([])
+            ns["weights_block"].append(-1)
+            ns["validator_permit"].append(False)
+            ns["emission"].append(0)
+            for row in ns["bonds"]:
+                row.append(0)
+            ns["bonds"].append([0] * (uid + 1))
+        else:
+            uid = self._uid_to_prune(ns, height)
+            old = ns["hotkeys"][uid]
+            for cold, amount in ns["stakes"].pop(old, {}).items():
+                state.balances[cold] = state.balance(cold) + amount
+            for key in ("consensus", "incentive", "dividends", "trust"):
+                ns[key][uid] = 0.0
+            ns["validator_trust"][uid] = 0.0
+            ns["weights"][uid] = []
+            ns["weights_block"][uid] = -1
+            ns["validator_permit"][uid] = False
+            ns["emission"][uid] = 0
+            for row in ns["bonds"]:
+                row[uid] = 0
+            ns["bonds"][uid] = [0] * len(ns["hotkeys"])
+        ns["hotkeys"][uid] = hotkey
+        ns["coldkeys"][uid] = coldkey
+        ns["registered_at"][uid] = height
+        ns["last_update"][uid] = height
+
+    # ----------------------------------------------------------------- epoch
+    def end_block(self, state: State, ctx: BlockContext) -> None:
+        if ctx.height % self.params.tempo != 0:
+            return
+        ns = self._ns(state)
+        previous = ns["last_epoch"]
+        blocks = ctx.height - previous
+        ns["last_epoch"] = ctx.height
+        ns["epochs"] += 1
+        minted = self.params.emission_per_block * blocks
+        self._run_epoch(state, ns, ctx.height, previous, minted)
+
+    def _stake_vector(self, ns: dict) -> np.ndarray:
+        return np.array(
+            [sum(ns["stakes"].get(h, {}).values()) for h in ns["hotkeys"]],
+            dtype=np.float64,
+        )
+
+    def _dense_weights(self, ns: dict) -> np.ndarray:
+        n = len(ns["hotkeys"])
+        w = np.zeros((n, n), dtype=np.float64)
+        for i, row in enumerate(ns["weights"]):
+            for j, value in row:
+                # outdated: set before (or in the block) j registered; self-weight
+                if j != i and ns["last_update"][i] > ns["registered_at"][j]:
+                    w[i, j] = value
+        return w
+
+    def _run_epoch(
+        self, state: State, ns: dict, height: int, previous: int, minted: int
+    ) -> None:
+        prm = self.params
+        n = len(ns["hotkeys"])
+        pay = [0] * n
+        owner_pay = 0
+        if n == 0:
+            owner_pay = minted
+        else:
+            stake = self._stake_vector(ns)
+            bonds_prev = np.array(ns["bonds"], dtype=np.float64) / U16_MAX
+            fresh = np.array(ns["registered_at"]) > previous
+            bonds_prev[:, fresh] = 0.0  # miners registered since the last epoch
+            active = np.array(ns["last_update"]) + prm.activity_cutoff >= height
+            r = epoch(
+                stake,
+                self._dense_weights(ns),
+                bonds_prev,
+                kappa=prm.kappa,
+                alpha=prm.bonds_alpha,
+                bonds_penalty=prm.bonds_penalty,
+                active=active,
+                validator_permit=np.array(ns["validator_permit"], dtype=bool),
+            )
+            owner_pay = minted * prm.owner_cut_percent // 100
+            miner_pool = (minted - owner_pay) // 2
+            validator_pool = minted - owner_pay - miner_pool
+            if not r.fallback:
+                for u, t in enumerate(split_tokens(miner_pool, r.incentive)):
+                    pay[u] += t
+                v_shares = r.dividends
+            else:  # no usable weights: validators get both halves by stake
+                validator_pool += miner_pool
+                v_shares = r.validator_emission
+            if v_shares.sum() > 0:
+                for u, t in enumerate(split_tokens(validator_pool, v_shares)):
+                    pay[u] += t
+            else:  # nobody holds stake: the owner takes the validators' part
+                owner_pay += validator_pool
+            ns["consensus"] = [float(x) for x in r.consensus]
+            ns["incentive"] = [float(x) for x in r.incentive]
+            ns["dividends"] = [float(x) for x in r.dividends]
+            ns["trust"] = [float(x) for x in r.trust]
+            ns["validator_trust"] = [float(x) for x in r.validator_trust]
+            ns["bonds"] = [[int(v) for v in row] for row in quantize_bonds(r.bonds)]
+            ns["validator_permit"] = self._permits(stake)
+        if not prm.owner:  # no owner: its cut is not minted
+            minted -= owner_pay
+            owner_pay = 0
+        for u, t in enumerate(pay):
+            if t:
+                hk = ns["hotkeys"][u]
+                state.balances[hk] = state.balance(hk) + t
+        if owner_pay:
+            state.balances[prm.owner] = state.balance(prm.owner) + owner_pay
+        ns["emission"] = pay
+        ns["minted"] += minted
+        state.supply += minted
+
+    def _permits(self, stake: np.ndarray) -> list[bool]:
+        """Top-k non-zero stake (subtensor ``is_topk_nonzero``: ascending stable
+        sort, so among equal stakes the lower uid loses first)."""
+        order = sorted(range(stake.size), key=lambda i: stake[i])
+        top = set(order[-self.params.max_validators :]) if stake.size else set()
+        return [bool(i in top and stake[i] > 0) for i in range(stake.size)]
+
+    # ----------------------------------------------------------------- views
+    def metagraph(self, state: State | None = None) -> Metagraph:
+        """The subnet at ``state`` (default: the attached chain's tip)."""
+        if state is None:
+            if self.chain is None:
+                raise ValueError("pass a state or attach(chain) first")
+            state = self.chain.state
+        ns = state.ext.get(self.name) or self.init_state()
+        n = len(ns["hotkeys"])
+        w = np.zeros((n, n), dtype=np.int64)
+        for i, row in enumerate(ns["weights"]):
+            for j, value in row:
+                w[i, j] = value
+        height = max(ns["last_epoch"], max(ns["last_update"], default=0))
+        if self.chain is not None and state is self.chain.state:
+            height = self.chain.height
+        last_update = np.array(ns["last_update"], dtype=np.int64)
+
+        def f(key: str) -> np.ndarray:
+            return np.array(ns[key], dtype=np.float64)
+
+        return Metagraph(
+            netuid=self.params.netuid,
+            block=height,
+            n=n,
+            uids=np.arange(n),
+            hotkeys=list(ns["hotkeys"]),
+            coldkeys=list(ns["coldkeys"]),
+            stake=self._stake_vector(ns).astype(np.int64),
+            trust=f("trust"),
+            consensus=f("consensus"),
+            incentive=f("incentive"),
+            dividends=f("dividends"),
+            validator_trust=f("validator_trust"),
+            emission=np.array(ns["emission"], dtype=np.int64),
+            validator_permit=np.array(ns["validator_permit"], dtype=bool),
+            last_update=last_update,
+            registered_at=np.array(ns["registered_at"], dtype=np.int64),
+            active=last_update + self.params.activity_cutoff >= height,
+            weights=w,
+            bonds=np.array(ns["bonds"], dtype=np.int64).reshape(n, n),
+        )
+
+    # ------------------------------------------------------- tx builders
+    def _tx(
+        self,
+        key: Any,
+        kind: str,
+        payload: dict,
+        amount: int,
+        fee: int,
+        nonce: int | None,
+        chain_id: int | None,
+    ) -> Transaction:
+        sender = key.public_key.to_bytes(compressed=True)
+        if nonce is None or chain_id is None:
+            if self.chain is None:
+                raise ValueError("pass nonce and chain_id or attach(chain) first")
+            addr = key.public_key.address
+            nonce = self.chain.state.nonce(addr) if nonce is None else nonce
+            chain_id = self.chain.params.chain_id if chain_id is None else chain_id
+        payload = {"netuid": self.params.netuid, **payload}
+        tx = Transaction(
+            sender, "", amount, fee, nonce, chain_id, kind, encode_payload(payload)
+        )
+        return tx.sign(key)
+
+    def register_tx(
+        self,
+        coldkey: Any,
+        hotkey: str,
+        *,
+        fee: int = 0,
+        nonce: int | None = None,
+        chain_id: int | None = None,
+    ) -> Transaction:
+        """A signed ``register`` of ``hotkey`` (an address) paid by ``coldkey``."""
+        return self._tx(
+            coldkey,
+            "register",
+            {"hotkey": hotkey},
+            self.params.burn,
+            fee,
+            nonce,
+            chain_id,
+        )
+
+    def stake_tx(
+        self,
+        coldkey: Any,
+        hotkey: str,
+        amount: int,
+        *,
+        fee: int = 0,
+        nonce: int | None = None,
+        chain_id: int | None = None,
+    ) -> Transaction:
+        """A signed ``stake`` of ``amount`` from ``coldkey`` onto ``hotkey``."""
+        return self._tx(
+            coldkey, "stake", {"hotkey": hotkey}, amount, fee, nonce, chain_id
+        )
+
+    def unstake_tx(
+        self,
+        coldkey: Any,
+        hotkey: str,
+        amount: int,
+        *,
+        fee: int = 0,
+        nonce: int | None = None,
+        chain_id: int | None = None,
+    ) -> Transaction:
+        """A signed ``unstake`` of ``amount`` from ``hotkey`` back to ``coldkey``."""
+        return self._tx(
+            coldkey,
+            "unstake",
+            {"hotkey": hotkey, "amount": amount},
+            0,
+            fee,
+            nonce,
+            chain_id,
+        )
+
+    def set_weights_tx(
+        self,
+        hotkey: Any,
+        uids: list[int],
+        weights: list[int],
+        *,
+        fee: int = 0,
+        nonce: int | None = None,
+        chain_id: int | None = None,
+    ) -> Transaction:
+        """A signed ``set_weights`` (u16 ``weights``, see ``weights_to_u16``)."""
+        payload = {"uids": [int(u) for u in uids], "weights": [int(w) for w in weights]}
+        return self._tx(hotkey, "set_weights", payload, 0, fee, nonce, chain_id)

@@ -1,0 +1,347 @@
+"""The subnet extension: registration, stake, weights, epochs, emission, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from refimpl.chain.errors import InvalidTransaction
+from refimpl.chain.ledger import apply_transaction
+from refimpl.chain.state import BlockContext, State
+from refimpl.chain.transaction import Transaction, encode_payload
+from refimpl.crypto import PrivateKey
+from refimpl.market.subnet import (
+    KINDS,
+    Subnet,
+    SubnetParams,
+    split_tokens,
+    total_stake,
+)
+
+CHAIN_ID = 7
+KEYS = [PrivateKey(1000 + i) for i in range(8)]
+ADDR = [k.public_key.address for k in KEYS]
+OWNER = ADDR[7]
+
+
+class Harness:
+    """Blocks without proof of work: the ledger's own tx rules + end_block."""
+
+    def __init__(self, **params):
+        params.setdefault("owner", OWNER)
+        self.subnet = Subnet(SubnetParams(**params))
+        self.exts = {k: self.subnet for k in KINDS}
+        self.state = State(balances={a: 10_000 for a in ADDR[:6]}, supply=60_000)
+        self.state.ext["subnet"] = self.subnet.init_state()
+        self.height = 0
+
+    def ctx(self) -> BlockContext:
+        return BlockContext(self.height + 1, 0, ADDR[6], b"\0" * 32, CHAIN_ID)
+
+    def nonce(self, i: int) -> int:
+        return self.state.nonce(ADDR[i])
+
+    def apply(self, tx: Transaction) -> None:
+        apply_transaction(self.state, tx, self.ctx(), self.exts)
+
+    def block(self, txs=()) -> None:
+        ctx = self.ctx()
+        for tx in txs:
+            apply_transaction(self.state, tx, ctx, self.exts)
+        self.height += 1
+        self.subnet.end_block(self.state, ctx)
+        assert conserved(self.state)
+
+    def blocks(self, k: int) -> None:
+        for _ in range(k):
+            self.block()
+
+    # signed builders with the right nonce
+    def register(self, cold: int, hot: int) -> Transaction:
+        return self.subnet.register_tx(
+            KEYS[cold], ADDR[hot], nonce=self.nonce(cold), chain_id=CHAIN_ID
+        )
+
+    def stake(self, cold: int, hot: int, amount: int) -> Transaction:
+        return self.subnet.stake_tx(
+            KEYS[cold], ADDR[hot], amount, nonce=self.nonce(cold), chain_id=CHAIN_ID
+        )
+
+    def unstake(self, cold: int, hot: int, amount: int) -> Transaction:
+        return self.subnet.unstake_tx(
+            KEYS[cold], ADDR[hot], amount, nonce=self.nonce(cold), chain_id=CHAIN_ID
+        )
+
+    def weights(self, hot: int, uids, weights) -> Transaction:
+        return self.subnet.set_weights_tx(
+            KEYS[hot], uids, weights, nonce=self.nonce(hot), chain_id=CHAIN_ID
+        )
+
+    def raw(self, key: int, kind: str, payload: bytes, amount: int = 0):
+        tx = Transaction(
+            KEYS[key].public_key.to_bytes(),
+            "",
+            amount,
+            0,
+            self.nonce(key),
+            CHAIN_ID,
+            kind,
+            payload,
+        )
+        return tx.sign(KEYS[key])
+
+
+def conserved(state: State) -> bool:
+    return state.supply == sum(state.balances.values()) + total_stake(state)
+
+
+def market(**params) -> Harness:
+    """uids 0..3 = keys 0..3 (each its own coldkey); 0 and 1 stake; epoch at 10."""
+    h = Harness(**params)
+    h.block([h.register(i, i) for i in range(4)])
+    h.block([h.stake(0, 0, 3000), h.stake(1, 1, 1000)])
+    h.blocks(10 - h.height)  # first epoch hands out permits
+    return h
+
+
+def rejected(h: Harness, tx: Transaction, reason: str) -> None:
+    before = h.state.snapshot()
+    with pytest.raises(InvalidTransaction, match=reason):
+        h.apply(tx)
+    assert h.state.snapshot() == before
+
+
+# ---------------------------------------------------------------- happy paths
+def test_register_assigns_uids_and_metagraph():
+    h = market()
+    mg = h.subnet.metagraph(h.state)
+    assert mg.n == 4 and list(mg.uids) == [0, 1, 2, 3]
+    assert mg.hotkeys == ADDR[:4] and mg.coldkeys == ADDR[:4]
+    assert list(mg.stake) == [3000, 1000, 0, 0]
+    assert list(mg.validator_permit) == [True, True, False, False]
+    for field in (
+        "trust",
+        "consensus",
+        "incentive",
+        "dividends",
+        "emission",
+        "last_update",
+        "active",
+    ):
+        assert getattr(mg, field).shape == (4,)
+    assert mg.weights.shape == (4, 4) and mg.bonds.shape == (4, 4)
+
+
+def test_epoch_pays_41_41_18_and_conserves_supply():
+    h = market(emission_per_block=1000)
+    h.block([h.weights(0, [2, 3], [65535, 21845]), h.weights(1, [2, 3], [65535, 0])])
+    bal0 = dict(h.state.balances)
+    supply0 = h.state.supply
+    h.blocks(20 - h.height)
+    minted = h.state.supply - supply0
+    assert minted == 10 * 1000
+    gain = {a: h.state.balance(a) - bal0.get(a, 0) for a in ADDR}
+    assert gain[OWNER] == 1800
+    assert gain[ADDR[2]] + gain[ADDR[3]] == 4100  # miners by incentive
+    assert gain[ADDR[0]] + gain[ADDR[1]] == 4100  # validators by dividends
+    assert gain[ADDR[2]] > gain[ADDR[3]] > 0
+    mg = h.subnet.metagraph(h.state)
+    assert int(mg.emission.sum()) == 8200
+    assert mg.incentive[2] > mg.incentive[3] and mg.dividends[0] > mg.dividends[1]
+
+
+def test_unstake_returns_tokens():
+    h = market()
+    before = h.state.balance(ADDR[0])
+    h.block([h.unstake(0, 0, 500)])
+    assert h.state.balance(ADDR[0]) == before + 500
+    assert h.subnet.metagraph(h.state).stake[0] == 2500
+
+
+def test_full_subnet_deregisters_lowest_non_immune():
+    h = Harness(max_uids=3, immunity_period=5, tempo=4)
+    h.block([h.register(i, i) for i in range(3)])
+    h.block([h.stake(0, 0, 100), h.stake(3, 1, 200)])  # coldkey 3 stakes on uid 1
+    h.blocks(4 - h.height)  # epoch at 4: permits for 0 and 1
+    h.block([h.weights(0, [1, 2], [65535, 1000])])
+    h.blocks(8 - h.height)  # epoch: uid 2 earns less than uid 1 and uid 0
+    bal3 = h.state.balance(ADDR[3])
+    mg = h.subnet.metagraph(h.state)
+    worst = int(np.argmin(mg.emission))
+    h.block([h.register(4, 5)])  # uid `worst` gets replaced by hotkey 5
+    mg2 = h.subnet.metagraph(h.state)
+    assert mg2.n == 3 and mg2.hotkeys[worst] == ADDR[5]
+    if worst == 1:
+        assert h.state.balance(ADDR[3]) == bal3 + 200  # stake returned
+
+
+def test_full_subnet_all_immune_rejected():
+    h = Harness(max_uids=2, immunity_period=100)
+    h.block([h.register(0, 0), h.register(1, 1)])
+    rejected(h, h.register(2, 2), "full and every neuron is still immune")
+
+
+def test_split_tokens_accounts_for_every_unit():
+    assert split_tokens(10, [1, 1, 1]) == [4, 3, 3]
+    assert split_tokens(7, [0.5, 0.25, 0.25]) == [3, 2, 2]  # .5 < .75
+    assert split_tokens(0, [1, 2]) == [0, 0]
+    with pytest.raises(ValueError):
+        split_tokens(5, [0, 0])
+
+
+# ---------------------------------------------------------------- bad input
+def test_weights_nan_inf_negative():
+    h = market()
+    for text, reason in (
+        ("NaN", "NaN"),
+        ("Infinity", "infinite"),
+        ("-Infinity", "infinite"),
+    ):
+        payload = f'{{"netuid":1,"uids":[2],"weights":[{text}]}}'.encode()
+        rejected(h, h.raw(0, "set_weights", payload), reason)
+    neg = encode_payload({"netuid": 1, "uids": [2, 3], "weights": [5, -5]})
+    rejected(h, h.raw(0, "set_weights", neg), "negative")
+    frac = encode_payload({"netuid": 1, "uids": [2], "weights": [0.5]})
+    rejected(h, h.raw(0, "set_weights", frac), "not a u16 integer")
+    big = encode_payload({"netuid": 1, "uids": [2], "weights": [70000]})
+    rejected(h, h.raw(0, "set_weights", big), "exceeds 65535")
+
+
+@pytest.mark.parametrize(
+    "uids, weights, reason",
+    [
+        ([2, 3], [1], "differ in length"),
+        ([2, 2], [1, 1], "duplicate uid"),
+        ([2, 9], [1, 1], "not registered"),
+        ([0, 2], [1, 1], "self-weight"),
+        ([2, 3], [0, 0], "all zero"),
+        ([], [], "all zero"),
+    ],
+)
+def test_weights_shape_and_uids(uids, weights, reason):
+    h = market()
+    rejected(h, h.weights(0, uids, weights), reason)
+
+
+def test_weights_without_permit():
+    h = market()
+    rejected(h, h.weights(2, [3], [1]), "no validator permit")
+
+
+def test_weights_before_any_epoch_have_no_permit():
+    h = Harness()
+    h.block([h.register(0, 0), h.register(1, 1)])
+    h.block([h.stake(0, 0, 10)])
+    rejected(h, h.weights(0, [1], [1]), "no validator permit")
+
+
+def test_weights_rate_limit():
+    h = market(weights_rate_limit=5)
+    h.block([h.weights(0, [2], [1])])
+    h.blocks(3)
+    rejected(h, h.weights(0, [3], [1]), "rate limit")
+    h.blocks(1)
+    h.block([h.weights(0, [3], [1])])  # 5 blocks later: fine
+
+
+def test_weights_bad_signature():
+    h = market()
+    tx = h.weights(0, [2], [65535])
+    forged = Transaction(
+        tx.sender,
+        tx.recipient,
+        tx.amount,
+        tx.fee,
+        tx.nonce,
+        tx.chain_id,
+        tx.kind,
+        encode_payload({"netuid": 1, "uids": [3], "weights": [65535]}),
+        tx.signature,
+    )
+    rejected(h, forged, "bad signature")
+
+
+def test_weights_unregistered_sender_and_wrong_netuid():
+    h = market()
+    rejected(h, h.weights(5, [2], [1]), "not registered")
+    payload = encode_payload({"netuid": 2, "uids": [2], "weights": [1]})
+    rejected(h, h.raw(0, "set_weights", payload), "netuid")
+
+
+def test_register_twice_rejected():
+    h = market()
+    rejected(h, h.register(4, 2), "already registered as uid 2")
+
+
+def test_stake_more_than_balance():
+    h = market()
+    rejected(h, h.stake(2, 2, 10**6), "balance|cannot pay")
+
+
+def test_stake_on_unregistered_hotkey():
+    h = market()
+    rejected(h, h.stake(2, 5, 10), "not registered")
+
+
+def test_unstake_more_than_staked():
+    h = market()
+    rejected(h, h.unstake(0, 0, 3001), "exceeds the 3000")
+    rejected(h, h.unstake(2, 0, 1), "exceeds the 0")
+
+
+def test_epoch_without_weights_pays_validators_by_stake():
+    h = market(emission_per_block=100)
+    bal = [h.state.balance(a) for a in ADDR]
+    h.blocks(20 - h.height)  # permits exist, nobody set weights
+    gain = [h.state.balance(a) - b for a, b in zip(ADDR, bal, strict=True)]
+    assert gain[7] == 180  # owner cut
+    assert gain[0] == 615 and gain[1] == 205  # 820 by stake 3:1
+    assert gain[2] == gain[3] == 0
+
+
+def test_epoch_without_stake_pays_owner():
+    h = Harness(emission_per_block=100)
+    h.block([h.register(0, 0), h.register(1, 1)])
+    supply = h.state.supply
+    h.blocks(10 - h.height)
+    assert h.state.supply - supply == 1000
+    assert h.state.balance(OWNER) == 1000
+
+
+# ---------------------------------------------------------------- property test
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["register", "stake", "unstake", "weights", "block"]),
+            st.integers(0, 5),
+            st.integers(0, 5),
+            st.integers(1, 4000),
+        ),
+        min_size=5,
+        max_size=25,
+    )
+)
+def test_supply_conserved_over_random_sequences(ops):
+    h = Harness(max_uids=3, immunity_period=3, tempo=3, emission_per_block=7)
+    for op, a, b, amount in ops:
+        if op == "block":
+            h.block()
+            continue
+        if op == "register":
+            tx = h.register(a, b)
+        elif op == "stake":
+            tx = h.stake(a, b, amount)
+        elif op == "unstake":
+            tx = h.unstake(a, b, amount)
+        else:
+            tx = h.weights(a, [b, (b + 1) % 3], [amount, 1])
+        before = h.state.snapshot()
+        try:
+            h.apply(tx)
+        except InvalidTransaction:
+            assert h.state.snapshot() == before
+        assert conserved(h.state)
+    h.blocks(3)
