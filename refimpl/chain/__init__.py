@@ -1,0 +1,70 @@
+"""A minimal blockchain that agrees with Bitcoin byte for byte where it mirrors it.
+
+Merkle trees, 80-byte headers, compact bits, retargeting and mining follow Bitcoin
+Core exactly; transactions use an account model (balances and nonces, like
+Ethereum) with a ``kind`` so later parts can add their own transactions through
+``Extension``. Introduced in lessons 03-05.
+"""
+
+from .attack import attacker_success_probability, blocks_to_wait
+from .block import Block, make_coinbase
+from .chain import BlockEntry, Chain
+from .errors import ChainError, InvalidBlock, InvalidTransaction, StorageError
+from .extension import Extension
+from .header import BlockHeader
+from .ledger import (
+    SIGNATURE_CACHE,
+    SignatureCache,
+    apply_block,
+    apply_transaction,
+    check_transaction,
+)
+from .merkle import merkle_parent, merkle_proof, merkle_root, verify_merkle_proof
+from .params import ChainParams
+from .pow import (
+    bits_to_target,
+    check_proof_of_work,
+    mine,
+    retarget_bits,
+    target_to_bits,
+    work_from_bits,
+)
+from .state import BlockContext, State
+from .transaction import MAX_AMOUNT, Transaction, decode_payload, encode_payload
+
+__all__ = [
+    "BlockHeader",
+    "merkle_root",
+    "merkle_proof",
+    "verify_merkle_proof",
+    "merkle_parent",
+    "bits_to_target",
+    "target_to_bits",
+    "retarget_bits",
+    "work_from_bits",
+    "check_proof_of_work",
+    "mine",
+    "attacker_success_probability",
+    "blocks_to_wait",
+    "Transaction",
+    "encode_payload",
+    "decode_payload",
+    "MAX_AMOUNT",
+    "Block",
+    "make_coinbase",
+    "State",
+    "BlockContext",
+    "Chain",
+    "BlockEntry",
+    "ChainParams",
+    "Extension",
+    "SignatureCache",
+    "SIGNATURE_CACHE",
+    "check_transaction",
+    "apply_transaction",
+    "apply_block",
+    "ChainError",
+    "InvalidTransaction",
+    "InvalidBlock",
+    "StorageError",
+]

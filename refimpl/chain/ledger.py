@@ -1,0 +1,195 @@
+"""Applying transactions and blocks to the state, with a signature cache.
+
+For every transaction the ledger checks, before ANY effect: fields in range,
+chain id, a known kind, a valid low-s signature over the txid, the sender's next
+nonce, and that the balance covers amount + fee; then the owning extension's
+``validate_tx``. Only then it advances the nonce, takes the fee (collected for the
+block's coinbase, as Bitcoin pays fees through the coinbase) and moves the
+amount ("transfer") or calls the extension's ``apply_tx``.
+
+Signatures already verified are remembered (Bitcoin Core's script execution and
+signature caches, validation.cpp / sigcache.cpp), so re-validating a chain you
+have seen costs hashing, not elliptic-curve arithmetic.
+Introduced in lesson 03 (transactions) and lesson 05 (blocks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .block import Block
+from .errors import InvalidBlock, InvalidTransaction
+from .extension import Extension
+from .state import BlockContext, State
+from .transaction import COINBASE, MAX_AMOUNT, Transaction
+
+__all__ = [
+    "SignatureCache",
+    "SIGNATURE_CACHE",
+    "check_transaction",
+    "apply_transaction",
+    "apply_block",
+]
+
+
+class SignatureCache:
+    """A set of (txid, sender, signature) triples already verified as valid.
+
+    Only valid signatures are stored, so a cache hit can never accept a bad one.
+    """
+
+    def __init__(self, max_entries: int = 500_000) -> None:
+        self.max_entries = max_entries
+        self._ok: set[bytes] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def verify(self, tx: Transaction) -> bool:
+        """``tx.verify_signature()``, skipped when this exact signature is known."""
+        if tx.signature is None:
+            return False
+        key = tx.txid() + tx.serialize()[-65:]
+        if key in self._ok:
+            self.hits += 1
+            return True
+        self.misses += 1
+        ok = tx.verify_signature()
+        if ok:
+            if len(self._ok) >= self.max_entries:
+                self._ok.clear()
+            self._ok.add(key)
+        return ok
+
+    def clear(self) -> None:
+        """Forget everything (benchmarks use it to time a cold validation)."""
+        self._ok.clear()
+        self.hits = self.misses = 0
+
+
+SIGNATURE_CACHE = SignatureCache()
+
+
+def _valid_address(address: str) -> bool:
+    from refimpl.crypto import is_valid_address
+
+    return bool(is_valid_address(address))
+
+
+def check_transaction(
+    state: State,
+    tx: Transaction,
+    ctx: BlockContext,
+    extensions: Mapping[str, Extension],
+    sigcache: SignatureCache = SIGNATURE_CACHE,
+) -> None:
+    """Raise InvalidTransaction if ``tx`` cannot apply to ``state``; never mutates.
+
+    ``extensions`` maps each kind an extension owns to that extension.
+    """
+    if not isinstance(tx, Transaction):
+        raise InvalidTransaction("not a Transaction")
+    tx.check_fields()
+    if tx.kind == COINBASE:
+        raise InvalidTransaction("a coinbase may only be a block's first transaction")
+    if tx.chain_id != ctx.chain_id:
+        raise InvalidTransaction(
+            f"chain id {tx.chain_id} is not this chain's ({ctx.chain_id}): "
+            "a replay from another chain?"
+        )
+    ext = None
+    if tx.kind == "transfer":
+        if tx.amount <= 0:
+            raise InvalidTransaction("a transfer must move a positive amount")
+        if not _valid_address(tx.recipient):
+            raise InvalidTransaction(
+                f"recipient {tx.recipient!r} is not a valid address"
+            )
+    else:
+        ext = extensions.get(tx.kind)
+        if ext is None:
+            raise InvalidTransaction(f"unknown transaction kind {tx.kind!r}")
+    if tx.signature is None:
+        raise InvalidTransaction("transaction is not signed")
+    sender = tx.sender_address
+    expected = state.nonce(sender)
+    if tx.nonce != expected:
+        what = "reused" if tx.nonce < expected else "skips ahead"
+        raise InvalidTransaction(
+            f"nonce {tx.nonce} {what}: the sender's next nonce is {expected}"
+        )
+    need, have = tx.amount + tx.fee, state.balance(sender)
+    if need > have:
+        raise InvalidTransaction(
+            f"insufficient balance: amount + fee = {need} but the sender has {have}"
+        )
+    if not sigcache.verify(tx):
+        raise InvalidTransaction("bad signature: it does not verify for the sender")
+    if ext is not None:
+        ext.validate_tx(state, tx, ctx)
+
+
+def apply_transaction(
+    state: State,
+    tx: Transaction,
+    ctx: BlockContext,
+    extensions: Mapping[str, Extension],
+    sigcache: SignatureCache = SIGNATURE_CACHE,
+) -> int:
+    """Check ``tx`` then apply it to ``state`` in place; return the fee taken.
+
+    On rejection nothing has changed. The fee leaves the sender here; the block's
+    coinbase pays it to the miner.
+    """
+    check_transaction(state, tx, ctx, extensions, sigcache)
+    sender = tx.sender_address
+    state.nonces[sender] = tx.nonce + 1
+    state.balances[sender] = state.balances.get(sender, 0) - tx.fee
+    if tx.kind == "transfer":
+        state.balances[sender] -= tx.amount
+        state.balances[tx.recipient] = state.balances.get(tx.recipient, 0) + tx.amount
+    else:
+        extensions[tx.kind].apply_tx(state, tx, ctx)
+    return tx.fee
+
+
+def apply_block(
+    parent_state: State,
+    block: Block,
+    ctx: BlockContext,
+    extensions: Mapping[str, Extension],
+    ordered_extensions: tuple[Extension, ...],
+    subsidy: int,
+    sigcache: SignatureCache = SIGNATURE_CACHE,
+) -> State:
+    """The state after ``block``: applied to a copy, so failure changes nothing.
+
+    The coinbase (``block.txs[0]``) may pay its recipient at most subsidy + fees;
+    it is credited after the other transactions, then every extension's
+    ``end_block`` runs in order. Raises InvalidBlock or InvalidTransaction.
+    """
+    coinbase, rest = block.txs[0], block.txs[1:]
+    if not _valid_address(coinbase.recipient):
+        raise InvalidBlock(
+            f"coinbase recipient {coinbase.recipient!r} is not an address"
+        )
+    fees = sum(tx.fee for tx in rest)
+    if fees > MAX_AMOUNT:
+        raise InvalidBlock("the block's fees overflow 2**63 - 1")
+    if coinbase.amount > subsidy + fees:
+        raise InvalidBlock(
+            f"coinbase pays {coinbase.amount}, more than subsidy + fees = "
+            f"{subsidy} + {fees}"
+        )
+    state = parent_state.copy()
+    for i, tx in enumerate(rest, start=1):
+        try:
+            apply_transaction(state, tx, ctx, extensions, sigcache)
+        except InvalidTransaction as e:
+            raise InvalidTransaction(
+                f"transaction {i} ({tx.txid_hex()[:16]}): {e}"
+            ) from e
+    state.balances[ctx.miner] = state.balances.get(ctx.miner, 0) + coinbase.amount
+    state.supply += coinbase.amount - fees
+    for ext in ordered_extensions:
+        ext.end_block(state, ctx)
+    return state
