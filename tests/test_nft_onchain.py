@@ -18,7 +18,7 @@ from refimpl.nft.onchain import NFT_KINDS, NFTExtension, nft_tx
 
 CHAIN_ID = 7
 ARTIST, BUYER, OTHER = PrivateKey(1001), PrivateKey(1002), PrivateKey(1003)
-A, B, O = (k.public_key.address for k in (ARTIST, BUYER, OTHER))
+A, B, C = (k.public_key.address for k in (ARTIST, BUYER, OTHER))
 MINER = PrivateKey(1004).public_key.address
 IMG1, IMG2 = cid_v1(b"image one"), cid_v1(b"image two")
 MD1, MD2 = cid_v1(b"metadata one"), cid_v1(b"metadata two")
@@ -30,7 +30,7 @@ CTX = BlockContext(5, 1_700_000_000, MINER, b"\x00" * 32, CHAIN_ID)
 class World:
     def __init__(self):
         self.state = State(
-            balances={A: 1000, B: 1000, O: 5}, ext={"nft": EXT.init_state()}
+            balances={A: 1000, B: 1000, C: 5}, ext={"nft": EXT.init_state()}
         )
 
     @property
@@ -102,7 +102,7 @@ def test_existing_and_burned_ids_are_never_reused(w):
         ),
         (
             {"token_id": -1, "image_cid": IMG2, "metadata_cid": MD2, "royalty_bps": 0},
-            "uint256",
+            "InvalidTokenId",
         ),
         ({"token_id": 2, "image_cid": IMG2}, "payload fields"),
     ],
@@ -121,10 +121,10 @@ def test_transfer_approve_operator_burn_signed_by_caller(w):
     )
     w.do(ARTIST, "nft_approve", {"token_id": 1}, recipient=B)
     assert w.reg.get_approved(1) == B
-    w.refused(BUYER, "nft_approve", {"token_id": 1}, "InvalidApprover", recipient=O)
+    w.refused(BUYER, "nft_approve", {"token_id": 1}, "InvalidApprover", recipient=C)
     w.do(BUYER, "nft_transfer", {"token_id": 1, "from": A}, recipient=B)
     assert w.reg.owner_of(1) == B and w.reg.get_approved(1) == ZERO_ADDRESS
-    w.do(BUYER, "nft_set_approval_for_all", {"approved": True}, recipient=O)
+    w.do(BUYER, "nft_set_approval_for_all", {"approved": True}, recipient=C)
     w.do(OTHER, "nft_transfer", {"token_id": 1, "from": B}, recipient=A)
     assert w.reg.owner_of(1) == A
     w.refused(OTHER, "nft_burn", {"token_id": 1}, "InsufficientApproval")
@@ -168,7 +168,7 @@ def test_erc721_failures_are_failed_transactions(w):
 
 
 def test_sale_pays_seller_and_royalty_atomically(w):
-    w.do(ARTIST, "nft_transfer", {"token_id": 1, "from": A}, recipient=O)
+    w.do(ARTIST, "nft_transfer", {"token_id": 1, "from": A}, recipient=C)
     w.do(OTHER, "nft_list", {"token_id": 1, "price": 999})
     before = dict(w.state.balances)
     w.do(BUYER, "nft_buy", {"token_id": 1}, amount=999, fee=1)
@@ -176,7 +176,7 @@ def test_sale_pays_seller_and_royalty_atomically(w):
     assert royalty == 49
     assert w.state.balances[B] == before[B] - 999 - 1
     assert w.state.balances[A] == before[A] + royalty
-    assert w.state.balances[O] == before[O] + 999 - royalty
+    assert w.state.balances[C] == before[C] + 999 - royalty
     assert w.reg.owner_of(1) == B
     assert w.state.ext["nft"].listings == {}
     sale = w.reg.events[-1]
@@ -210,7 +210,7 @@ def test_buyer_without_funds_market_check():
 
 def test_transfer_and_burn_end_a_listing(w):
     w.do(ARTIST, "nft_list", {"token_id": 1, "price": 100})
-    w.do(ARTIST, "nft_transfer", {"token_id": 1, "from": A}, recipient=O)
+    w.do(ARTIST, "nft_transfer", {"token_id": 1, "from": A}, recipient=C)
     w.refused(BUYER, "nft_buy", {"token_id": 1}, "not listed", amount=100)
     w.do(OTHER, "nft_list", {"token_id": 1, "price": 100})
     w.refused(ARTIST, "nft_unlist", {"token_id": 1}, "not listed by")
