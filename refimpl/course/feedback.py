@@ -255,12 +255,10 @@ def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
     shape_g, shape_e = getattr(got, "shape", None), getattr(expected, "shape", None)
     if shape_g is not None and shape_e is not None and shape_g != shape_e:
         return f"{verb} shape {tuple(shape_g)}; that shape is not right"
-    if hasattr(got, "__len__") and hasattr(expected, "__len__"):
-        try:
-            if len(got) != len(expected):
-                return f"{verb} {len(got)} items; that length is not right"
-        except TypeError:
-            pass
+    if isinstance(got, bytes | bytearray) and len(got) != len(expected):
+        return f"{verb} {len(got)} bytes; that length is not right"
+    if isinstance(got, list | tuple | dict | set) and len(got) != len(expected):
+        return f"{verb} {len(got)} items; that length is not right"
     return f"{verb} {short_repr(got)}, which is not right"
 
 

@@ -1,0 +1,66 @@
+# ChainMind: the two commands are `make lab` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# A CPU build of torch installs fast and is all the course needs. Any torch in the
+# range of pyproject.toml works: override with `make lab TORCH="torch>=2.2"`.
+TORCH ?= torch==2.13.0
+STAMP := $(VENV)/.chainmind-installed
+NBVAL := --sanitize-with tests/nbval_sanitize.cfg
+JOBS ?= 2
+export OMP_WAIT_POLICY := PASSIVE
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: lab test test-unit test-notebooks test-browser lint exercises outputs bench \
+	check-env setup clean clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install "$(TORCH)"
+	$(BIN)/pip install -e ".[test]"
+	@touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab lessons/00_welcome.ipynb
+
+test: setup lint test-unit test-notebooks test-browser
+	@echo "make test: all passed"
+
+lint: setup
+	$(BIN)/ruff check .
+
+test-unit: setup
+	$(BIN)/pytest -n $(JOBS) -m "not browser" tests
+
+test-notebooks: setup
+	$(BIN)/pytest -n $(JOBS) --nbval $(NBVAL) lessons solutions
+	$(BIN)/pytest -n $(JOBS) --nbval-lax exercises
+
+test-browser: setup
+	@bash tests/browser/install_browser.sh
+	$(BIN)/pytest -m browser tests/browser
+
+exercises: setup
+	$(BIN)/python -m refimpl.course.exercises
+
+# Re-execute lessons and solutions in place, top to bottom (NB=lessons/03_*.ipynb for one).
+NB ?= lessons/*.ipynb solutions/*.ipynb
+outputs: setup
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NB)
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+check-env: setup
+	$(BIN)/python -m refimpl.course.envcheck
+
+clean:
+	rm -rf build .pytest_cache .hypothesis .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name .ipynb_checkpoints -type d -exec rm -rf {} +
+
+clean-venv: clean
+	rm -rf $(VENV)
