@@ -1,0 +1,234 @@
+"""Drive a notebook in JupyterLab the way a learner does, with Playwright.
+
+Open it, clear its stored outputs, Run > Run All Cells, wait until the kernel has
+finished, read what the page shows, move a widget slider, save, take screenshots.
+Every wait polls the page for a condition (never a fixed sleep).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labserver import LabServer
+
+__all__ = [
+    "CellReport",
+    "NotebookRun",
+    "open_notebook",
+    "run_all_cells",
+    "save_notebook",
+    "move_first_slider",
+    "shutdown_kernels",
+    "RUN_TIMEOUT_MS",
+]
+
+RUN_TIMEOUT_MS = 90_000
+# An error output, as JupyterLab renders it (it shows errors as stderr text).
+ERROR_TEXT = re.compile(
+    r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception|Interrupt)\b.*$",
+    re.MULTILINE,
+)
+
+# Reads every code cell: its prompt ("[3]:", "[*]:", "[ ]:"), whether its source is
+# empty, the text of its outputs and the text of its stderr outputs.
+_CELLS_JS = """
+() => Array.from(document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell')).map(cell => {
+  const prompt = cell.querySelector('.jp-InputArea-prompt');
+  const editor = cell.querySelector('.jp-InputArea-editor');
+  const outs = Array.from(cell.querySelectorAll('.jp-OutputArea-output'));
+  return {
+    prompt: prompt ? prompt.innerText.trim() : '',
+    empty: editor ? editor.innerText.trim() === '' : true,
+    outputs: outs.map(o => o.innerText).join('\\n'),
+    stderr: outs.filter(o => o.getAttribute('data-mime-type') ===
+        'application/vnd.jupyter.stderr').map(o => o.innerText),
+    widgets: cell.querySelectorAll('.jupyter-widgets').length,
+  };
+})
+"""
+
+
+@dataclass
+class CellReport:
+    """What the page shows for one code cell after a run."""
+
+    index: int
+    prompt: str
+    empty: bool
+    outputs: str
+    stderr: list[str]
+    widgets: int
+
+    @property
+    def executed(self) -> bool:
+        return re.fullmatch(r"\[\d+\]:", self.prompt) is not None
+
+    @property
+    def errors(self) -> list[str]:
+        return [text for text in self.stderr if ERROR_TEXT.search(text)]
+
+
+@dataclass
+class NotebookRun:
+    """The state of a notebook after Run All Cells."""
+
+    path: str
+    cells: list[CellReport] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[tuple[int, str]]:
+        return [(c.index, e) for c in self.cells for e in c.errors]
+
+    @property
+    def not_executed(self) -> list[int]:
+        return [c.index for c in self.cells if not c.empty and not c.executed]
+
+
+def _read_cells(page: Any) -> list[CellReport]:
+    return [CellReport(i, **c) for i, c in enumerate(page.evaluate(_CELLS_JS))]
+
+
+def _menu(page: Any, menu: str, command: str) -> None:
+    """Click a top menu (File, Edit, Run...) and then one of its commands."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(f"^{menu}$")).click()
+    page.locator(f'.lm-Menu-item[data-command="{command}"]').first.click()
+
+
+def _kernel_idle(server: LabServer, path: str) -> bool:
+    status, sessions = server.get("/api/sessions")
+    if status != 200:
+        return False
+    states = [
+        s["kernel"]["execution_state"]
+        for s in sessions
+        if s.get("path") == path and s.get("kernel")
+    ]
+    return states == ["idle"]
+
+
+def _poll(what: str, condition: Any, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(0.2)  # polling interval
+
+
+def open_notebook(page: Any, server: LabServer, path: str) -> None:
+    """Open ``path`` (relative to the server root) in its own Lab workspace."""
+    workspace = re.sub(r"\W", "-", path)
+    page.goto(
+        f"{server.url}/lab/workspaces/{workspace}/tree/{path}?token={server.token}"
+    )
+    page.wait_for_selector(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell",
+        timeout=RUN_TIMEOUT_MS,
+    )
+    _poll(
+        f"the kernel of {path} to start",
+        lambda: _kernel_idle(server, path),
+        RUN_TIMEOUT_MS / 1000,
+    )
+    page.wait_for_selector(
+        '.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=RUN_TIMEOUT_MS
+    )
+
+
+def run_all_cells(page: Any, server: LabServer, path: str) -> NotebookRun:
+    """Clear the stored outputs, run all cells, wait until the run has finished.
+
+    Finished means: no cell waits or runs ("[*]"), the kernel is idle, and either
+    every non-empty code cell has an execution count or a cell shows an error
+    (Run All stops at the first error).
+    """
+    started = time.monotonic()
+    _menu(page, "Edit", "editmenu:clear-all")
+    _poll(
+        "stored outputs to be cleared",
+        lambda: not any(c.executed for c in _read_cells(page)),
+        30,
+    )
+    _menu(page, "Run", "runmenu:run-all")
+
+    def finished() -> bool:
+        cells = _read_cells(page)
+        if any("*" in c.prompt for c in cells):
+            return False
+        done = all(c.executed or c.empty for c in cells) or any(c.errors for c in cells)
+        return done and _kernel_idle(server, path)
+
+    _poll(f"Run All Cells to finish in {path}", finished, RUN_TIMEOUT_MS / 1000)
+    page.wait_for_selector(
+        '.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=RUN_TIMEOUT_MS
+    )
+    return NotebookRun(path, _read_cells(page), time.monotonic() - started)
+
+
+def save_notebook(page: Any, root: Path, path: str) -> dict[str, Any]:
+    """File > Save Notebook, wait until saved, return the saved notebook (JSON)."""
+    target = root / path
+    before = target.stat().st_mtime_ns
+    _menu(page, "File", "docmanager:save")
+    _poll(
+        f"{path} to be saved",
+        lambda: (
+            target.stat().st_mtime_ns != before
+            and page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").count() == 0
+        ),
+        30,
+    )
+    return json.loads(target.read_text(encoding="utf-8"))
+
+
+# The text a widget area shows, leaving out the sliders themselves (their readout
+# changes with the slider, so it must not count as the widget "reacting").
+_WIDGET_TEXT_JS = """
+(cell) => {
+  const area = cell.querySelector('.jp-Cell-outputArea');
+  const copy = area.cloneNode(true);
+  copy.querySelectorAll('.widget-slider, .widget-readout').forEach(e => e.remove());
+  return copy.innerText.trim();
+}
+"""
+
+
+def move_first_slider(page: Any, presses: int = 3) -> tuple[Any, str, str]:
+    """Press ArrowRight on the first rendered slider; wait for its output to change.
+
+    Returns (the code cell holding the slider, output text before, text after).
+    """
+    slider = page.locator(".jp-OutputArea-output .widget-slider").first
+    slider.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
+    cell = page.locator(".jp-CodeCell", has=slider).last
+    _poll(
+        "the widget's output to be rendered",
+        lambda: cell.evaluate(_WIDGET_TEXT_JS) != "",
+        30,
+    )
+    before = cell.evaluate(_WIDGET_TEXT_JS)
+    knob = slider.locator(".noUi-handle, input[type=range]").first
+    knob.scroll_into_view_if_needed()
+    knob.focus()
+    for _ in range(presses):
+        page.keyboard.press("ArrowRight")
+    _poll(
+        "the widget's output to change after moving the slider",
+        lambda: cell.evaluate(_WIDGET_TEXT_JS) not in ("", before),
+        30,
+    )
+    return cell, before, cell.evaluate(_WIDGET_TEXT_JS)
+
+
+def shutdown_kernels(server: LabServer) -> None:
+    """Delete every session (and so its kernel) on the server."""
+    status, sessions = server.get("/api/sessions")
+    if status == 200:
+        for session in sessions:
+            server.request("DELETE", f"/api/sessions/{session['id']}")
