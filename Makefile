@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # range of pyproject.toml works: override with `make lab TORCH="torch>=2.2"`.
 TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.chainmind-installed
-NBVAL := --sanitize-with tests/nbval_sanitize.cfg
+NBVAL := --nbval-sanitize-with tests/nbval_sanitize.cfg
 JOBS ?= 2
 export OMP_WAIT_POLICY := PASSIVE
 export PYTHONHASHSEED := 0
