@@ -20,6 +20,7 @@ Introduced in lesson 05 (Bitcoin whitepaper §5 "Network" and §11).
 
 from __future__ import annotations
 
+import functools
 import heapq
 import random
 from collections.abc import Iterable, Sequence
@@ -27,13 +28,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .chain import Chain
-from .errors import ChainError, InvalidBlock
+from .errors import ChainError, InvalidTransaction
 from .extension import Extension
+from .ledger import apply_transaction
 from .params import ChainParams
+from .state import BlockContext
 from .transaction import Transaction
 
-__all__ = ["Network", "Peer", "NetworkEvent", "Link", "DoubleSpendOutcome",
-           "double_spend_race"]  # fmt: skip
+__all__ = [
+    "Network",
+    "Peer",
+    "NetworkEvent",
+    "Link",
+    "DoubleSpendOutcome",
+    "double_spend_race",
+    "confirmations",
+    "reorg_depth",
+]
+
+# Fixed payout addresses for the race's honest miner and merchant (any valid
+# address works; these are the P2PKH addresses of the private keys 7 and 8).
+_MINER = "19ZewH8Kk1PDbSNdJ97FP4EiCjTRaZMZQA"
+_MERCHANT = "1EhqbyUMvvs7BfL8goY6qcPbD6YKfPqb7e"
 
 
 @dataclass(frozen=True)
@@ -75,7 +91,7 @@ class Peer:
     @property
     def tip_hash(self) -> bytes:
         """The hash of this peer's best block."""
-        return self.chain.tip.header.hash()
+        return self.chain.tip.hash()
 
     @property
     def height(self) -> int:
@@ -136,7 +152,12 @@ class Network:
             raise ValueError(f"peer {name!r} already exists")
         if not 0.0 <= hash_share <= 1.0:
             raise ValueError(f"hash_share must be in [0, 1], got {hash_share!r}")
-        chain = Chain(self.params, self.extensions, genesis_alloc=self.genesis_alloc)
+        chain = Chain(
+            self.params,
+            self.extensions,
+            genesis_alloc=self.genesis_alloc,
+            clock=self._clock,
+        )
         peer = Peer(name, chain, address, hash_share, private)
         self.peers[name] = peer
         if hash_share > 0:
@@ -144,7 +165,12 @@ class Network:
         return peer
 
     def connect(
-        self, a: str, b: str, *, latency: float | None = None, jitter: float | None = None
+        self,
+        a: str,
+        b: str,
+        *,
+        latency: float | None = None,
+        jitter: float | None = None,
     ) -> None:
         """Link two peers (both directions)."""
         for n in (a, b):
@@ -206,9 +232,9 @@ class Network:
             return True
         return any(a in g and b in g for g in self.groups)
 
-    # -- actions ------------------------------------------------------------------------
+    # -- actions --
     def submit_tx(self, name: str, tx: Transaction) -> bool:
-        """A user hands ``tx`` to peer ``name``; it is relayed if the peer accepts it."""
+        """A user hands ``tx`` to peer ``name``; relayed if the peer accepts it."""
         return self._receive_tx(self.peers[name], tx, source=None)
 
     def mine_now(self, name: str) -> Any:
@@ -223,7 +249,7 @@ class Network:
         for n in self.neighbours(name):
             self._send(name, n, "block", (peer.chain.tip,))
 
-    # -- running ------------------------------------------------------------------------
+    # -- running --
     def step(self) -> bool:
         """Process the next event; False when there is none."""
         if not self._queue:
@@ -263,7 +289,7 @@ class Network:
         for t, seq, kind, args in kept:
             heapq.heappush(self._queue, (max(t, shift), seq, kind, args))
 
-    # -- views ---------------------------------------------------------------------------
+    # -- views --
     def tips(self) -> dict[str, str]:
         """Each peer's best block as short display hex (first 8 hex digits)."""
         return {n: p.tip_hash[::-1].hex()[:8] for n, p in self.peers.items()}
@@ -280,7 +306,11 @@ class Network:
         """The log, optionally only one kind of event."""
         return [e for e in self.log if kind is None or e.kind == kind]
 
-    # -- internals ------------------------------------------------------------------------
+    # -- internals --
+    def _clock(self) -> float:
+        """The simulated wall clock the chains check future timestamps against."""
+        return self.params.genesis_timestamp + self.now
+
     def _log(self, peer: str, kind: str, detail: str) -> None:
         self.log.append(NetworkEvent(round(self.now, 6), peer, kind, detail))
 
@@ -317,11 +347,16 @@ class Network:
         txid = tx.txid()
         if txid in peer.mempool:
             return False
-        state = peer.chain.state
-        sender = tx.sender_address
-        if tx.nonce < state.nonce(sender) or not tx.verify_signature():
+        try:
+            tx.check_fields()
+            sender = tx.sender_address
+        except ChainError:
             return False
         if tx.chain_id != self.params.chain_id:
+            return False
+        if tx.nonce < peer.chain.state.nonce(sender):
+            return False
+        if not peer.chain.sigcache.verify(tx):
             return False
         # First seen wins: a second transaction with the same sender and nonce
         # (a double spend) is not accepted into the mempool.
@@ -334,8 +369,8 @@ class Network:
         return True
 
     def _receive_block(self, peer: Peer, block: Any, source: str) -> None:
-        h = block.header.hash()
-        if peer.chain.get_block(h) is not None or h in peer.orphans:
+        h = block.hash()
+        if h in peer.chain or h in peer.orphans:
             return
         old_tip = peer.tip_hash
         try:
@@ -343,12 +378,12 @@ class Network:
         except ChainError as e:
             self._log(peer.name, "rejected", f"{h[::-1].hex()[:8]}: {e}")
             return
-        if peer.chain.get_block(h) is None:  # kept as an orphan: ask for its parent
+        if h not in peer.chain:  # kept as an orphan: ask for its parent
             peer.orphans.add(h)
             self._log(peer.name, "orphan", h[::-1].hex()[:8])
             self._send(peer.name, source, "getblock", (block.header.prev_hash,))
             return
-        connected = [h] + [o for o in sorted(peer.orphans) if peer.chain.get_block(o)]
+        connected = [h] + [o for o in sorted(peer.orphans) if o in peer.chain]
         peer.orphans.difference_update(connected)
         self._after_connect(peer, old_tip)
         if not peer.private:
@@ -359,7 +394,7 @@ class Network:
         new_tip = peer.tip_hash
         if new_tip == old_tip:
             return
-        depth = _reorg_depth(peer.chain, old_tip, new_tip)
+        depth = reorg_depth(peer.chain, old_tip, new_tip)
         short = new_tip[::-1].hex()[:8]
         if depth:
             self._log(peer.name, "reorg", f"{depth} block(s) undone, tip {short}")
@@ -372,44 +407,45 @@ class Network:
                 del peer.mempool[txid]
 
     def _select(self, peer: Peer) -> list[Transaction]:
-        """Mempool transactions that apply in order on the tip (by fee, then nonce)."""
-        state = peer.chain.state
-        nonces: dict[str, int] = {}
-        spent: dict[str, int] = {}
+        """Mempool transactions that apply, in order, on the tip (lowest nonce first,
+        then highest fee): each is tried on a scratch copy of the tip's state."""
+        chain = peer.chain
+        state = chain.state.copy()
+        kinds = {k: ext for ext in chain.extensions for k in ext.kinds}
+        ctx = BlockContext(
+            chain.height + 1,
+            chain.tip.header.timestamp,
+            peer.address,
+            b"\x00" * 32,
+            self.params.chain_id,
+        )
+        pending = sorted(
+            peer.mempool.values(), key=lambda t: (t.nonce, -t.fee, t.txid())
+        )
         chosen: list[Transaction] = []
-        pending = sorted(peer.mempool.values(), key=lambda t: (t.nonce, -t.fee, t.txid()))
         progress = True
         while progress:
             progress = False
             for tx in pending:
                 if tx in chosen:
                     continue
-                a = tx.sender_address
-                want = nonces.get(a, state.nonce(a))
-                cost = tx.fee + (tx.amount if tx.kind == "transfer" else 0)
-                if tx.nonce == want and spent.get(a, 0) + cost <= state.balance(a):
-                    chosen.append(tx)
-                    nonces[a] = want + 1
-                    spent[a] = spent.get(a, 0) + cost
-                    progress = True
+                try:
+                    apply_transaction(state, tx, ctx, kinds, chain.sigcache)
+                except InvalidTransaction:
+                    continue
+                chosen.append(tx)
+                progress = True
         return chosen
 
     def _mine(self, peer: Peer) -> Any:
         chain = peer.chain
-        timestamp = self.params.genesis_timestamp + int(self.now)
-        timestamp = max(timestamp, chain.median_time_past() + 1)
-        txs = self._select(peer)
-        try:
-            block = chain.mine_block(txs, peer.address, timestamp=timestamp)
-        except ChainError:
-            # A transaction the simple selection let through was refused: mine empty.
-            block = chain.mine_block([], peer.address, timestamp=timestamp)
+        mtp = chain.median_time_past(chain.entry(peer.tip_hash))
+        timestamp = max(self.params.genesis_timestamp + int(self.now), mtp + 1)
         old_tip = peer.tip_hash
-        h = block.header.hash()
-        if chain.get_block(h) is None:
-            raise InvalidBlock("a freshly mined block did not connect")  # pragma: no cover
+        block = chain.mine_block(self._select(peer), peer.address, timestamp)
+        h = block.hash()
         peer.mined.append(h)
-        for tx in _block_txs(block):
+        for tx in block.txs:
             peer.mempool.pop(tx.txid(), None)
         self._log(peer.name, "mined", f"height {chain.height} {h[::-1].hex()[:8]}")
         self._after_connect(peer, old_tip)
@@ -418,25 +454,17 @@ class Network:
         return block
 
 
-def _block_txs(block: Any) -> list[Transaction]:
-    return list(block.transactions)
-
-
-def _reorg_depth(chain: Chain, old_tip: bytes, new_tip: bytes) -> int:
-    """How many blocks of the old best chain the switch to ``new_tip`` undid."""
-    ancestors = set()
-    h = new_tip
-    while h is not None:
-        ancestors.add(h)
-        block = chain.get_block(h)
-        if block is None or chain.height_of(h) == 0:
-            break
-        h = block.header.prev_hash
+def reorg_depth(chain: Chain, old_tip: bytes, new_tip: bytes) -> int:
+    """How many blocks of the branch ending at ``old_tip`` are not ancestors of
+    ``new_tip`` (0 when the new tip simply extends the old one)."""
+    old, new = chain.entry(old_tip), chain.entry(new_tip)
     depth = 0
-    h = old_tip
-    while h not in ancestors:
-        depth += 1
-        h = chain.get_block(h).header.prev_hash
+    while old.height > new.height:
+        old, depth = old.parent, depth + 1  # type: ignore[assignment]
+    while new.height > old.height:
+        new = new.parent  # type: ignore[assignment]
+    while old is not new:
+        old, new, depth = old.parent, new.parent, depth + 1  # type: ignore[assignment]
     return depth
 
 
@@ -455,79 +483,86 @@ def double_spend_race(
     q: float,
     z: int,
     *,
+    attacker_key: Any,
     seed: int = 0,
     params: ChainParams | None = None,
-    attacker_key: Any,
     give_up: int = 12,
     latency: float = 0.01,
-    max_blocks: int = 400,
 ) -> DoubleSpendOutcome:
     """One double-spend race on a three-peer network (whitepaper §11, played out).
 
-    ``attacker`` (hash share ``q``) pays ``merchant`` and, cut off from everyone,
-    mines a chain with a conflicting payment to himself; ``honest`` (share 1-q)
-    mines the public chain. The merchant ships after the payment has ``z``
-    confirmations (its block and the blocks after it). The attacker publishes as soon
-    as his chain has more work than the public one after that (nodes reorg only to
-    strictly more work), and gives up ``give_up`` blocks behind. Success = after the
-    release the merchant's best chain no longer holds the payment. The Monte Carlo
-    estimate is the mean over seeds; compare it with
-    ``race_success_probability(q, z, ties_win=False)``. Introduced in lesson 05.
+    ``attacker`` (hash share ``q``, key ``attacker_key``) pays ``merchant`` and,
+    cut off from everyone, mines a chain with a conflicting payment to himself;
+    ``honest`` (share 1-q) mines the public chain. The merchant ships once the
+    payment has ``z`` confirmations (its block and the blocks after it; ``z = 0``:
+    as soon as it sits in the mempool). The attacker publishes as soon as his
+    chain has more work than the public one after that (a node reorgs only to
+    strictly more work), and gives up when ``give_up`` blocks behind. Success: after
+    the release, the merchant's best chain no longer holds the payment.
+
+    Averaged over seeds this estimates ``race_success_probability(q, z,
+    ties_win=False)``. ``params`` should mine fast (e.g. ``genesis_bits=0x207fffff``
+    and a long ``retarget_interval``, so both branches carry equal work per block).
+    Introduced in lesson 05.
     """
     from .race import _check_args
 
     _check_args(q, z)
-    if not 0.0 < q < 1.0:
-        raise ValueError("q must be strictly between 0 and 1 for a race")
+    if not 0.0 < q < 0.5:
+        raise ValueError("q must be in (0, 0.5) for a race that can end")
     params = params if params is not None else ChainParams()
     pub = attacker_key.public_key
     addr = pub.address
     net = Network(params, seed=seed, latency=latency, jitter=latency,
                   genesis_alloc={addr: 10_000})  # fmt: skip
-    honest = net.add_peer("honest", address="1HonestMiner", hash_share=1.0 - q)
-    merchant = net.add_peer("merchant", address="1Merchant")
+    honest = net.add_peer("honest", address=_MINER, hash_share=1.0 - q)
+    merchant = net.add_peer("merchant", address=_MERCHANT)
     attacker = net.add_peer("attacker", address=addr, hash_share=q, private=True)
     net.connect_all()
     net.partition({"attacker"})
-    sender = pub.to_bytes(compressed=True)
-    cid = params.chain_id
-    pay = Transaction(sender, merchant.address, 1_000, 0, 0, cid).sign(attacker_key)
-    back = Transaction(sender, addr, 1_000, 0, 0, cid).sign(attacker_key)
-    net.submit_tx("attacker", back)  # private mempool
+    pay, back = _race_payments(attacker_key, params.chain_id)
+    net.submit_tx("attacker", back)  # stays in the attacker's private mempool
     net.submit_tx("honest", pay)
     net.submit_tx("merchant", pay)
-    fork = merchant.tip_hash
-    shipped = False
+    txid = pay.txid()
+    shipped = z == 0
     while net.step():
-        m_chain = merchant.chain
-        conf = _confirmations(m_chain, pay.txid())
-        if not shipped and conf >= z and (z > 0 or pay.txid() in merchant.mempool):
+        if not shipped and confirmations(merchant.chain, txid) >= z:
             shipped = True
-        a_work, h_work = attacker.chain.tip_work(), honest.chain.tip_work()
-        a_len = len(attacker.mined)
-        h_len = honest.height - m_chain.height_of(fork)
-        if shipped and a_work > h_work:
-            net.groups = None
+        h_len, a_len = honest.height, attacker.height
+        if shipped and attacker.chain.total_work > honest.chain.total_work:
+            net.heal()
             net.release("attacker")
             net.settle()
-            success = _confirmations(merchant.chain, pay.txid()) == 0
-            reorgs = [e for e in net.events("reorg") if e.peer == "merchant"]
-            depth = int(reorgs[-1].detail.split()[0]) if reorgs else 0
+            success = confirmations(merchant.chain, txid) == 0
+            undone = max((e for e in net.events("reorg") if e.peer == "merchant"),
+                         key=lambda e: e.time, default=None)  # fmt: skip
+            depth = int(undone.detail.split()[0]) if undone else 0
             return DoubleSpendOutcome(success, h_len, a_len, depth, net.now)
-        if h_len - a_len >= give_up + z or h_len + a_len >= max_blocks:
+        if h_len - a_len >= give_up:
             return DoubleSpendOutcome(False, h_len, a_len, 0, net.now)
-    return DoubleSpendOutcome(False, 0, 0, 0, net.now)  # pragma: no cover
+    raise RuntimeError("the race ran out of events")  # pragma: no cover
 
 
-def _confirmations(chain: Chain, txid: bytes) -> int:
-    """How many blocks of ``chain``'s best chain contain or follow ``txid``'s block."""
-    h = chain.tip.header.hash()
+@functools.lru_cache(maxsize=16)
+def _race_payments(key: Any, chain_id: int) -> tuple[Transaction, Transaction]:
+    """The two conflicting payments (same nonce): to the merchant, and back to the
+    attacker. Signatures are deterministic, so they are made once per key."""
+    sender = key.public_key.to_bytes(compressed=True)
+    addr = key.public_key.address
+    pay = Transaction(sender, _MERCHANT, 1_000, 0, 0, chain_id).sign(key)
+    back = Transaction(sender, addr, 1_000, 0, 0, chain_id).sign(key)
+    return pay, back
+
+
+def confirmations(chain: Chain, txid: bytes) -> int:
+    """Blocks of ``chain``'s best branch that contain or follow ``txid``'s block
+    (0 if the transaction is not on the best branch). Introduced in lesson 05."""
+    entry = chain.entry(chain.tip.hash())
     depth = 0
-    while True:
-        block = chain.get_block(h)
+    while entry is not None:
         depth += 1
-        if any(tx.txid() == txid for tx in _block_txs(block)):
+        if any(tx.txid() == txid for tx in entry.block.txs[1:]):
             return depth
-        if chain.height_of(h) == 0:
-            return 0
-        h = block.header.prev_hash
+        entry = entry.parent
+    return 0
