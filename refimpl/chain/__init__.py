@@ -20,6 +20,7 @@ from .ledger import (
     check_transaction,
 )
 from .merkle import merkle_parent, merkle_proof, merkle_root, verify_merkle_proof
+from .network import DoubleSpendOutcome, Network, Peer, double_spend_race
 from .params import ChainParams
 from .pow import (
     bits_to_target,
@@ -29,6 +30,7 @@ from .pow import (
     target_to_bits,
     work_from_bits,
 )
+from .race import RaceEstimate, race_success_probability, simulate_double_spend
 from .state import BlockContext, State
 from .transaction import MAX_AMOUNT, Transaction, decode_payload, encode_payload
 
@@ -67,4 +69,11 @@ __all__ = [
     "InvalidTransaction",
     "InvalidBlock",
     "StorageError",
+    "Network",
+    "Peer",
+    "double_spend_race",
+    "DoubleSpendOutcome",
+    "simulate_double_spend",
+    "race_success_probability",
+    "RaceEstimate",
 ]
