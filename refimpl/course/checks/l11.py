@@ -102,10 +102,34 @@ def _transfer_cases() -> list[tuple]:
     ]
 
 
-transfer_error = FunctionCheck(
+_NAMES = {"ok", "InvalidReceiver", "NonexistentToken", "InsufficientApproval"}
+_NAMES.add("IncorrectOwner")
+
+
+def _test_transfer_error(answer: object) -> None:
+    from refimpl.course.feedback import _Stub, call_learner
+
+    if not callable(answer):
+        raise Wrong(
+            "expected a function transfer_error(owner, approved, operators, ...)"
+        )
+    for i, args in enumerate(_transfer_cases()):
+        call = "transfer_error" + repr(args)
+        got = call_learner(answer, args, call)
+        if got is None or got is Ellipsis:
+            if i == 0:
+                raise _Stub()
+            raise Wrong(f"{call} returned {got!r}; did you forget a return?")
+        if got not in _NAMES:
+            raise Wrong(f"{call}: return 'ok' or one of the four error names")
+        if got != _transfer_error(*args):
+            raise Wrong(f"{call}: that is not what OpenZeppelin's order gives here")
+
+
+transfer_error = Check(
     "11.3 transfer_error",
-    reference=_transfer_error,
-    cases=_transfer_cases,
+    test=_test_transfer_error,
+    right=[_transfer_error],
     hints=[
         "Check the four failure conditions in OpenZeppelin's order and return the "
         "first that applies; return 'ok' when none does.",
