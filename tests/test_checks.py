@@ -42,8 +42,7 @@ def _expected_texts(check):
     return [t for t in texts if len(t) >= 4 and t not in ("True", "False", "None")]
 
 
-def _stub(*args):
-    ...
+def _stub(*args): ...
 
 
 def _raises(*args):

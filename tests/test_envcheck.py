@@ -29,7 +29,9 @@ def test_requirements_come_from_the_package():
 
 def test_missing_package_fails():
     line = envcheck.check_package("surely-not-a-real-package-xyz", ">=1.0")
-    assert not line.ok and str(line).startswith("[FAIL]") and "not installed" in str(line)
+    assert (
+        not line.ok and str(line).startswith("[FAIL]") and "not installed" in str(line)
+    )
 
 
 def test_out_of_range_package_fails():

@@ -47,7 +47,8 @@ def test_function_body_keeps_its_indentation():
 
 
 def test_top_level_assignments_stay_defined():
-    src = "### BEGIN SOLUTION\nanswer = 42\nother: int = 7\n### END SOLUTION\ncheck(answer)"
+    src = "### BEGIN SOLUTION\nanswer = 42\nother: int = 7\n### END SOLUTION\n"
+    src += "check(answer)"
     out = strip_code(src)
     assert out == "# YOUR CODE HERE\nanswer = ...\nother = ...\ncheck(answer)"
 
@@ -74,7 +75,9 @@ def test_bad_markers_name_the_notebook_and_cell(src, words):
 
 def test_outputs_are_stripped_and_solution_cells_dropped():
     nb = _nb(
-        _code("x = 1", outputs=[{"output_type": "stream", "name": "stdout", "text": "1"}]),
+        _code(
+            "x = 1", outputs=[{"output_type": "stream", "name": "stdout", "text": "1"}]
+        ),
         _code("### SOLUTION CELL\nprint('only in solutions')"),
     )
     out = generate_notebook(nb, "n")
@@ -132,8 +135,7 @@ def test_exercises_are_regenerated_from_solutions(path):
     )
 
 
-def _code_cells(path):
-    nb = json.loads(path.read_text(encoding="utf-8"))
+def _code_cells(nb):
     return [
         c
         for c in nb["cells"]
@@ -141,21 +143,40 @@ def _code_cells(path):
     ]
 
 
+def clean_run_problems(nb: dict) -> list[str]:
+    """Why a notebook's stored outputs cannot come from a clean top-to-bottom run."""
+    cells = _code_cells(nb)
+    problems = []
+    if [c["execution_count"] for c in cells] != list(range(1, len(cells) + 1)):
+        problems.append("execution counts are not 1..n")
+    if any(o["output_type"] == "error" for c in cells for o in c["outputs"]):
+        problems.append("it holds a stored error output")
+    return problems
+
+
 @pytest.mark.parametrize(
     "path", _notebooks("lessons") + _notebooks("solutions"), ids=lambda p: p.name
 )
 def test_committed_outputs_come_from_a_clean_run(path):
-    cells = _code_cells(path)
-    counts = [c["execution_count"] for c in cells]
-    assert counts == list(range(1, len(cells) + 1)), (
-        f"{path.relative_to(ROOT)} was not run top to bottom in a fresh kernel: "
-        f"run `make outputs NB={path.relative_to(ROOT)}`"
-    )
-    errors = [o for c in cells for o in c["outputs"] if o["output_type"] == "error"]
-    assert not errors, f"{path.relative_to(ROOT)} holds a stored error output"
+    problems = clean_run_problems(json.loads(path.read_text(encoding="utf-8")))
+    name = path.relative_to(ROOT)
+    assert not problems, f"{name}: {'; '.join(problems)}: run `make outputs NB={name}`"
+
+
+def test_clean_run_detector_catches_errors_and_reruns():
+    error = {"output_type": "error", "ename": "E", "evalue": "", "traceback": []}
+    good = _nb(_code("a = 1"), _code("b = 2"))
+    good["cells"][0]["execution_count"], good["cells"][1]["execution_count"] = 1, 2
+    assert clean_run_problems(good) == []
+    rerun = json.loads(json.dumps(good))
+    rerun["cells"][1]["execution_count"] = 5
+    assert clean_run_problems(rerun) == ["execution counts are not 1..n"]
+    broken = json.loads(json.dumps(good))
+    broken["cells"][1]["outputs"] = [error]
+    assert clean_run_problems(broken) == ["it holds a stored error output"]
 
 
 @pytest.mark.parametrize("path", _notebooks("exercises"), ids=lambda p: p.name)
 def test_exercises_carry_no_outputs(path):
-    for cell in _code_cells(path):
+    for cell in _code_cells(json.loads(path.read_text(encoding="utf-8"))):
         assert cell["outputs"] == [] and cell["execution_count"] is None

@@ -40,8 +40,7 @@ def test_right_wrong_stub():
     assert "hash256(b'abc')" in wrong.message  # names the failing input
     assert _ref(b"abc").hex()[:16] not in wrong.message  # never the expected value
 
-    def stub(data):
-        ...
+    def stub(data): ...
 
     assert Q.evaluate(stub).status == NOT_ATTEMPTED
     assert Q.evaluate(...).status == NOT_ATTEMPTED
@@ -103,7 +102,9 @@ def test_custom_check_and_hint_tiers(capsys):
         if answer % 2:
             raise Wrong(f"{answer} is odd")
 
-    c = Check("T.5 even", test, hints=["one", "two"], solution="2", right=[2], wrong=[3])
+    c = Check(
+        "T.5 even", test, hints=["one", "two"], solution="2", right=[2], wrong=[3]
+    )
     assert c.evaluate(2).ok and not c.evaluate(3).ok
     c.hint()
     c.hint()
