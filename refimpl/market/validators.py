@@ -27,6 +27,7 @@ from refimpl.market.axon import Axon, Dendrite, Predict
 from refimpl.market.task import PrivateStream
 
 __all__ = [
+    "drop_duplicates",
     "loss_rewards",
     "update_scores",
     "query_miners",
@@ -56,6 +57,30 @@ def loss_rewards(
             continue
         mse = float(((pred.double() - y.double()) ** 2).mean())
         out[j] = max(0.0, 1.0 - mse / baseline)
+    return out
+
+
+def drop_duplicates(
+    predictions: Sequence[torch.Tensor | None], registered_at: Sequence[int]
+) -> list[torch.Tensor | None]:
+    """Keep only the earliest-registered miner of each identical answer.
+
+    Yuma Consensus cannot see a miner that copies another miner's answers; the
+    validator has to (SN9 credits the earliest on-chain model commit). A later
+    duplicate (ties: higher uid) is replaced by ``None`` and so earns nothing.
+    Introduced in lesson 09.
+    """
+    order = sorted(range(len(predictions)), key=lambda j: (registered_at[j], j))
+    out = list(predictions)
+    kept: list[torch.Tensor] = []
+    for j in order:
+        pred = predictions[j]
+        if not isinstance(pred, torch.Tensor):
+            continue
+        if any(k.shape == pred.shape and torch.equal(k, pred) for k in kept):
+            out[j] = None
+        else:
+            kept.append(pred)
     return out
 
 
