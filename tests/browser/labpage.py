@@ -23,6 +23,7 @@ __all__ = [
     "run_all_cells",
     "save_notebook",
     "move_first_slider",
+    "scroll_notebook",
     "shutdown_kernels",
     "RUN_TIMEOUT_MS",
 ]
@@ -224,6 +225,18 @@ def move_first_slider(page: Any, presses: int = 3) -> tuple[Any, str, str]:
         30,
     )
     return cell, before, cell.evaluate(_WIDGET_TEXT_JS)
+
+
+def scroll_notebook(page: Any, to: str) -> None:
+    """Scroll the open notebook to its "top" or "bottom"."""
+    page.evaluate(
+        """(to) => {
+          const panel = document.querySelector(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+          panel.scrollTop = to === 'top' ? 0 : panel.scrollHeight;
+        }""",
+        to,
+    )
 
 
 def shutdown_kernels(server: LabServer) -> None:

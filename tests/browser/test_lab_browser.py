@@ -23,7 +23,13 @@ from typing import Any
 import nbformat
 import pytest
 from conftest import REPO
-from labpage import move_first_slider, open_notebook, run_all_cells, save_notebook
+from labpage import (
+    move_first_slider,
+    open_notebook,
+    run_all_cells,
+    save_notebook,
+    scroll_notebook,
+)
 from labserver import LabServer
 
 pytestmark = pytest.mark.browser
@@ -95,6 +101,8 @@ def test_lesson_runs_in_lab(
 
     open_notebook(page, lab, path)
     run = run_all_cells(page, lab, path)
+    page.screenshot(path=screenshots / f"{name}_end.png")
+    scroll_notebook(page, "top")
     page.screenshot(path=screenshots / f"{name}.png")
 
     assert run.errors == [], f"{path}: cells show errors: {run.errors}"
