@@ -43,11 +43,12 @@ def run(g, **kw):
 
 
 def brute_median(stake, weights, kappa):
-    """The definition, one column at a time: max w with stake(W >= w) >= kappa."""
+    """The definition, one column at a time: the max w, among the values given by
+    staked validators (and 0), with stake(W >= w) >= kappa (notes/yuma.md §2.3)."""
     out = []
     for j in range(weights.shape[1]):
         best = 0.0
-        for w in weights[:, j]:
+        for w in weights[stake > 0, j]:
             if stake[weights[:, j] >= w].sum() >= kappa - 1e-12:
                 best = max(best, w)
         out.append(best)

@@ -79,20 +79,30 @@ def _normalize(x: np.ndarray) -> np.ndarray:
     return x / total if total != 0 else x.copy()
 
 
-def _row_normalize(m: np.ndarray) -> np.ndarray:
+def _row_normalize(m: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Rows of a non-negative matrix to sum 1; all-zero rows stay zero."""
     sums = m.sum(axis=1, keepdims=True)
-    return np.divide(m, sums, out=np.zeros_like(m), where=sums != 0)
+    sums[sums == 0] = 1.0  # a zero-sum row of non-negatives is all zeros
+    return np.divide(m, sums, out=out)
 
 
-def _col_normalize(m: np.ndarray) -> np.ndarray:
+def _col_normalize(m: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Columns of a non-negative matrix to sum 1; all-zero columns stay zero.
+
+    ``out=m`` works in place (large temporaries are costly: see bench_yuma).
+    """
     sums = m.sum(axis=0, keepdims=True)
-    return np.divide(m, sums, out=np.zeros_like(m), where=sums != 0)
+    sums[sums == 0] = 1.0
+    return np.divide(m, sums, out=out)
 
 
 def weighted_median_col(
     stake: np.ndarray, weights: np.ndarray, kappa: float
 ) -> np.ndarray:
     """Per column j, the largest w with ``Σ_{i: W_ij >= w} stake_i >= kappa``.
+
+    Only validators with stake take part (the chain skips zero-stake rows), so
+    with nobody staked the answer is 0 even for kappa = 0.
 
     A validator that did not weight j counts with weight 0; stake exactly equal to
     kappa counts as support (the chain's ``weighted_median_col``, which searches
@@ -102,16 +112,24 @@ def weighted_median_col(
     """
     s = np.asarray(stake, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
+    if w.shape[0] and not s.all():
+        # Only staked rows can set the median: a zero-stake row's value w' that
+        # reaches kappa is matched by a staked value >= w' with the same support.
+        w, s = w[s > 0], s[s > 0]
     n_val, n_min = w.shape
     if n_val == 0 or n_min == 0:
         return np.zeros(n_min)
-    order = np.argsort(-w, axis=0, kind="stable")
-    w_sorted = np.take_along_axis(w, order, axis=0)
-    support = np.cumsum(s[order], axis=0)
+    # One row per miner, contiguous, so each small sort runs on adjacent memory.
+    # Equal weights are interchangeable, so an unstable sort gives the same value.
+    neg = np.negative(w.T, out=np.empty((n_min, n_val)))
+    order = np.argsort(neg, axis=1)
+    support = s[order]
+    np.cumsum(support, axis=1, out=support)
     reached = support >= kappa - _TIE_EPS
-    first = np.argmax(reached, axis=0)
-    found = reached[first, np.arange(n_min)]
-    return np.where(found, w_sorted[first, np.arange(n_min)], 0.0)
+    first = np.argmax(reached, axis=1)
+    rows = np.arange(n_min)
+    found = reached[rows, first]
+    return np.where(found, -neg[rows, order[rows, first]], 0.0)
 
 
 def _check_matrix(name: str, m: np.ndarray, shape: tuple[int, int]) -> None:
@@ -195,10 +213,10 @@ def epoch(
     Introduced in lesson 08.
     """
     # ---- validation (nothing is computed before every input is accepted) ----
-    s = np.array(stake, dtype=np.float64, copy=True)
+    s = np.asarray(stake, dtype=np.float64)
     if s.ndim != 1:
         raise InvalidWeights(f"stake must be a 1-D vector, got shape {s.shape}")
-    w_raw = np.array(weights, dtype=np.float64, copy=True)
+    w_raw = np.asarray(weights, dtype=np.float64)
     if w_raw.ndim != 2:
         raise InvalidWeights(f"weights must be a 2-D matrix, got shape {w_raw.shape}")
     n_val, n_min = w_raw.shape
@@ -216,7 +234,7 @@ def epoch(
     if bonds is None:
         b_prev = np.zeros((n_val, n_min))
     else:
-        b_prev = np.array(bonds, dtype=np.float64, copy=True)
+        b_prev = np.asarray(bonds, dtype=np.float64)
         _check_matrix("bonds", b_prev, (n_val, n_min))
     act = _mask("active", active, n_val)
     permit = _mask("validator_permit", validator_permit, n_val)
@@ -240,7 +258,7 @@ def epoch(
     s_active = _normalize(np.where(act & permit, s, 0.0))
 
     # ---- 2. weights: rows of unpermitted validators zeroed, rows normalised ----
-    w = _row_normalize(np.where(permit[:, None], w_raw, 0.0))
+    w = _row_normalize(w_raw if permit.all() else np.where(permit[:, None], w_raw, 0))
 
     # ---- 3-5. consensus, clipping, validator trust ----
     preranks = s_active @ w
@@ -254,12 +272,28 @@ def epoch(
     incentive = _normalize(ranks)
 
     # ---- 7. bonds ----
-    w_bonds = (1.0 - beta) * w + beta * clipped
-    b_prev = np.where(permit[:, None], b_prev, 0.0)
+    if beta == 1.0:
+        w_bonds = clipped
+    elif beta == 0.0:
+        w_bonds = w
+    else:
+        w_bonds = (1.0 - beta) * w + beta * clipped
+    if not permit.all():
+        b_prev = np.where(permit[:, None], b_prev, 0.0)
     if version == "classic":
-        b_prev = _col_normalize(b_prev)
-        delta = _col_normalize(s_active[:, None] * w_bonds)
-        new_bonds = _col_normalize(alpha * delta + (1.0 - alpha) * b_prev)
+        # B = colnorm(α·colnorm(S+ ∘ W̃) + (1-α)·colnorm(B⁻)), as one pass with
+        # per-column scales: colnorm(S+ ∘ W̃) has column sums S+ @ W̃, and the
+        # final column sum is known (α where anyone bonds, 1-α where B⁻ had any).
+        c_new = s_active @ w_bonds
+        c_old = b_prev.sum(axis=0) if bonds is not None else np.zeros(n_min)
+        total = alpha * (c_new > 0) + (1.0 - alpha) * (c_old > 0)
+        total[total == 0] = 1.0
+        c_new[c_new == 0] = 1.0
+        c_old[c_old == 0] = 1.0
+        new_bonds = np.multiply(w_bonds, s_active[:, None])
+        new_bonds *= alpha / (c_new * total)
+        if bonds is not None:
+            new_bonds += b_prev * ((1.0 - alpha) / (c_old * total))
         # ---- 8. dividends ----
         dividends = _normalize(new_bonds @ incentive)
     else:
