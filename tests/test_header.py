@@ -45,8 +45,9 @@ def internal(display_hex: str) -> bytes:
 def test_genesis_rebuilt_from_fields() -> None:
     # bitcoin/bitcoin src/kernel/chainparams.cpp CreateGenesisBlock(1231006505,
     # 2083236893, 0x1d00ffff, 1, 50 * COIN)
-    h = BlockHeader(1, b"\x00" * 32, internal(GENESIS_ROOT), 1231006505, 0x1D00FFFF,
-                    2083236893)  # fmt: skip
+    h = BlockHeader(
+        1, b"\x00" * 32, internal(GENESIS_ROOT), 1231006505, 0x1D00FFFF, 2083236893
+    )
     assert h.serialize().hex() == GENESIS_HEX
     assert h.hash_hex() == GENESIS_HASH
     assert check_proof_of_work(h.hash(), h.bits, MAINNET_LIMIT)
@@ -54,9 +55,14 @@ def test_genesis_rebuilt_from_fields() -> None:
 
 def test_block1_header() -> None:
     # Block 1 (getblock 00000000839a8e68...): time 1231469665, nonce 2573394689.
-    h = BlockHeader(1, internal(GENESIS_HASH),
-                    internal("0e3e2357e806b6cdb1f70b54c3a3a17b6714ee1f0e68bebb44a74b1efd512098"),
-                    1231469665, 0x1D00FFFF, 2573394689)  # fmt: skip
+    h = BlockHeader(
+        1,
+        internal(GENESIS_HASH),
+        internal("0e3e2357e806b6cdb1f70b54c3a3a17b6714ee1f0e68bebb44a74b1efd512098"),
+        1231469665,
+        0x1D00FFFF,
+        2573394689,
+    )
     assert h.hash_hex() == (
         "00000000839a8e6886ab5951d76f411475428afc90947ee320161bbf18eb6048"
     )
@@ -64,8 +70,12 @@ def test_block1_header() -> None:
 
 def test_block100000_parse_and_hash() -> None:
     h = BlockHeader.parse(bytes.fromhex(B100000_HEX))
-    assert (h.version, h.timestamp, h.bits, h.nonce) == (1, 1293623863, 0x1B04864C,
-                                                         274148111)  # fmt: skip
+    assert (h.version, h.timestamp, h.bits, h.nonce) == (
+        1,
+        1293623863,
+        0x1B04864C,
+        274148111,
+    )
     assert h.merkle_root[::-1].hex().startswith("f3e94742")
     assert h.hash_hex() == B100000_HASH
     assert h.serialize().hex() == B100000_HEX
@@ -73,8 +83,9 @@ def test_block100000_parse_and_hash() -> None:
         "000000000004864c000000000000000000000000000000000000000000000000", 16
     )
     assert check_proof_of_work(h.hash(), h.bits, MAINNET_LIMIT)
-    assert not check_proof_of_work(h.with_nonce(h.nonce + 1).hash(), h.bits,
-                                   MAINNET_LIMIT)  # fmt: skip
+    assert not check_proof_of_work(
+        h.with_nonce(h.nonce + 1).hash(), h.bits, MAINNET_LIMIT
+    )
 
 
 @pytest.mark.parametrize("data", [b"", b"\x00" * 79, b"\x00" * 81, "00" * 80, None])
@@ -199,7 +210,9 @@ def test_compact_round_trip_truncates(target: int) -> None:
         (1263163443, 1269211443, 0x1C387F6F, 0x1D00E1FD),  # ..46367: 4T clamp
     ],
 )
-def test_real_retargets(first_time: int, last_time: int, bits: int, expected: int) -> None:
+def test_real_retargets(
+    first_time: int, last_time: int, bits: int, expected: int
+) -> None:
     assert retarget_bits(bits, last_time - first_time) == expected
 
 
@@ -208,8 +221,12 @@ def test_retarget_clamps() -> None:
     assert retarget_bits(0x1C05A3F4, 1) == retarget_bits(0x1C05A3F4, t // 4)
     assert retarget_bits(0x1C05A3F4, 10 * t) == retarget_bits(0x1C05A3F4, 4 * t)
     assert retarget_bits(0x1C05A3F4, t) == 0x1C05A3F4
-    assert retarget_bits(0x1F00FFFF, 40, target_timespan=20,
-                         pow_limit=bits_to_target(0x1F00FFFF)) == 0x1F00FFFF  # fmt: skip
+    assert (
+        retarget_bits(
+            0x1F00FFFF, 40, target_timespan=20, pow_limit=bits_to_target(0x1F00FFFF)
+        )
+        == 0x1F00FFFF
+    )
     assert retarget_bits(0x1F00FFFF, 10, target_timespan=20, pow_limit=2**255) == (
         target_to_bits(bits_to_target(0x1F00FFFF) // 2)
     )
@@ -249,12 +266,32 @@ def test_two_workers_same_answer() -> None:
 
 
 # -- whitepaper §11 ----------------------------------------------------------------
-TABLE_Q01 = ["1.0000000", "0.2045873", "0.0509779", "0.0131722", "0.0034552",
-             "0.0009137", "0.0002428", "0.0000647", "0.0000173", "0.0000046",
-             "0.0000012"]  # fmt: skip
-TABLE_Q03 = ["1.0000000", "0.1773523", "0.0416605", "0.0101008", "0.0024804",
-             "0.0006132", "0.0001522", "0.0000379", "0.0000095", "0.0000024",
-             "0.0000006"]  # fmt: skip
+TABLE_Q01 = [
+    "1.0000000",
+    "0.2045873",
+    "0.0509779",
+    "0.0131722",
+    "0.0034552",
+    "0.0009137",
+    "0.0002428",
+    "0.0000647",
+    "0.0000173",
+    "0.0000046",
+    "0.0000012",
+]
+TABLE_Q03 = [
+    "1.0000000",
+    "0.1773523",
+    "0.0416605",
+    "0.0101008",
+    "0.0024804",
+    "0.0006132",
+    "0.0001522",
+    "0.0000379",
+    "0.0000095",
+    "0.0000024",
+    "0.0000006",
+]
 
 
 def test_whitepaper_tables() -> None:

@@ -31,22 +31,40 @@ KEYS = [PrivateKey(1000 + i) for i in range(3)]
 PUB = [k.public_key.to_bytes(compressed=True) for k in KEYS]
 ADDR = [k.public_key.address for k in KEYS]
 MINER = ADDR[2]
-CTX = BlockContext(height=1, timestamp=1_700_000_002, miner=MINER,
-                   block_hash=b"\x00" * 32, chain_id=CHAIN_ID)  # fmt: skip
+CTX = BlockContext(
+    height=1,
+    timestamp=1_700_000_002,
+    miner=MINER,
+    block_hash=b"\x00" * 32,
+    chain_id=CHAIN_ID,
+)
 
 
 def fresh_state() -> State:
     return State(balances={ADDR[0]: 1_000, ADDR[1]: 50}, supply=1_050)
 
 
-def tx(i: int = 0, to: int = 1, amount: int = 100, fee: int = 5, nonce: int = 0,
-       chain_id: int = CHAIN_ID, **kw) -> Transaction:  # fmt: skip
+def tx(
+    i: int = 0,
+    to: int = 1,
+    amount: int = 100,
+    fee: int = 5,
+    nonce: int = 0,
+    chain_id: int = CHAIN_ID,
+    **kw,
+) -> Transaction:
     return Transaction(PUB[i], ADDR[to], amount, fee, nonce, chain_id, **kw)
 
 
 @cache
-def signed(i: int = 0, to: int = 1, amount: int = 100, fee: int = 5, nonce: int = 0,
-           chain_id: int = CHAIN_ID) -> Transaction:  # fmt: skip
+def signed(
+    i: int = 0,
+    to: int = 1,
+    amount: int = 100,
+    fee: int = 5,
+    nonce: int = 0,
+    chain_id: int = CHAIN_ID,
+) -> Transaction:
     return tx(i, to, amount, fee, nonce, chain_id).sign(KEYS[i])
 
 
@@ -136,9 +154,14 @@ def test_zero_amount(amount: int) -> None:
 
 @pytest.mark.parametrize(
     "amount, reason",
-    [(-5, "outside"), (1.5, "must be an integer"), ("10", "must be an integer"),
-     (True, "must be an integer"), (None, "must be an integer")],
-)  # fmt: skip
+    [
+        (-5, "outside"),
+        (1.5, "must be an integer"),
+        ("10", "must be an integer"),
+        (True, "must be an integer"),
+        (None, "must be an integer"),
+    ],
+)
 def test_negative_or_non_integer_amount(amount, reason: str) -> None:
     with pytest.raises(InvalidTransaction, match=reason):
         tx(amount=amount).sign(KEYS[0])  # cannot even be signed
@@ -156,7 +179,9 @@ def test_fee_overflow() -> None:
 def test_unknown_kind_and_bad_recipient() -> None:
     t = tx(kind="stake").sign(KEYS[0])
     rejected(fresh_state(), t, "unknown transaction kind 'stake'")
-    bad_to = replace(tx(), recipient=ADDR[1][:-1] + ("1" if ADDR[1][-1] != "1" else "2"))
+    bad_to = replace(
+        tx(), recipient=ADDR[1][:-1] + ("1" if ADDR[1][-1] != "1" else "2")
+    )
     rejected(fresh_state(), bad_to.sign(KEYS[0]), "not a valid address")
     rejected(fresh_state(), replace(tx(), kind="Bad Kind"), "kind")
 
@@ -167,8 +192,9 @@ def test_coinbase_not_allowed_as_transaction() -> None:
 
 
 def test_bad_sender_key() -> None:
-    rejected(fresh_state(), replace(signed(), sender=b"\x02" + b"\xff" * 32),
-             "public key")  # fmt: skip
+    rejected(
+        fresh_state(), replace(signed(), sender=b"\x02" + b"\xff" * 32), "public key"
+    )
     rejected(fresh_state(), replace(signed(), sender=b"\x04" * 33), "compressed")
 
 
@@ -192,8 +218,12 @@ def test_malformed_bytes() -> None:
         Transaction.parse("00" * 10)
 
 
-@settings(max_examples=80, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.data())
 def test_any_single_byte_mutation_is_rejected(data: st.DataObject) -> None:
     raw = signed().serialize()
@@ -212,8 +242,9 @@ def test_any_single_byte_mutation_is_rejected(data: st.DataObject) -> None:
 # -- serialization properties -------------------------------------------------------
 N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 amounts = st.integers(0, MAX_AMOUNT // 2)
-sigs = st.none() | st.builds(Signature, st.integers(1, N - 1), st.integers(1, N // 2),
-                             st.sampled_from([27, 28]))  # fmt: skip
+sigs = st.none() | st.builds(
+    Signature, st.integers(1, N - 1), st.integers(1, N // 2), st.sampled_from([27, 28])
+)
 txs = st.builds(
     Transaction,
     sender=st.sampled_from(PUB),

@@ -147,7 +147,9 @@ def test_every_proof_verifies(n: int) -> None:
         assert not verify_merkle_proof(sha256d(b"other"), proof, root)
         if proof:
             (sib, side), *rest = proof
-            assert not verify_merkle_proof(leaves[i], [(sha256d(sib), side), *rest], root)
+            assert not verify_merkle_proof(
+                leaves[i], [(sha256d(sib), side), *rest], root
+            )
 
 
 def test_testnet_proof_of_odd_last_leaf() -> None:
@@ -172,7 +174,9 @@ def test_bad_index() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=20), st.data())
+@given(
+    st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=20), st.data()
+)
 def test_proofs_property(leaves: list[bytes], data: st.DataObject) -> None:
     i = data.draw(st.integers(0, len(leaves) - 1))
     assert verify_merkle_proof(leaves[i], merkle_proof(leaves, i), merkle_root(leaves))
