@@ -119,10 +119,12 @@ def _search(job: tuple[bytes, int, int, int]) -> int | None:
     copy = mid.copy
     pack = struct.Struct("<I").pack
     from_bytes = int.from_bytes
+    top = target >> 248  # the hash's last byte is its most significant one
     for nonce in range(start, stop):
         h = copy()
         h.update(pack(nonce))
-        if from_bytes(sha(h.digest()).digest(), "little") <= target:
+        d = sha(h.digest()).digest()
+        if d[31] <= top and from_bytes(d, "little") <= target:
             return nonce
     return None
 

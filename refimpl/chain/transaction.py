@@ -236,27 +236,30 @@ class Transaction:
             return False
         try:
             self.check_fields()
-            from refimpl.crypto import PublicKey
-
-            key = PublicKey.from_bytes(bytes(self.sender))
+            key = _public_key(bytes(self.sender))
         except Exception:
             return False
         return bool(key.verify(self.txid(), self.signature))
 
 
-_ADDRESS_CACHE: dict[bytes, str] = {}
+_KEYS: dict[bytes, Any] = {}  # sender bytes -> PublicKey (keeps its verify table)
 
 
-def _address_of(sender: bytes) -> str:
-    addr = _ADDRESS_CACHE.get(sender)
-    if addr is None:
+def _public_key(sender: bytes) -> Any:
+    """The sender's PublicKey, parsed once per process (like a node's key cache)."""
+    key = _KEYS.get(sender)
+    if key is None:
         from refimpl.crypto import PublicKey
 
         try:
-            addr = PublicKey.from_bytes(sender).address
+            key = PublicKey.from_bytes(sender)
         except Exception as e:
             raise InvalidTransaction(f"sender is not a valid public key: {e}") from None
-        if len(_ADDRESS_CACHE) > 100_000:
-            _ADDRESS_CACHE.clear()
-        _ADDRESS_CACHE[sender] = addr
-    return addr
+        if len(_KEYS) >= 10_000:
+            _KEYS.clear()
+        _KEYS[sender] = key
+    return key
+
+
+def _address_of(sender: bytes) -> str:
+    return _public_key(sender).address
