@@ -1,0 +1,67 @@
+"""One entry point for every generator: ``render(seed, style, size)``.
+
+Introduced in lesson 10. Styles are the hash-weighted CPPNs of
+:mod:`refimpl.art.cppn` and the trained ``"shapes"`` model of
+:mod:`refimpl.art.decoder`. Input is checked before any work; bad input raises
+:class:`refimpl.art.errors.ArtError` (a ``ValueError``) saying why.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from refimpl.art.cppn import CPPN_STYLES, render_cppn
+from refimpl.art.decoder import MODEL_NAME, TrainedModel, render_trained
+from refimpl.art.errors import ArtError
+from refimpl.art.png import to_png
+
+__all__ = ["MAX_SEED", "MAX_SIZE", "STYLES", "check_request", "render", "render_png"]
+
+STYLES: tuple[str, ...] = (*CPPN_STYLES, MODEL_NAME)
+MAX_SIZE = 1024
+MAX_SEED = 2**64 - 1
+
+
+def check_request(seed: object, style: object, size: object) -> tuple[int, str, int]:
+    """Validate ``(seed, style, size)``; return them as plain ``(int, str, int)``.
+
+    A seed is an integer in ``0..2**64-1`` (not a bool, float or string); a style is
+    one of :data:`STYLES`; a size is an integer in ``1..MAX_SIZE``.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise ArtError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
+    if not 0 <= int(seed) <= MAX_SEED:
+        raise ArtError(f"seed must be in 0..2**64-1, got {seed}")
+    if not isinstance(style, str) or style not in STYLES:
+        raise ArtError(f"unknown style {style!r}; choose one of {list(STYLES)}")
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+        raise ArtError(f"size must be an int, got {type(size).__name__} {size!r}")
+    if not 1 <= int(size) <= MAX_SIZE:
+        raise ArtError(f"size must be in 1..{MAX_SIZE} pixels, got {size}")
+    return int(seed), style, int(size)
+
+
+def render(
+    seed: int,
+    style: str = "classic",
+    size: int = 256,
+    *,
+    model: TrainedModel | None = None,
+) -> np.ndarray:
+    """The image for ``(style, seed)`` as a ``(size, size, 3)`` uint8 array.
+
+    Bit-exact: the same arguments give the same pixels on any CPU (float64 maths, then
+    ``floor(clamp(v, 0, 1) * 255 + 0.5)``). ``model`` replaces the shipped weights of
+    the ``"shapes"`` style (other styles ignore it).
+    """
+    seed, style, size = check_request(seed, style, size)
+    if style == MODEL_NAME:
+        return render_trained(seed, size, model)
+    return render_cppn(seed, style, size)
+
+
+def render_png(seed: int, style: str = "classic", size: int = 256) -> bytes:
+    """``render`` then :func:`refimpl.art.png.to_png`."""
+    return to_png(render(seed, style, size))
