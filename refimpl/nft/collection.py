@@ -123,7 +123,12 @@ def save_collection(path: str | Path, name: str, items: list[CollectionItem]) ->
         if path.exists():
             old = path.with_name(f".{path.name}.old-{os.getpid()}")
             os.rename(path, old)
-        os.rename(tmp, path)
+        try:
+            os.rename(tmp, path)
+        except BaseException:
+            if old is not None:  # put the previous collection back
+                os.rename(old, path)
+            raise
         if old is not None:
             shutil.rmtree(old)
     except BaseException:
