@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .block import Block, block_from_parts, make_coinbase
 from .errors import ChainError, InvalidBlock
@@ -342,14 +342,7 @@ class Chain:
             found = mine(header, workers=workers)
             if found is not None:
                 break
-            header = header.__class__(
-                header.version,
-                header.prev_hash,
-                header.merkle_root,
-                header.timestamp + 1,
-                header.bits,
-                0,
-            )
+            header = replace(header, timestamp=header.timestamp + 1, nonce=0)
         block = block.with_header(found)
         self.add_block(block, allow_orphan=False)
         return block
