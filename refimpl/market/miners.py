@@ -97,7 +97,7 @@ def standard_miners(task: Task, steps: int = 400, seed: int = 0) -> list[Miner]:
     """The course's ten miners, in uid order (a few seconds of training on one thread).
 
     ``honest_big/mid/small`` (hidden 64/32/8, ``steps`` Adam steps), ``undertrained``
-    (15 steps), ``specialist`` (hidden 64, trained only on the niche ``x0 > 0.5``),
+    (15 steps), ``specialist`` (hidden 32, 2 x steps, only on the niche ``x0 > 0.5``),
     ``lazy_zero`` (answers 0), ``random_init`` (never trained), ``copier_of_0`` (returns
     ``honest_big``'s answer), ``adversarial`` (returns minus ``honest_big``'s
     answer) and ``noisy`` (``honest_mid`` plus N(0, 0.5) noise).
@@ -114,7 +114,7 @@ def standard_miners(task: Task, steps: int = 400, seed: int = 0) -> list[Miner]:
     mid = trained(32, steps, 1)
     small = trained(8, steps, 2)
     under = trained(32, 15, 3)
-    spec = trained(64, steps, 4, mask=x[:, 0] > 0.5)
+    spec = trained(32, 2 * steps, 4, mask=x[:, 0] > 0.5)
     rand = make_mlp(d, 32, seed + 5)
     noise_gen = torch.Generator().manual_seed(seed + 9)
 
