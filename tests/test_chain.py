@@ -33,7 +33,7 @@ from refimpl.chain import (
     target_to_bits,
 )
 from refimpl.chain.block import block_from_parts
-from refimpl.crypto import PrivateKey
+from refimpl.crypto import PrivateKey, Signature
 
 P = ChainParams(chain_id=7, genesis_bits=0x2000FFFF)
 NOW = P.genesis_timestamp + 10_000
@@ -525,3 +525,49 @@ def test_build_block_defaults() -> None:
     assert blk.header.prev_hash == c.tip.hash() and blk.header.nonce == 0
     assert isinstance(blk.header, BlockHeader)
     assert make_coinbase(MINER, 1, 1, 7).kind == "coinbase"
+
+
+# -- serialization property ------------------------------------------------------------
+_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+_sigs = st.none() | st.builds(
+    Signature,
+    st.integers(1, _N - 1),
+    st.integers(1, _N // 2),
+    st.sampled_from([27, 28]),
+)
+_txs = st.builds(
+    Transaction,
+    sender=st.sampled_from(PUB),
+    recipient=st.sampled_from(ADDR),
+    amount=st.integers(0, 2**62),
+    fee=st.integers(0, 2**62),
+    nonce=st.integers(0, 2**63 - 1),
+    chain_id=st.integers(0, 2**40),
+    kind=st.sampled_from(["transfer", "note"]),
+    payload=st.binary(max_size=50),
+    signature=_sigs,
+)
+_blocks = st.builds(
+    lambda hdr, cb_amount, txs: Block(
+        hdr, (make_coinbase(MINER, cb_amount, 3, 7, b"x"), *txs)
+    ),
+    st.builds(
+        BlockHeader,
+        st.integers(-(2**31), 2**31 - 1),
+        st.binary(min_size=32, max_size=32),
+        st.binary(min_size=32, max_size=32),
+        st.integers(0, 2**32 - 1),
+        st.integers(0, 2**32 - 1),
+        st.integers(0, 2**32 - 1),
+    ),
+    st.integers(0, 2**63 - 1),
+    st.lists(_txs, max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_blocks)
+def test_block_round_trip_property(block: Block) -> None:
+    raw = block.serialize()
+    back = Block.parse(raw)
+    assert back == block and back.serialize() == raw and back.hash() == block.hash()

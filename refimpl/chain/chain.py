@@ -308,6 +308,10 @@ class Chain:
 
         The default timestamp is the ideal schedule, parent + target spacing
         (but always after the median-time-past), so chains are reproducible.
+        Bitcoin's retarget measures interval - 1 gaps (its famous off-by-one), so
+        on this schedule each period looks (interval-1)/interval of the target
+        time and the difficulty creeps up ~11% per period at interval 10; pass
+        explicit timestamps to model real time.
         """
         parent = self._tip
         height = parent.height + 1
