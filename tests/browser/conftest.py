@@ -124,13 +124,19 @@ def lab(lab_root: Path, browser: Any) -> Iterator[LabServer]:
     server.stop()
 
 
-@pytest.fixture
-def page(browser: Any, lab: LabServer) -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def lab_page(browser: Any, lab: LabServer) -> Iterator[Any]:
+    """One JupyterLab page for the whole run (loading JupyterLab is the slow part)."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(60_000)
-    tab = context.new_page()
-    yield tab
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def page(lab_page: Any, lab: LabServer) -> Iterator[Any]:
+    """The JupyterLab page; each test's kernels are shut down after it."""
+    yield lab_page
     from labpage import shutdown_kernels
 
     shutdown_kernels(lab)

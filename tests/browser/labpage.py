@@ -22,13 +22,16 @@ __all__ = [
     "open_notebook",
     "run_all_cells",
     "save_notebook",
-    "move_first_slider",
+    "move_slider",
     "scroll_notebook",
     "shutdown_kernels",
     "RUN_TIMEOUT_MS",
 ]
 
 RUN_TIMEOUT_MS = 90_000
+# The notebook on show (JupyterLab hides the panels of the other tabs).
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+IDLE = f'{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status="idle"]'
 # An error output, as JupyterLab renders it (it shows errors as stderr text).
 ERROR_TEXT = re.compile(
     r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception|Interrupt)\b.*$",
@@ -123,23 +126,32 @@ def _poll(what: str, condition: Any, timeout_s: float) -> None:
 
 
 def open_notebook(page: Any, server: LabServer, path: str) -> None:
-    """Open ``path`` (relative to the server root) in its own Lab workspace."""
-    workspace = re.sub(r"\W", "-", path)
-    page.goto(
-        f"{server.url}/lab/workspaces/{workspace}/tree/{path}?token={server.token}"
-    )
-    page.wait_for_selector(
-        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell",
-        timeout=RUN_TIMEOUT_MS,
-    )
+    """Open ``path`` (relative to the server root) and wait for its kernel.
+
+    The first notebook loads JupyterLab at ``/lab/tree/<path>``; later ones open in
+    the same JupyterLab through File > Open from Path..., as a learner would.
+    """
+    if not page.url.startswith(server.url):
+        page.goto(
+            f"{server.url}/lab/workspaces/chainmind-test/tree/{path}"
+            f"?reset&token={server.token}"
+        )
+    else:
+        _menu(page, "File", "filebrowser:open-path")
+        dialog = page.locator(".jp-Dialog")
+        dialog.locator("input").fill(path)
+        dialog.locator("button.jp-mod-accept").click()
+        dialog.wait_for(state="detached")
+    name = path.rsplit("/", 1)[-1]
+    tab = page.locator(".lm-TabBar-tab.jp-mod-current", has_text=name).first
+    tab.wait_for(timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook .jp-Cell", timeout=RUN_TIMEOUT_MS)
     _poll(
         f"the kernel of {path} to start",
         lambda: _kernel_idle(server, path),
         RUN_TIMEOUT_MS / 1000,
     )
-    page.wait_for_selector(
-        '.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=RUN_TIMEOUT_MS
-    )
+    page.wait_for_selector(IDLE, timeout=RUN_TIMEOUT_MS)
 
 
 def run_all_cells(page: Any, server: LabServer, path: str) -> NotebookRun:
@@ -166,9 +178,7 @@ def run_all_cells(page: Any, server: LabServer, path: str) -> NotebookRun:
         return done and _kernel_idle(server, path)
 
     _poll(f"Run All Cells to finish in {path}", finished, RUN_TIMEOUT_MS / 1000)
-    page.wait_for_selector(
-        '.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=RUN_TIMEOUT_MS
-    )
+    page.wait_for_selector(IDLE, timeout=RUN_TIMEOUT_MS)
     return NotebookRun(path, _read_cells(page), time.monotonic() - started)
 
 
@@ -200,25 +210,35 @@ _WIDGET_TEXT_JS = """
 """
 
 
-def move_first_slider(page: Any, presses: int = 3) -> tuple[Any, str, str]:
-    """Press ArrowRight on the first rendered slider; wait for its output to change.
+def move_slider(page: Any, label: str | None = None) -> tuple[Any, str, str]:
+    """Move the first rendered slider one step with the keyboard; wait for its
+    output to change.
 
+    With ``label``, the slider is the first one whose cell output shows ``label``
+    (case-insensitive). It moves right, or left when it is at its maximum.
     Returns (the code cell holding the slider, output text before, text after).
     """
-    slider = page.locator(".jp-OutputArea-output .widget-slider").first
-    slider.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
-    cell = page.locator(".jp-CodeCell", has=slider).last
+    cells = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(
+        has=page.locator(".jp-Cell-outputArea .widget-slider")
+    )
+    if label is not None:
+        shows_label = re.compile(re.escape(label), re.IGNORECASE)
+        cells = cells.filter(
+            has=page.locator(".jp-Cell-outputArea", has_text=shows_label)
+        )
+    cell = cells.first
+    cell.wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
     _poll(
         "the widget's output to be rendered",
         lambda: cell.evaluate(_WIDGET_TEXT_JS) != "",
         30,
     )
     before = cell.evaluate(_WIDGET_TEXT_JS)
-    knob = slider.locator(".noUi-handle, input[type=range]").first
+    knob = cell.locator(".jp-Cell-outputArea .widget-slider .noUi-handle").first
     knob.scroll_into_view_if_needed()
+    at_max = knob.get_attribute("aria-valuenow") == knob.get_attribute("aria-valuemax")
     knob.focus()
-    for _ in range(presses):
-        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
     _poll(
         "the widget's output to change after moving the slider",
         lambda: cell.evaluate(_WIDGET_TEXT_JS) not in ("", before),

@@ -7,8 +7,8 @@ an error (on the page and in the saved notebook), that lesson 08's widget is
 rendered and reacts when its slider moves, and saves screenshots to
 build/screenshots/ (a reference set is committed in docs/screenshots/).
 
-A first test runs a small notebook with a planted error and a slider, to show
-that the checks below do catch an error and do see a widget react.
+A last test runs a small notebook with a planted error and two sliders, to show
+that these checks do catch an error and do see the right widget react.
 
 Run: ``make test-browser`` (installs Chromium with apt when missing), or
 ``pytest -m browser tests/browser``.
@@ -24,7 +24,7 @@ import nbformat
 import pytest
 from conftest import REPO
 from labpage import (
-    move_first_slider,
+    move_slider,
     open_notebook,
     run_all_cells,
     save_notebook,
@@ -58,35 +58,18 @@ def _write_selfcheck(path: Path) -> None:
     nb.cells = [
         nbformat.v4.new_code_cell(
             "import ipywidgets as widgets\n\n"
-            "def show(stake=5):\n"
+            "widgets.interact(lambda x: print('other:', x), x=(0, 5));"
+        ),
+        nbformat.v4.new_code_cell(
+            "def show(stake=10):\n"
             "    print('incentive:', stake * 2)\n\n"
-            "widgets.interact(show, stake=widgets.IntSlider(5, 0, 10));"
+            "widgets.interact(show, stake=widgets.IntSlider(10, 0, 10));"
         ),
         nbformat.v4.new_code_cell("print('before the planted error')"),
         nbformat.v4.new_code_cell("raise ValueError('planted error')"),
         nbformat.v4.new_code_cell("print('never runs: Run All stops at an error')"),
     ]
     nbformat.write(nb, path)
-
-
-def test_harness_sees_errors_and_widgets(
-    page: Any, lab: LabServer, lab_root: Path
-) -> None:
-    path = "lessons/selfcheck.ipynb"
-    _write_selfcheck(lab_root / path)
-    open_notebook(page, lab, path)
-    run = run_all_cells(page, lab, path)
-
-    assert [index for index, _ in run.errors] == [2]
-    assert "planted error" in run.errors[0][1]
-    assert run.not_executed == [3]
-    assert "before the planted error" in run.cells[1].outputs
-    saved = save_notebook(page, lab_root, path)
-    assert _saved_errors(saved) == ["cell 2: ValueError: planted error"]
-
-    _, before, after = move_first_slider(page, presses=2)
-    assert before == "incentive: 10"
-    assert after == "incentive: 14"
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -114,8 +97,28 @@ def test_lesson_runs_in_lab(
     if label is None:
         return
     assert any(c.widgets for c in run.cells), f"{path}: no widget was rendered"
-    cell, before, after = move_first_slider(page)
+    cell, before, after = move_slider(page, label)
     cell.screenshot(path=screenshots / f"{name}_widget.png")
     assert label in before.lower(), f"{path}: widget output lacks {label!r}: {before}"
     assert label in after.lower(), f"{path}: widget output lacks {label!r}: {after}"
     assert after != before
+
+
+def test_harness_sees_errors_and_widgets(
+    page: Any, lab: LabServer, lab_root: Path
+) -> None:
+    path = "lessons/selfcheck.ipynb"
+    _write_selfcheck(lab_root / path)
+    open_notebook(page, lab, path)
+    run = run_all_cells(page, lab, path)
+
+    assert [index for index, _ in run.errors] == [3]
+    assert "planted error" in run.errors[0][1]
+    assert run.not_executed == [4]
+    assert "before the planted error" in run.cells[2].outputs
+    saved = save_notebook(page, lab_root, path)
+    assert _saved_errors(saved) == ["cell 3: ValueError: planted error"]
+
+    # The labelled widget's slider starts at its maximum, so it moves left.
+    _, before, after = move_slider(page, "incentive")
+    assert (before, after) == ("incentive: 20", "incentive: 18")
