@@ -175,6 +175,10 @@ class Market:
         """One epoch: score, set weights, mine to the epoch, record the metagraph."""
         self.set_weights(self.weight_rows())
         self.mine_to_epoch()
+        self.record()
+
+    def record(self) -> None:
+        """Append the metagraph's incentive, dividends and emission to history."""
         mg = self.subnet.metagraph()
         self.history["incentive"].append(mg.incentive.copy())
         self.history["dividends"].append(mg.dividends.copy())
