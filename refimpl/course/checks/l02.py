@@ -34,6 +34,36 @@ def _mul(k: int, point: tuple[int, int]) -> tuple[int, int] | None:
     return None if result[1] == 0 else result
 
 
+class _NamedPoint(tuple):
+    """A point that prints as its name ("2G") in feedback, not as 150 digits."""
+
+    name = ""
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class _NamedInt(int):
+    """An int that prints as its name ("r", "n - s") in feedback."""
+
+    name = ""
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _pt(k: int, name: str = "", base: tuple[int, int] = _G) -> _NamedPoint:
+    point = _NamedPoint(_mul(k, base))
+    point.name = name or (f"{k}G" if k > 1 else "G")
+    return point
+
+
+def _num(value: int, name: str) -> _NamedInt:
+    out = _NamedInt(value)
+    out.name = name
+    return out
+
+
 # -- 02.1 ec_add -------------------------------------------------------------------
 def _wrong_add_chord_always(p1, p2):
     lam = (p2[1] - p1[1]) * pow((p2[0] - p1[0]) or 1, -1, _P) % _P
@@ -59,11 +89,11 @@ ec_add = FunctionCheck(
     "02.1 ec_add",
     reference=_add,
     cases=lambda: [
-        (_G, _mul(2, _G)),
-        (_G, _G),
-        (_mul(2, _G), _mul(3, _G)),
-        (_mul(7, _G), _mul(11, _G)),
-        (_mul(5, _G), _mul(5, _G)),
+        (_pt(1), _pt(2)),
+        (_pt(1), _pt(1)),
+        (_pt(2), _pt(3)),
+        (_pt(7), _pt(11)),
+        (_pt(5), _pt(5)),
     ],
     hints=[
         "Two cases: different points use the slope of the line through them; equal "
@@ -96,7 +126,7 @@ def _compress(point: tuple[int, int]) -> bytes:
 compress = FunctionCheck(
     "02.2 compress",
     reference=_compress,
-    cases=lambda: [(_G,), (_mul(2, _G),), (_mul(3, _G),), (_mul(6, _G),)],
+    cases=lambda: [(_pt(1),), (_pt(2),), (_pt(3),), (_pt(6),)],
     hints=[
         "SEC 1 §2.3.3: one prefix byte, then x as 32 big-endian bytes (33 in all).",
         "The prefix says which of the two possible y values it is: 0x02 if y is "
@@ -217,15 +247,19 @@ def _signed_cases() -> list[tuple]:
     cases = []
     for d, text in ((1, b"Satoshi Nakamoto"), (0xC0FFEE, b"pay 5 to bob")):
         digest = hashlib.sha256(text).digest()
-        _, r, s = ec.ecdsa_raw_sign(digest, d.to_bytes(32, "big"))
-        q, z = _mul(d, _G), int.from_bytes(digest, "big")
+        _, r_int, s_int = ec.ecdsa_raw_sign(digest, d.to_bytes(32, "big"))
+        q = _pt(d, f"Q(key {d:#x})")
+        other = _pt(d + 1, f"Q(key {d + 1:#x}: not the signer)")
+        z = _num(int.from_bytes(digest, "big"), f"z({text.decode()!r})")
+        z_bad = _num(z ^ 1, f"z({text.decode()!r}, 1 bit flipped)")
+        r, s = _num(r_int, "r"), _num(s_int, "s")
         cases += [
             (q, z, r, s),  # valid
-            (q, z ^ 1, r, s),  # tampered message
-            (_mul(d + 1, _G), z, r, s),  # wrong key
-            (q, z, r, _N - s),  # the high-s twin: valid in textbook ECDSA
-            (q, z, 0, s),  # r out of range
-            (q, z, r, _N),  # s out of range
+            (q, z_bad, r, s),  # tampered message
+            (other, z, r, s),  # wrong key
+            (q, z, r, _num(_N - s, "N - s")),  # high-s twin: valid in textbook ECDSA
+            (q, z, _num(0, "0"), s),  # r out of range
+            (q, z, r, _num(_N, "N")),  # s out of range
         ]
     return cases
 
