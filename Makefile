@@ -20,7 +20,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install "$(TORCH)"
-	$(BIN)/pip install -e ".[test]"
+	$(BIN)/pip install -e ".[test,browser]"
 	@touch $(STAMP)
 
 lab: setup
@@ -40,8 +40,8 @@ test-notebooks: setup
 	$(BIN)/pytest -n $(JOBS) --nbval-lax exercises
 
 test-browser: setup
-	@bash tests/browser/install_browser.sh
-	$(BIN)/pytest -m browser tests/browser
+	-@bash tests/browser/install_browser.sh
+	$(BIN)/pytest -p no:xdist -m browser tests/browser
 
 exercises: setup
 	$(BIN)/python -m refimpl.course.exercises
