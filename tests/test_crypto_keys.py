@@ -351,3 +351,32 @@ def test_address_is_plain_str_and_hashable() -> None:
     a = PrivateKey(1).public_key.address
     assert type(a) is str
     assert {a: 1}[PrivateKey(1).public_key.address] == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, N - 1), st.integers(1, N - 1), st.sampled_from([27, 28, None]))
+def test_signature_serialize_parse_roundtrip(r: int, s: int, v) -> None:
+    sig = Signature(r, s, v)
+    assert Signature.parse(sig.serialize()) == sig
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=70))
+def test_parsers_raise_only_value_error(data: bytes) -> None:
+    for parse in (Signature.parse, PublicKey.from_bytes):
+        try:
+            parse(data)
+        except ValueError:
+            pass
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.binary(min_size=30, max_size=34),
+    st.integers(-(2**257), 2**257),
+    st.integers(-(2**257), 2**257),
+    st.integers(-5, 300),
+)
+def test_verify_never_raises(digest: bytes, r: int, s: int, v: int) -> None:
+    pub = PrivateKey(3).public_key
+    assert pub.verify(digest, Signature(r, s, v)) in (True, False)
