@@ -24,20 +24,11 @@ from refimpl.market.yuma import (
     KAPPA_DEFAULT,
     epoch,
     quantize_bonds,
+    validator_permits,
     weighted_median_col,
 )
 
 U16 = 65535
-
-
-def is_topk_nonzero(stake: np.ndarray, k: int) -> np.ndarray:
-    """subtensor math.rs ``is_topk_nonzero``: stable ascending sort, drop n-k."""
-    n = len(stake)
-    out = stake > 0
-    if k < n:
-        order = np.argsort(stake, kind="stable")
-        out[order[: n - k]] = False
-    return out
 
 
 class Chain:
@@ -96,7 +87,7 @@ class Chain:
             validator_permit=self.permit,
             **self.params,
         )
-        new_permit = is_topk_nonzero(r.stake, self.max_validators)
+        new_permit = validator_permits(r.stake, self.max_validators)
         stored = quantize_bonds(r.bonds, self.version)
         for i in range(n):
             if new_permit[i]:
@@ -310,6 +301,7 @@ def distribute_nodes(validators_n, network_n, interleave):
         step = network_n // validators_n
         vals = [i for i in range(network_n) if i % step == 0]
         return vals, [i for i in range(network_n) if i % step != 0]
+    # upstream shuffles with thread_rng; any fixed permutation exercises the same
     perm = np.random.RandomState(interleave).permutation(network_n).tolist()
     return perm[:validators_n], perm[validators_n:]
 
@@ -596,3 +588,19 @@ def test_liquid_alpha_equal_values_against_itself():
     )
     off = epoch(s, w, b, version="yuma3", alpha=0.1, bonds_penalty=0.0)
     assert np.abs(on.bonds - off.bonds).max() < 1e-3
+
+
+def test_validator_permits_is_topk_nonzero():
+    # tests/epoch.rs test_validator_permits: top-k stake, zero stake never permitted
+    assert validator_permits([1, 0, 3, 2], 2).tolist() == [False, False, True, True]
+    assert validator_permits([1, 0, 3, 2], 4).tolist() == [True, False, True, True]
+    # equal stakes: the stable ascending sort drops the lower uid first
+    assert validator_permits([5, 5, 5], 2).tolist() == [False, True, True]
+    assert validator_permits([0, 0], 2).tolist() == [False, False]
+
+
+def test_empty_shapes():
+    r = epoch(np.zeros(0), np.zeros((0, 3)))
+    assert r.incentive.tolist() == [0, 0, 0] and r.fallback
+    r = epoch([1.0, 2.0], np.zeros((2, 0)))
+    assert r.bonds.shape == (2, 0) and r.validator_emission.sum() == 1

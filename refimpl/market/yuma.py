@@ -13,6 +13,10 @@ given: the caller zeroes self-weights and outdated entries (a weight set before
 the miner registered), and zeroes bond columns of miners registered since the
 last epoch, as the chain does before this point.
 
+Where the chain's sparse and dense code paths differ (notes/yuma.md §4), this
+follows the dense one: with Yuma 3 liquid alpha, a bond to a miner a validator
+left out of its row decays at its own rate instead of vanishing at once.
+
 Introduced in lesson 08.
 """
 
@@ -30,6 +34,7 @@ __all__ = [
     "epoch",
     "weighted_median_col",
     "quantize_bonds",
+    "validator_permits",
     "KAPPA_DEFAULT",
 ]
 
@@ -351,3 +356,21 @@ def quantize_bonds(bonds: object, version: str = "classic") -> np.ndarray:
     elif version != "yuma3":
         raise InvalidWeights(f"version must be 'classic' or 'yuma3', got {version!r}")
     return np.floor(np.clip(b, 0.0, 1.0) * U16_MAX).astype(np.int64)
+
+
+def validator_permits(stake: object, k: int) -> np.ndarray:
+    """Next epoch's validator permits: the top ``k`` non-zero stakes.
+
+    Mirrors subtensor ``is_topk_nonzero``: a stable ascending sort drops the
+    ``n - k`` smallest, so among equal stakes the lower uid loses its permit
+    first; zero stake never gets a permit. Introduced in lesson 08.
+    """
+    s = np.asarray(stake, dtype=np.float64)
+    if s.ndim != 1 or not np.all(np.isfinite(s)) or np.any(s < 0):
+        raise InvalidWeights("stake must be a 1-D vector of finite values >= 0")
+    if k < 0:
+        raise InvalidWeights(f"k must be >= 0, got {k}")
+    permits = s > 0
+    if k < len(s):
+        permits[np.argsort(s, kind="stable")[: len(s) - k]] = False
+    return permits
