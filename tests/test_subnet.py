@@ -345,3 +345,24 @@ def test_supply_conserved_over_random_sequences(ops):
             assert h.state.snapshot() == before
         assert conserved(h.state)
     h.blocks(3)
+
+
+def test_on_a_real_chain_bad_block_changes_nothing():
+    from refimpl.chain import Chain, ChainParams, InvalidBlock
+
+    subnet = Subnet(SubnetParams(owner=OWNER, tempo=2))
+    alloc = {a: 1000 for a in ADDR[:3]}
+    chain = Chain(
+        ChainParams(chain_id=CHAIN_ID, genesis_bits=0x207FFFFF), [subnet], alloc
+    )
+    subnet.attach(chain)
+    chain.mine_block([subnet.register_tx(KEYS[0], ADDR[0])], ADDR[6])
+    chain.mine_block([subnet.stake_tx(KEYS[0], ADDR[0], 500)], ADDR[6])  # epoch at 2
+    st = chain.state
+    assert st.supply == sum(st.balances.values()) + total_stake(st)
+    assert subnet.metagraph().validator_permit.tolist() == [True]
+    tip, before = chain.tip.hash(), chain.state.snapshot()
+    bad = subnet.set_weights_tx(KEYS[0], [0], [1])  # self-weight
+    with pytest.raises((InvalidTransaction, InvalidBlock), match="self-weight"):
+        chain.mine_block([bad], ADDR[6])
+    assert chain.tip.hash() == tip and chain.state.snapshot() == before
