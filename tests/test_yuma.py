@@ -290,6 +290,63 @@ def test_zero_weights():
 
 
 # --------------------------------------------------------------------------
+# tests/epoch.rs :: test_1_graph, test_10_graph (self-weights only)
+# --------------------------------------------------------------------------
+
+
+def test_1_graph():
+    c = Chain([1_000_000_000], tempo=U16 - 1)
+    c.next_block()
+    c.set_weights(0, [0], [U16])
+    r = c.epoch()
+    for name in ("consensus", "incentive", "dividends", "ranks", "trust"):
+        assert np.all(getattr(r, name) == 0), name
+
+
+def test_10_graph():
+    c = Chain([1] * 10, tempo=U16 - 1)  # no permits yet: append_neuron gives none
+    c.next_block()
+    for i in range(10):
+        c.set_weights(i, [i], [U16])
+    r = c.epoch()
+    assert np.all(r.consensus == 0) and np.all(r.incentive == 0)
+    assert np.all(r.dividends == 0)
+    # E = 99999999 each on the chain (1e9 / 10, truncated in fixed point)
+    assert np.allclose(c.emission(), 99_999_999 / 1e9, atol=1e-6)
+
+
+# --------------------------------------------------------------------------
+# tests/epoch.rs :: test_deregistered_miner_bonds
+# --------------------------------------------------------------------------
+
+
+def test_deregistered_miner_bonds():
+    c = Chain([1, 1, 1, 1], tempo=U16 - 1, bonds_penalty=1.0)
+    c.epoch()
+    c.next_block()
+    for uid in range(2):
+        c.set_weights(uid, [2, 3], [2 * (U16 // 3), U16 // 3])
+    c.next_block()
+    c.next_block()
+    c.tempo = 2
+    c.epoch()
+    b02, b03 = c.bonds[0, 2], c.bonds[0, 3]
+    assert b02 > 0 and b03 > 0
+    c.tempo = U16 - 1
+    c.next_block()
+    c.replace(3)
+    for uid in range(2):
+        c.set_weights(uid, [2, 3], [2 * (U16 // 3), U16 // 3])
+    c.next_block()
+    assert c.reg[3] >= c.block - 2
+    c.tempo = 2
+    c.epoch()
+    assert c.bonds[0, 2] >= b02
+    assert c.bonds[0, 3] <= b03
+    assert c.bonds[0, 3] == 0  # the old miner's bonds were reset, not inherited
+
+
+# --------------------------------------------------------------------------
 # tests/epoch.rs :: test_512_graph (64 validators x 448 servers, 3 epochs)
 # --------------------------------------------------------------------------
 
