@@ -160,10 +160,16 @@ def train_gate(
     predictions: Sequence[torch.Tensor | None],
     steps: int = 300,
     lr: float = 0.05,
+    gate: GatingNetwork | None = None,
 ) -> GatingNetwork:
-    """Fit a :class:`GatingNetwork` so the gated answer matches ``y`` (MSE, Adam)."""
+    """Fit a :class:`GatingNetwork` so the gated answer matches ``y`` (MSE, Adam).
+
+    Pass ``gate`` to keep training an existing gate on new data (a validator that
+    learns online, epoch after epoch); it is updated in place and returned.
+    """
     outputs = _stack(predictions, x.shape[0])
-    gate = GatingNetwork(x.shape[1], outputs.shape[1])
+    if gate is None:
+        gate = GatingNetwork(x.shape[1], outputs.shape[1])
     opt = torch.optim.Adam(gate.parameters(), lr=lr)
     for _ in range(steps):
         opt.zero_grad()
