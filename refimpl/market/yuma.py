@@ -149,6 +149,13 @@ def _check_matrix(name: str, m: np.ndarray, shape: tuple[int, int]) -> None:
         raise InvalidWeights(f"{name}[{i}, {j}] is negative ({m[i, j]})")
 
 
+def _array(name: str, value: object) -> np.ndarray:
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as err:  # ragged rows, strings, None inside
+        raise InvalidWeights(f"{name} is not a numeric array ({err})") from None
+
+
 def _mask(name: str, value: object, n: int) -> np.ndarray:
     if value is None:
         return np.ones(n, dtype=bool)
@@ -161,7 +168,10 @@ def _mask(name: str, value: object, n: int) -> np.ndarray:
 
 
 def _unit(name: str, value: float) -> float:
-    v = float(value)
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InvalidWeights(f"{name} must be a number, got {value!r}") from None
     if not np.isfinite(v) or not 0.0 <= v <= 1.0:
         raise InvalidWeights(f"{name} must be in [0, 1], got {value}")
     return v
@@ -218,10 +228,10 @@ def epoch(
     Introduced in lesson 08.
     """
     # ---- validation (nothing is computed before every input is accepted) ----
-    s = np.asarray(stake, dtype=np.float64)
+    s = _array("stake", stake)
     if s.ndim != 1:
         raise InvalidWeights(f"stake must be a 1-D vector, got shape {s.shape}")
-    w_raw = np.asarray(weights, dtype=np.float64)
+    w_raw = _array("weights", weights)
     if w_raw.ndim != 2:
         raise InvalidWeights(f"weights must be a 2-D matrix, got shape {w_raw.shape}")
     n_val, n_min = w_raw.shape
@@ -239,7 +249,7 @@ def epoch(
     if bonds is None:
         b_prev = np.zeros((n_val, n_min))
     else:
-        b_prev = np.asarray(bonds, dtype=np.float64)
+        b_prev = _array("bonds", bonds)
         _check_matrix("bonds", b_prev, (n_val, n_min))
     act = _mask("active", active, n_val)
     permit = _mask("validator_permit", validator_permit, n_val)
