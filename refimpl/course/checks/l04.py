@@ -174,7 +174,7 @@ block_work = FunctionCheck(
     solution="def block_work(bits):\n    return 2**256 // (bits_to_target(bits) + 1)",
     wrong=[
         lambda bits: 2**256 // _bits_to_target(bits),
-        lambda bits: 2**256 / (_bits_to_target(bits) + 1),
+        lambda bits: 2 * _work(bits),
         lambda bits: _bits_to_target(bits),
     ],
 )
@@ -221,11 +221,12 @@ retarget = FunctionCheck(
     reference=_retarget,
     cases=[
         (0x1D00FFFF, 1262152739 - 1261130161),  # Bitcoin Core pow_tests.cpp cases
-        (0x1D00FFFF, 1233061996 - 1231006505),
         (0x1C05A3F4, 1279297671 - 1279008237),
         (0x1C387F6F, 1269211443 - 1263163443),
-        (0x1B04864C, _TWO_WEEKS),
+        (0x1B04864C, _TWO_WEEKS * 2),
         (0x1B04864C, _TWO_WEEKS // 2),
+        (0x1C387F6F, _TWO_WEEKS * 3),
+        (0x1D00F000, _TWO_WEEKS * 2),  # would pass the limit: capped
     ],
     hints=[
         "First clamp the measured timespan to [two weeks // 4, two weeks * 4]; then "

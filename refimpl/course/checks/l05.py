@@ -60,15 +60,15 @@ def _last_seen_wins(blocks):
 
 
 _E, _H = 0x2000FFFF, 0x1F00FFFF  # easy and 256x harder
-_TIP_CASES = [
+_TIP_CASES = [  # one-letter names, arrival order
     ([("g", None, _E), ("a", "g", _E), ("b", "a", _E)],),
-    ([("g", None, _E), ("a1", "g", _E), ("b1", "g", _E), ("b2", "b1", _E)],),
-    ([("g", None, _E), ("a1", "g", _E), ("b1", "g", _E)],),  # tie: first seen
+    ([("g", None, _E), ("a", "g", _E), ("b", "g", _E), ("c", "b", _E)],),
+    ([("g", None, _E), ("a", "g", _E), ("b", "g", _E)],),  # tie: first seen
     # three easy blocks against one hard block: the hard branch has more work
-    ([("g", None, _E), ("e1", "g", _E), ("e2", "e1", _E), ("e3", "e2", _E),
-      ("h1", "g", _H)],),
-    ([("g", None, _E), ("a1", "g", _E), ("a2", "a1", _E), ("b1", "g", _E),
-      ("b2", "b1", _E), ("b3", "b2", _E), ("a3", "a2", _E)],),
+    ([("g", None, _E), ("a", "g", _E), ("b", "a", _E), ("c", "b", _E),
+      ("d", "g", _H)],),
+    ([("g", None, _E), ("a", "g", _E), ("b", "a", _E), ("c", "g", _E),
+      ("d", "c", _E), ("e", "d", _E), ("f", "b", _E)],),
 ]  # fmt: skip
 
 best_tip = FunctionCheck(
@@ -297,7 +297,7 @@ attacker_success = FunctionCheck(
     wrong=[
         _swapped_lambda,
         lambda q, z: (q / (1 - q)) ** z if q < 0.5 else 1.0,
-        lambda q, z: _attacker_success(q, z + 1),
+        lambda q, z: 1.0 - _attacker_success(q, z),
     ],
 )
 
