@@ -124,17 +124,22 @@ def weighted_median_col(
     n_val, n_min = w.shape
     if n_val == 0 or n_min == 0:
         return np.zeros(n_min)
-    # One row per miner, contiguous, so each small sort runs on adjacent memory.
-    # Equal weights are interchangeable, so an unstable sort gives the same value.
-    neg = np.negative(w.T, out=np.empty((n_min, n_val)))
-    order = np.argsort(neg, axis=1)
-    support = s[order]
-    np.cumsum(support, axis=1, out=support)
-    reached = support >= kappa - _TIE_EPS
-    first = np.argmax(reached, axis=1)
+    # Sort each column ascending (a transposed view: numpy sorts one miner's
+    # column at a time, without copying the whole matrix). The support of the
+    # k-th smallest value is at least the total stake minus the stake sorted
+    # before it (exactly that for the first of equal values), so the answer is
+    # the value at the last k whose "stake before" is at most total - kappa:
+    # the chain's search with ``minority = Σstake - kappa``.
+    total = s.sum()
+    if total < kappa - _TIE_EPS:
+        return np.zeros(n_min)
+    wt = w.T
+    order = np.argsort(wt, axis=1)  # equal weights are interchangeable
+    below = s[order]
+    np.cumsum(below, axis=1, out=below)  # stake at or below each sorted value
+    k = np.count_nonzero(below[:, :-1] <= total - kappa + _TIE_EPS, axis=1)
     rows = np.arange(n_min)
-    found = reached[rows, first]
-    return np.where(found, -neg[rows, order[rows, first]], 0.0)
+    return wt[rows, order[rows, k]]
 
 
 def _check_matrix(name: str, m: np.ndarray, shape: tuple[int, int]) -> None:
