@@ -24,7 +24,9 @@ receiver; an image CID can be minted once only (:class:`DuplicateContent`), and 
 ids are never reused, even after a burn, so an id always names one artwork. A buy
 must pay exactly the listed price; the royalty (floor of price x bps / 10000) goes to
 the receiver and the rest to the seller in the same transaction, with the token. Any
-transfer or burn ends a listing. Introduced in lesson 12.
+transfer or burn ends a listing. Every chain account is a plain key account, so the
+receiver hooks of safe transfers (contract accounts) apply to the Python registry only.
+Introduced in lesson 12.
 """
 
 from __future__ import annotations
