@@ -161,3 +161,26 @@ def test_race_on_the_network_is_near_the_exact_race():
         )
         expected = race_success_probability(0.3, z, ties_win=False)
         assert abs(wins / trials - expected) < 0.12  # generous: ~3.5 sigma
+
+
+def test_a_payment_in_an_abandoned_branch_returns_to_the_mempool_and_is_mined():
+    net = _net(11, n=4)
+    net.run(4)
+    net.settle()
+    net.partition({"p0"}, {"p1", "p2", "p3"})
+    tx = _pay(77, 0)
+    assert net.submit_tx("p0", tx)  # only the minority side hears of it
+    net.run(40)
+    net.settle()
+    assert confirmations(net.peers["p0"].chain, tx.txid()) >= 1
+    assert confirmations(net.peers["p1"].chain, tx.txid()) == 0
+    net.heal()
+    net.settle()
+    assert confirmations(net.peers["p0"].chain, tx.txid()) == 0  # undone by the reorg
+    assert tx.txid() in net.peers["p0"].mempool
+    net.run(60)
+    net.settle()
+    assert net.in_consensus()
+    for peer in net.peers.values():
+        assert confirmations(peer.chain, tx.txid()) >= 1
+        assert peer.chain.state.balance(BOB.public_key.address) == 77

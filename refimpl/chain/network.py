@@ -398,9 +398,16 @@ class Network:
         short = new_tip[::-1].hex()[:8]
         if depth:
             self._log(peer.name, "reorg", f"{depth} block(s) undone, tip {short}")
+            # As Bitcoin Core does, undone blocks' transactions go back to the mempool.
+            entry = peer.chain.entry(old_tip)
+            for _ in range(depth):
+                for tx in entry.block.txs[1:]:
+                    peer.mempool.setdefault(tx.txid(), tx)
+                entry = entry.parent
         else:
             self._log(peer.name, "tip", f"height {peer.height} {short}")
-        # Forget mempool transactions that the new best chain made invalid or used.
+        # Forget mempool transactions that the new best chain used or made invalid
+        # (a nonce already taken, e.g. by the other half of a double spend).
         state = peer.chain.state
         for txid, tx in list(peer.mempool.items()):
             if tx.nonce < state.nonce(tx.sender_address):
