@@ -71,7 +71,7 @@ def _paired(ours: Callable[[], object], n_ours: int, n_bare: int, rounds: int):
 
 
 def _mining_rows(rounds: int) -> list[Row]:
-    n1, n2 = 200_000, 1_000_000
+    n1, n2 = 200_000, 2_000_000
     r1, x1 = _paired(lambda: mine(HEADER, max_nonces=n1), n1, n1, 2 * rounds)
     r2, x2 = _paired(
         lambda: mine(HEADER, max_nonces=n2, workers=2), n2, n2 // 2, rounds
