@@ -78,6 +78,7 @@ def test_outputs_are_stripped_and_solution_cells_dropped():
         _code(
             "x = 1", outputs=[{"output_type": "stream", "name": "stdout", "text": "1"}]
         ),
+        _md("<!-- SOLUTION CELL -->\nWhat wrong feedback looks like:"),
         _code("### SOLUTION CELL\nprint('only in solutions')"),
     )
     out = generate_notebook(nb, "n")

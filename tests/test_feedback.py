@@ -128,3 +128,22 @@ def test_check_prints_one_of_three_lines(capsys):
 def test_a_check_needs_hints():
     with pytest.raises(ValueError):
         Check("T.6", lambda a: None, hints=[], solution="")
+
+
+def test_tuple_answers_name_the_wrong_item():
+    pair = FunctionCheck(
+        "T.7 pair",
+        reference=lambda a: (a, a + 1, 27),
+        cases=[(5,)],
+        hints=["h"],
+        solution="",
+    )
+    message = pair.evaluate(lambda a: (a, a + 1, 26)).message
+    assert message == (
+        "pair(5) returned a tuple whose item [2] is 26, which is not right"
+    )
+    assert "27" not in message
+
+
+def test_an_int_question_rejects_floats():
+    assert "a float, but an int is wanted" in V.evaluate(1_000_003.0).message

@@ -7,7 +7,8 @@ Introduced in lesson 00. The solutions are the single source:
   level, names the answer assigned are kept as ``name = ...`` so later cells still run;
 * in a markdown cell, the text between ``<!-- BEGIN SOLUTION -->`` and
   ``<!-- END SOLUTION -->`` becomes a prompt for the learner's own words;
-* a cell whose first line is ``### SOLUTION CELL`` is left out of the exercise;
+* a code cell whose first line is ``### SOLUTION CELL``, or a markdown cell whose first
+  line is ``<!-- SOLUTION CELL -->``, is left out of the exercise;
 * outputs and execution counts are stripped.
 
 The output is byte-stable: generating twice writes the same bytes. An exercise that a
@@ -39,6 +40,7 @@ __all__ = [
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
 SOLUTION_CELL = "### SOLUTION CELL"
+MD_SOLUTION_CELL = "<!-- SOLUTION CELL -->"
 MD_PROMPT = "*Write your answer here.*"
 _ASSIGN = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]+)?=(?!=)")
 
@@ -122,6 +124,8 @@ def generate_notebook(solution: dict, name: str = "notebook") -> dict:
                 k: v for k, v in cell.get("metadata", {}).items() if k in ("tags",)
             }
         elif cell["cell_type"] == "markdown":
+            if source.lstrip().startswith(MD_SOLUTION_CELL):
+                continue
             cell["source"] = strip_markdown(source, where)
         cells.append(cell)
     nb["cells"] = cells

@@ -241,20 +241,38 @@ def _equal(got: Any, expected: Any) -> bool:
         pass
     if isinstance(got, bool) or isinstance(expected, bool):
         return type(got) is type(expected) and got == expected
+    if isinstance(expected, int) and isinstance(got, float):
+        return False  # an int is asked for: 15.0 is a float
     return bool(got == expected)
+
+
+def _close(got: Any, expected: Any) -> bool:
+    """Equal, or equal up to float rounding (to find which item of a tuple is off)."""
+    try:
+        if _equal(got, expected):
+            return True
+        import numpy as np
+
+        return bool(np.allclose(got, expected, rtol=1e-9, atol=1e-12))
+    except Exception:
+        return False
 
 
 def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
     """Say how ``got`` differs from what was wanted, never showing the wanted value."""
-    numbers = (int, float)
-    if type(got) is not type(expected) and not (
-        isinstance(got, numbers) and isinstance(expected, numbers)
-    ):
+    int_for_float = isinstance(got, int) and isinstance(expected, float)
+    if type(got) is not type(expected) and not int_for_float:
         wanted = type(expected).__name__
         return f"{verb} {_a(type(got).__name__)}, but {_a(wanted)} is wanted"
     shape_g, shape_e = getattr(got, "shape", None), getattr(expected, "shape", None)
     if shape_g is not None and shape_e is not None and shape_g != shape_e:
         return f"{verb} shape {tuple(shape_g)}; that shape is not right"
+    if isinstance(got, tuple | list) and len(got) == len(expected) and got:
+        for index, (item, want) in enumerate(zip(got, expected, strict=True)):
+            if not _close(item, want):
+                why = _describe_mismatch(item, want, "is")
+                kind = type(got).__name__
+                return f"{verb} {_a(kind)} whose item [{index}] {why}"
     if isinstance(got, bytes | bytearray) and len(got) != len(expected):
         return f"{verb} {len(got)} bytes; that length is not right"
     if isinstance(got, list | tuple | dict | set) and len(got) != len(expected):
