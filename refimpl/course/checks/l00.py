@@ -2,10 +2,11 @@
 
 from refimpl.course import FunctionCheck, ValueCheck
 
-__all__ = ["lesson_count", "to_hex"]
+__all__ = ["lesson_count", "to_hex", "yuma_package"]
 
+# The lesson itself demonstrates check() on this one (so it is not an exercise).
 lesson_count = ValueCheck(
-    "00.1 lesson_count",
+    "00.0 lesson_count",
     expected=lambda: 15,
     describe="the number of lessons in the course",
     hints=[
@@ -14,6 +15,19 @@ lesson_count = ValueCheck(
     ],
     solution="lesson_count = 15  # lessons 00, 01, ..., 14",
     wrong=[14, "15", 15.5],
+)
+
+
+yuma_package = ValueCheck(
+    "00.1 yuma_package",
+    expected=lambda: "refimpl.market.yuma",
+    describe="the package that lesson 08 builds",
+    hints=[
+        "The syllabus printout in lesson 00 shows the package each lesson adds to.",
+        "Find the line that starts with 08 and copy the name after the arrow.",
+    ],
+    solution='yuma_package = "refimpl.market.yuma"',
+    wrong=["refimpl.market", "yuma", 8],
 )
 
 
