@@ -239,3 +239,30 @@ def test_metadata_needs_style_or_prompt():
 
 def test_metadata_error_is_nft_and_value_error():
     assert issubclass(MetadataError, NFTError) and issubclass(MetadataError, ValueError)
+
+
+_text = st.text(min_size=1, max_size=20)
+
+
+@given(
+    name=_text,
+    description=st.text(max_size=40),
+    seed=st.integers(0, 2**64 - 1),
+    style=_text,
+    traits=st.lists(
+        st.tuples(_text, st.one_of(_text, st.integers(-(10**9), 10**9))), max_size=4
+    ),
+)
+def test_metadata_round_trip_property(name, description, seed, style, traits):
+    md = build_metadata(
+        name=name,
+        description=description,
+        image_cid=IMG,
+        model="cppn",
+        seed=seed,
+        style=style,
+        attributes=[{"trait_type": t, "value": v} for t, v in traits],
+    )
+    data = metadata_bytes(md)
+    assert parse_metadata(data, IMG) == md
+    assert metadata_bytes(parse_metadata(data)) == data  # one canonical form

@@ -8,10 +8,13 @@ Every rejected transaction must leave ``state.snapshot()`` exactly as it was.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refimpl.chain.errors import InvalidTransaction
 from refimpl.chain.ledger import apply_transaction
 from refimpl.chain.state import BlockContext, State
+from refimpl.chain.transaction import Transaction
 from refimpl.crypto import PrivateKey
 from refimpl.nft import ZERO_ADDRESS, cid_v1, royalty_amount
 from refimpl.nft.onchain import NFT_KINDS, NFTExtension, nft_tx
@@ -235,3 +238,18 @@ def test_unsigned_or_foreign_signature_refused(w):
     with pytest.raises(InvalidTransaction):
         apply_transaction(w.state, forged, CTX, KINDS)
     assert w.state.snapshot() == before
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_any_byte_flip_of_a_signed_mint_is_rejected(data):
+    world = World()
+    p = {"token_id": 1, "image_cid": IMG1, "metadata_cid": MD1, "royalty_bps": 500}
+    raw = bytearray(world.tx(ARTIST, "nft_mint", p).serialize())
+    i = data.draw(st.integers(0, len(raw) - 1))
+    raw[i] ^= data.draw(st.integers(1, 255))
+    before = world.state.snapshot()
+    with pytest.raises(InvalidTransaction):
+        tx = Transaction.parse(bytes(raw))
+        apply_transaction(world.state, tx, CTX, KINDS)
+    assert world.state.snapshot() == before
