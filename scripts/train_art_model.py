@@ -33,7 +33,7 @@ from refimpl.art.shapes import make_shapes
 DATA_SEED = 0
 TORCH_SEED = 10
 N_PICTURES = 4096
-EPOCHS = 20
+EPOCHS = 12
 BATCH = 64
 LR = 4e-3
 

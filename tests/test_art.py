@@ -66,12 +66,12 @@ PINNED = {
         "shapes",
         0,
         64,
-    ): "e662814ba371740a13d1d58a6193aa1fa6c3d5e72dfaf6abb77a32920d9f6e6f",
+    ): "5f0171e6846796afcd33d10d1beecafbaba8bdcaad20d567cf9e26d09f0c332e",
     (
         "shapes",
         2**64 - 1,
         32,
-    ): "cb41fd54135ce473fe99176fff98362c865dee326f466cb6b23c393006392747",
+    ): "07cbbb84c2b1771da3cc818c15ff10bd3b467be056285e48d985317713b8d621",
     (
         "classic",
         1,
@@ -79,7 +79,7 @@ PINNED = {
     ): "ad008366edec0f9962634f66350d83d2dfa9bac228d82ece6b10373e07f927d7",
 }
 # sha256 of the shipped weights file's bytes (the writer is deterministic)
-SHIPPED_FILE_SHA256 = "73d059331d720a343843cebc2c3410e0c4d4de384531eea595988eefe21b06a8"
+SHIPPED_FILE_SHA256 = "2fec8589fd65227ffb31e3770e3619653fd2dfb7fa431fbff386d8d75553636e"
 
 
 @pytest.fixture(autouse=True)
@@ -391,6 +391,12 @@ def test_record_from_dict_refuses_bad_fields(artworks):
         art.ProvenanceRecord.from_dict(dict(data, extra=1))
     with pytest.raises(art.ArtError, match="must be an int"):
         art.ProvenanceRecord.from_dict(dict(data, seed="12"))
+    with pytest.raises(art.ArtError, match="versions"):
+        art.ProvenanceRecord.from_dict(dict(data, versions=["torch"]))
+    with pytest.raises(art.ArtError, match="cid"):
+        art.ProvenanceRecord.from_dict(dict(data, cid=5))
+    with pytest.raises(art.ArtError, match="must be a str"):
+        art.ProvenanceRecord.from_dict(dict(data, pixel_sha256=None))
     with pytest.raises(art.ArtError, match="not valid JSON"):
         art.ProvenanceRecord.from_json("{nope")
 

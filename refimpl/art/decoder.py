@@ -39,7 +39,7 @@ NATIVE_SIZE = 16
 SHIPPED_WEIGHTS = Path(__file__).with_name("weights") / "shapes_decoder.npz"
 # weights_sha256() of the shipped file; the training script prints it.
 SHIPPED_WEIGHTS_SHA256 = (
-    "271e90f042a91316df075f979e4a407f175bda5affecb507708fb9a425f425c7"
+    "6bc106fa05488b26d7f48f15827204f5e0125e0ef9bf60eee0705189e967a87d"
 )
 
 
@@ -48,21 +48,34 @@ class ShapesDecoder(nn.Module):
 
     Linear to 32 x 4 x 4, then twice (nearest upsample x2 by repeating rows and
     columns, 3x3 conv, ReLU) to 16 x 16 x 16, then a 3x3 conv to RGB and a sigmoid.
-    Upsample + conv instead of a transposed conv avoids checkerboard artefacts.
+    Before every conv the pixel-centre coordinates ``x, y`` and the code itself are
+    appended as extra channels ("CoordConv", Liu et al. 2018), so each conv knows
+    where it is and what it is drawing.
     """
 
     def __init__(self) -> None:
         super().__init__()
+        extra = 2 + CODE_SIZE
         self.fc = nn.Linear(CODE_SIZE, 32 * 4 * 4)
-        self.conv1 = nn.Conv2d(32, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 16, 3, padding=1)
-        self.out = nn.Conv2d(16, 3, 3, padding=1)
+        self.conv1 = nn.Conv2d(32 + extra, 32, 3, padding=1)
+        self.conv2 = nn.Conv2d(32 + extra, 16, 3, padding=1)
+        self.out = nn.Conv2d(16 + extra, 3, 3, padding=1)
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        h = torch.relu(self.fc(z)).view(-1, 32, 4, 4)
+    @staticmethod
+    def _with_extra(h: torch.Tensor, code: torch.Tensor) -> torch.Tensor:
+        n, side = h.shape[0], h.shape[-1]
+        axis = (2.0 * torch.arange(side, dtype=h.dtype) + 1.0) / side - 1.0
+        y, x = torch.meshgrid(axis, axis, indexing="ij")
+        coords = torch.stack([x, y]).expand(n, -1, -1, -1)
+        codes = code[:, :, None, None].expand(-1, -1, side, side)
+        return torch.cat([h, coords, codes], dim=1)
+
+    def forward(self, code: torch.Tensor) -> torch.Tensor:
+        h = torch.relu(self.fc(code)).view(-1, 32, 4, 4)
         for conv in (self.conv1, self.conv2):
-            h = torch.relu(conv(h.repeat_interleave(2, 2).repeat_interleave(2, 3)))
-        return torch.sigmoid(self.out(h))
+            h = h.repeat_interleave(2, 2).repeat_interleave(2, 3)
+            h = torch.relu(conv(self._with_extra(h, code)))
+        return torch.sigmoid(self.out(self._with_extra(h, code)))
 
 
 class TrainedModel:

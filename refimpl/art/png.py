@@ -1,11 +1,11 @@
 """PNG bytes for display and for content addressing (pillow).
 
-Introduced in lesson 10. :func:`to_png` writes only the IHDR, IDAT and IEND chunks (no
-time, no text, no gamma), so the same pixels give the same file *for a given zlib*:
-the compressed IDAT depends on the zlib (or zlib-ng) build inside pillow. That is why a
-provenance record's source of truth is the raw-pixel SHA-256
-(:func:`refimpl.art.pixels.pixel_sha256`); the PNG's own SHA-256 (and the CID that
-lesson 11 builds from it) names one particular file.
+Introduced in lesson 10. :func:`to_png` writes only the critical IHDR, IDAT and IEND
+chunks of the PNG specification (W3C PNG, 3rd ed., §5.6; no tIME, no text, no gAMA),
+so the same pixels give the same file *for a given zlib*: the compressed IDAT depends
+on the zlib (or zlib-ng) build inside pillow. That is why a provenance record's source
+of truth is the raw-pixel SHA-256 (:func:`refimpl.art.pixels.pixel_sha256`); the PNG's
+own SHA-256 (and the CID that lesson 11 builds from it) names one particular file.
 """
 
 from __future__ import annotations

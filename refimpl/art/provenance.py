@@ -138,12 +138,19 @@ class ProvenanceRecord:
                 isinstance(data[name], bool) or not isinstance(data[name], int)
             ):
                 raise ArtError(f"provenance field {name!r} must be an int")
-        for name in ("style", "dtype", "code_sha256", "weights_sha256"):
+        texts = ("style", "dtype", "code_sha256", "weights_sha256", "pixel_sha256")
+        for name in (*texts, "png_sha256"):
             if not isinstance(data[name], str):
                 raise ArtError(f"provenance field {name!r} must be a str")
-        for name in ("pixel_sha256", "png_sha256"):
-            if not isinstance(data[name], str):
-                raise ArtError(f"provenance field {name!r} must be a str")
+        versions = data.get("versions", {})
+        if not isinstance(versions, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in versions.items()
+        ):
+            raise ArtError(
+                "provenance field 'versions' must map names to version strings"
+            )
+        if data.get("cid") is not None and not isinstance(data["cid"], str):
+            raise ArtError("provenance field 'cid' must be a str or null")
         return cls(**data)
 
     @classmethod
