@@ -405,3 +405,18 @@ def test_code_hash_covers_the_generator_modules():
     assert art.code_sha256("classic") == art.code_sha256("ink")
     assert art.code_sha256("classic") != art.code_sha256("shapes")
     assert len(art.code_sha256("shapes")) == 64
+
+
+# -- gallery --------------------------------------------------------------------------
+def test_gallery_widget_renders_and_follows_its_sliders():
+    from refimpl.art.gallery import gallery
+
+    box = gallery(seed=3, style="ink", size=32)
+    picker, slider, image, label = box.children
+    assert art.from_png(image.value).shape == (32, 32, 3)
+    assert label.value.startswith("ink #3: pixel sha256 ")
+    slider.value = 4
+    picker.value = "shapes"
+    expected = art.pixel_sha256(art.render(4, "shapes", 32))[:16]
+    assert label.value == f"shapes #4: pixel sha256 {expected}..."
+    assert np.array_equal(art.from_png(image.value), art.render(4, "shapes", 32))
