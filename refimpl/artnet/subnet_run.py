@@ -225,7 +225,8 @@ class ArtSubnet:
         self.mine(txs)
 
     def step(self) -> WinnerRecord | None:
-        """One epoch: submit, score, set weights, mine to the epoch, mint the winner."""
+        """One epoch: submit, score, set weights, mine to the epoch, mint the winner
+        (``None`` when no miner earned, or the winner's image has no provenance)."""
         subs = self.submissions()
         self.set_weights(self.weight_rows(subs))
         self.seen.update(s.cid for s in subs)
@@ -240,8 +241,10 @@ class ArtSubnet:
         if incentive.max() <= 0:
             return None
         uid = int(np.argmax(incentive))  # ties: the lower uid
-        winner = self.mint_winner(subs[uid])
-        return winner
+        try:
+            return self.mint_winner(subs[uid])
+        except ValueError:  # no provenance (noise, a forged seed): nothing minted
+            return None
 
     def run(self, epochs: int) -> ArtSubnet:
         """``setup()`` if needed, then ``epochs`` epochs."""
