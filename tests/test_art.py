@@ -420,3 +420,17 @@ def test_gallery_widget_renders_and_follows_its_sliders():
     expected = art.pixel_sha256(art.render(4, "shapes", 32))[:16]
     assert label.value == f"shapes #4: pixel sha256 {expected}..."
     assert np.array_equal(art.from_png(image.value), art.render(4, "shapes", 32))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    field=st.sampled_from(["weights_sha256", "pixel_sha256", "code_sha256"]),
+    position=st.integers(0, 63),
+    digit=st.sampled_from("0123456789abcdef"),
+)
+def test_any_edit_of_a_recorded_hash_fails(artworks, field, position, digit):
+    record = artworks["classic"].record
+    old = getattr(record, field)
+    new = old[:position] + digit + old[position + 1 :]
+    result = art.verify_provenance(dataclasses.replace(record, **{field: new}))
+    assert result.ok == (new == old)
