@@ -1,0 +1,413 @@
+"""Checks for lesson 14 (an AI auditor for the chain).
+
+The references are written out here in plain Python (they mirror
+``refimpl.audit.features`` and ``refimpl.audit.evaluate``) so this module imports
+fast and without torch.
+"""
+
+from __future__ import annotations
+
+import math
+
+from refimpl.course import Check, FunctionCheck, Wrong
+
+__all__ = ["conflicts", "copy_gap", "cycle_lengths", "precision_recall", "wash_rule"]
+
+
+# -- 14.1 --------------------------------------------------------------------------
+def _conflicts(txs: list[tuple[str, int, str]]) -> dict[str, list[int]]:
+    seen: dict[tuple[str, int], set[str]] = {}
+    for sender, nonce, txid in txs:
+        seen.setdefault((sender, nonce), set()).add(txid)
+    out: dict[str, list[int]] = {}
+    for (sender, nonce), ids in sorted(seen.items()):
+        if len(ids) > 1:
+            out.setdefault(sender, []).append(nonce)
+    return out
+
+
+def _conflicts_any_repeat(txs):
+    count: dict[tuple[str, int], int] = {}
+    for sender, nonce, _ in txs:
+        count[(sender, nonce)] = count.get((sender, nonce), 0) + 1
+    out: dict[str, list[int]] = {}
+    for (sender, nonce), n in sorted(count.items()):
+        if n > 1:
+            out.setdefault(sender, []).append(nonce)
+    return out
+
+
+def _conflicts_by_txid(txs):
+    out: dict[str, list[int]] = {}
+    ids = [t for _, _, t in txs]
+    for sender, nonce, txid in txs:
+        if ids.count(txid) > 1 and nonce not in out.get(sender, []):
+            out.setdefault(sender, []).append(nonce)
+    return out
+
+
+conflicts = FunctionCheck(
+    "14.1 conflicts",
+    reference=_conflicts,
+    cases=[
+        ([("alice", 0, "t1"), ("alice", 0, "t2")],),
+        ([("alice", 0, "t1"), ("alice", 0, "t1")],),
+        ([("bob", 4, "a"), ("bob", 2, "b"), ("bob", 2, "c"), ("bob", 4, "d")],),
+        ([("alice", 0, "t1"), ("bob", 0, "t2"), ("carol", 0, "t3")],),
+        ([("x", 1, "p"), ("x", 1, "p"), ("x", 1, "q"), ("y", 1, "q")],),
+        ([],),
+    ],
+    hints=[
+        "Group the transactions by (sender, nonce) and look at the txids in each "
+        "group.",
+        "The same transaction seen in two blocks has one txid: that is not a "
+        "conflict. Use a set of txids per (sender, nonce).",
+        "seen.setdefault((sender, nonce), set()).add(txid); a sender conflicts at "
+        "every nonce whose set has more than one txid (list the nonces sorted).",
+    ],
+    solution=(
+        "def conflicts(txs):\n"
+        "    seen = {}\n"
+        "    for sender, nonce, txid in txs:\n"
+        "        seen.setdefault((sender, nonce), set()).add(txid)\n"
+        "    out = {}\n"
+        "    for (sender, nonce), ids in sorted(seen.items()):\n"
+        "        if len(ids) > 1:\n"
+        "            out.setdefault(sender, []).append(nonce)\n"
+        "    return out"
+    ),
+    wrong=[_conflicts_any_repeat, _conflicts_by_txid, lambda txs: {}],
+)
+
+
+# -- 14.2 --------------------------------------------------------------------------
+def _pearson(a: list[float], b: list[float]) -> float:
+    n = len(a)
+    if n < 2:
+        return 0.0
+    ma, mb = sum(a) / n, sum(b) / n
+    da, db = [x - ma for x in a], [y - mb for y in b]
+    den = math.sqrt(sum(x * x for x in da) * sum(y * y for y in db))
+    return 0.0 if den == 0 else sum(x * y for x, y in zip(da, db, strict=True)) / den
+
+
+def _copy_gap(w: list[float], prev: list[float], nxt: list[float]) -> float:
+    return _pearson(w, prev) - _pearson(w, nxt)
+
+
+def _cov(a, b):
+    n = len(a)
+    ma, mb = sum(a) / n, sum(b) / n
+    return sum((x - ma) * (y - mb) for x, y in zip(a, b, strict=True)) / n
+
+
+def _close(got: object, expected: float) -> bool:
+    return isinstance(got, int | float) and math.isclose(
+        float(got), expected, rel_tol=1e-9, abs_tol=1e-9
+    )
+
+
+copy_gap = FunctionCheck(
+    "14.2 copy_gap",
+    reference=_copy_gap,
+    cases=[
+        ([3.0, 1.0, 2.0], [3.0, 1.0, 2.0], [1.0, 3.0, 2.0]),
+        ([0.5, 0.3, 0.2, 0.0], [0.1, 0.4, 0.3, 0.2], [0.5, 0.2, 0.2, 0.1]),
+        ([10.0, 20.0, 30.0], [1.0, 2.0, 3.0], [3.0, 2.0, 1.0]),
+        ([1.0, 2.0, 4.0, 8.0], [2.0, 2.0, 2.0, 2.0], [1.0, 2.0, 3.0, 4.0]),
+        ([65535.0, 30000.0, 12000.0], [0.5, 0.3, 0.2], [0.2, 0.5, 0.3]),
+    ],
+    compare=_close,
+    hints=[
+        "Compute the Pearson correlation of the weights with the previous "
+        "consensus, then with the next one, and subtract.",
+        "Pearson: centre both vectors (subtract the mean), then divide the dot "
+        "product by the product of their lengths. Correlation does not care about "
+        "scale, so u16 weights and consensus shares compare directly.",
+        "If a vector is constant its length after centring is 0: return 0.0 for "
+        "that correlation instead of dividing by zero.",
+    ],
+    solution=(
+        "def pearson(a, b):\n"
+        "    n = len(a)\n"
+        "    ma, mb = sum(a) / n, sum(b) / n\n"
+        "    da, db = [x - ma for x in a], [y - mb for y in b]\n"
+        "    den = math.sqrt(sum(x * x for x in da) * sum(y * y for y in db))\n"
+        "    return 0.0 if den == 0 else sum(x * y for x, y in zip(da, db)) / den\n"
+        "\n"
+        "def copy_gap(w, prev, nxt):\n"
+        "    return pearson(w, prev) - pearson(w, nxt)"
+    ),
+    wrong=[
+        lambda w, p, n: _pearson(w, n) - _pearson(w, p),
+        lambda w, p, n: _cov(w, p) - _cov(w, n),
+        lambda w, p, n: _pearson(w, p),
+    ],
+)
+
+
+# -- 14.3 --------------------------------------------------------------------------
+def _cycle_lengths(owners: list[str]) -> list[int]:
+    last: dict[str, int] = {}
+    out = []
+    for i, who in enumerate(owners):
+        if who in last:
+            out.append(i - last[who])
+        last[who] = i
+    return out
+
+
+def _cycles_from_first(owners):
+    first: dict[str, int] = {}
+    out = []
+    for i, who in enumerate(owners):
+        if who in first:
+            out.append(i - first[who])
+        else:
+            first[who] = i
+    return out
+
+
+cycle_lengths = FunctionCheck(
+    "14.3 cycle_lengths",
+    reference=_cycle_lengths,
+    cases=[
+        (["A", "B", "A"],),
+        (["A", "B", "C", "D"],),
+        (["A", "B", "C", "A", "B", "C", "A"],),
+        (["A", "B", "A", "B", "A"],),
+        (["artist", "ann", "bo", "cy", "ann"],),
+        (["A"],),
+    ],
+    hints=[
+        "Walk the owners in order and remember where you last saw each one.",
+        "When an owner shows up again, the cycle length is the distance from the "
+        "*last* time they held the token (not the first).",
+        "Keep a dict owner -> index; on a repeat append i - last[owner]; then set "
+        "last[owner] = i either way.",
+    ],
+    solution=(
+        "def cycle_lengths(owners):\n"
+        "    last, out = {}, []\n"
+        "    for i, who in enumerate(owners):\n"
+        "        if who in last:\n"
+        "            out.append(i - last[who])\n"
+        "        last[who] = i\n"
+        "    return out"
+    ),
+    wrong=[
+        _cycles_from_first,
+        lambda owners: [len(owners) - len(set(owners))],
+        lambda owners: [],
+    ],
+)
+
+
+# -- 14.4 --------------------------------------------------------------------------
+def _precision_recall(flagged: set[str], truth: set[str]) -> tuple[float, float]:
+    tp = len(flagged & truth)
+    return (tp / len(flagged) if flagged else 0.0, tp / len(truth) if truth else 0.0)
+
+
+def _pr_close(got: object, expected: tuple[float, float]) -> bool:
+    return (
+        isinstance(got, tuple)
+        and len(got) == 2
+        and all(_close(g, e) for g, e in zip(got, expected, strict=True))
+    )
+
+
+precision_recall = FunctionCheck(
+    "14.4 precision_recall",
+    reference=_precision_recall,
+    cases=[
+        ({"a", "b"}, {"a", "c", "d"}),
+        ({"a", "b", "c", "d"}, {"a"}),
+        ({"x"}, {"x"}),
+        (set(), {"a", "b"}),
+        ({"a"}, set()),
+        ({"duster", "tipper", "sybil0"}, {"duster", "sybil0", "sybil1", "wash0"}),
+    ],
+    compare=_pr_close,
+    hints=[
+        "Precision: of everything you flagged, what share really attacked? "
+        "Recall: of all the attackers, what share did you flag?",
+        "True positives are in both sets: len(flagged & truth). Divide by "
+        "len(flagged) for precision and by len(truth) for recall.",
+        "An empty set would divide by zero: return 0.0 for that part. Return the "
+        "pair as a tuple (precision, recall).",
+    ],
+    solution=(
+        "def precision_recall(flagged, truth):\n"
+        "    tp = len(flagged & truth)\n"
+        "    p = tp / len(flagged) if flagged else 0.0\n"
+        "    r = tp / len(truth) if truth else 0.0\n"
+        "    return p, r"
+    ),
+    wrong=[
+        lambda f, t: _precision_recall(t, f),
+        lambda f, t: (len(f & t) / max(len(t), 1), len(f & t) / max(len(f), 1)),
+        lambda f, t: (1.0, 1.0),
+    ],
+)
+
+
+# -- 14.5 --------------------------------------------------------------------------
+#: token features (sales, owner_ratio, returns, min_cycle, rise_fraction,
+#: price_growth, mean_gap) and whether the token was washed, from held-out
+#: scenarios (seeds 201-214; tokens with fewer than two sales left out unless
+#: washed). Computed by refimpl.audit.token_features.
+TOKEN_NAMES = (
+    "sales",
+    "owner_ratio",
+    "returns",
+    "min_cycle",
+    "rise_fraction",
+    "price_growth",
+    "mean_gap",
+)
+TOKENS: tuple[tuple[tuple[float, ...], bool], ...] = (
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.198, 7.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.591, 3.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.454, 3.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.097, 7.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.331, 3.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.177, 8.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.717, 12.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.067, 9.0), False),
+    ((4.0, 0.8, 1.0, 4.0, 1.0, 2.102, 2.0), True),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.003, 10.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.247, 5.0), False),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.915, 5.0), False),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.929, 2.0), True),
+    ((5.0, 0.667, 2.0, 4.0, 1.0, 2.637, 2.25), True),
+    ((4.0, 1.0, 0.0, 0.0, 0.333, 0.867, 7.333), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.243, 8.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.613, 8.0), False),
+    ((3.0, 1.0, 0.0, 0.0, 0.0, 0.585, 10.5), False),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.612, 6.0), False),
+    ((3.0, 0.5, 2.0, 2.0, 1.0, 2.219, 2.0), True),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.578, 9.5), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.714, 12.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.678, 11.0), False),
+    ((6.0, 0.286, 5.0, 2.0, 1.0, 4.89, 2.2), True),
+    ((3.0, 1.0, 0.0, 0.0, 0.0, 0.493, 9.5), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.738, 13.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.955, 11.0), False),
+    ((4.0, 1.0, 0.0, 0.0, 1.0, 2.896, 5.333), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.409, 6.0), False),
+    ((3.0, 1.0, 0.0, 0.0, 0.0, 0.578, 4.5), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.056, 12.0), False),
+    ((5.0, 0.5, 3.0, 3.0, 1.0, 2.95, 2.0), True),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.45, 8.5), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.543, 14.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.813, 12.0), False),
+    ((4.0, 0.4, 3.0, 2.0, 1.0, 2.184, 2.667), True),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.439, 3.0), False),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 2.179, 8.5), False),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.644, 2.5), True),
+    ((5.0, 0.667, 2.0, 4.0, 1.0, 3.099, 2.5), True),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 2.614, 7.0), False),
+    ((3.0, 1.0, 0.0, 0.0, 0.0, 0.653, 12.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.099, 6.0), False),
+    ((3.0, 1.0, 0.0, 0.0, 0.5, 0.84, 8.5), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.853, 8.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.355, 14.0), False),
+    ((5.0, 0.667, 2.0, 4.0, 1.0, 3.246, 1.75), True),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.345, 2.5), True),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.358, 10.0), False),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.461, 6.5), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.287, 6.0), False),
+    ((6.0, 0.286, 5.0, 2.0, 1.0, 2.648, 2.0), True),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.327, 6.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.442, 5.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.672, 8.0), False),
+    ((3.0, 0.75, 1.0, 2.0, 0.5, 1.304, 6.5), False),
+    ((5.0, 0.333, 4.0, 2.0, 1.0, 2.847, 2.25), True),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.921, 12.0), False),
+    ((4.0, 1.0, 0.0, 0.0, 1.0, 1.937, 8.667), False),
+    ((3.0, 1.0, 0.0, 0.0, 1.0, 1.557, 2.5), True),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.185, 5.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.096, 9.0), False),
+    ((4.0, 1.0, 0.0, 0.0, 0.667, 0.828, 6.333), False),
+    ((4.0, 0.8, 1.0, 4.0, 1.0, 2.252, 2.0), True),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.526, 7.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.452, 2.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 0.0, 0.931, 6.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.335, 7.0), False),
+    ((3.0, 0.75, 1.0, 3.0, 1.0, 1.926, 2.0), True),
+    ((3.0, 0.75, 1.0, 3.0, 1.0, 1.313, 2.5), True),
+    ((3.0, 1.0, 0.0, 0.0, 0.5, 1.043, 11.0), False),
+    ((2.0, 1.0, 0.0, 0.0, 1.0, 1.489, 11.0), False),
+    ((5.0, 0.5, 3.0, 3.0, 1.0, 2.307, 2.25), True),
+    ((6.0, 0.429, 4.0, 3.0, 1.0, 3.115, 2.0), True),
+)
+NEED_RECALL, NEED_PRECISION = 0.9, 0.8
+
+
+def _wash_scores(rule) -> tuple[int, int, int]:
+    from refimpl.course.feedback import call_learner
+
+    tp = fp = fn = 0
+    for values, washed in TOKENS:
+        row = dict(zip(TOKEN_NAMES, values, strict=True))
+        got = call_learner(rule, (row,), "wash_rule(row)")
+        if got is None or got is Ellipsis:
+            from refimpl.course.feedback import _Stub
+
+            raise _Stub()
+        if not isinstance(got, bool | int):
+            raise Wrong(f"wash_rule(row) returned {type(got).__name__}; return a bool")
+        tp += bool(got) and washed
+        fp += bool(got) and not washed
+        fn += (not got) and washed
+    return tp, fp, fn
+
+
+def _test_wash_rule(rule: object) -> None:
+    if not callable(rule):
+        raise Wrong("pass your function wash_rule itself (without calling it)")
+    tp, fp, fn = _wash_scores(rule)
+    real = tp + fn
+    recall = tp / real if real else 0.0
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    if recall < NEED_RECALL:
+        raise Wrong(
+            f"on {len(TOKENS)} held-out tokens your rule caught {tp} of {real} "
+            f"washed ones (recall {recall:.2f}; {NEED_RECALL} is needed)"
+        )
+    if precision < NEED_PRECISION:
+        raise Wrong(
+            f"on {len(TOKENS)} held-out tokens your rule flagged {fp} honest "
+            f"token(s) with {tp} washed ones (precision {precision:.2f}; "
+            f"{NEED_PRECISION} is needed)"
+        )
+
+
+def _good_rule(row: dict) -> bool:
+    return row["sales"] >= 3 and row["rise_fraction"] == 1.0 and row["mean_gap"] <= 3
+
+
+wash_rule = Check(
+    "14.5 wash_rule",
+    _test_wash_rule,
+    right=[_good_rule],
+    wrong=[
+        lambda row: row["returns"] >= 1 and row["sales"] >= 3,
+        lambda row: True,
+        lambda row: row["sales"] >= 2,
+    ],
+    hints=[
+        "The baseline waits for the ring to close (returns >= 1). Which other "
+        "features look odd for every washed token, closed ring or not?",
+        "Compare washed and honest tokens on rise_fraction (do prices only go "
+        "up?) and mean_gap (how many blocks between resales?).",
+        "Try: at least 3 sales, every price step up, and resales at most 3 blocks "
+        "apart on average.",
+    ],
+    solution=(
+        "def wash_rule(row):\n"
+        '    return (row["sales"] >= 3 and row["rise_fraction"] == 1.0\n'
+        '            and row["mean_gap"] <= 3)'
+    ),
+)
