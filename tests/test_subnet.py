@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -163,18 +162,20 @@ def test_unstake_returns_tokens():
 def test_full_subnet_deregisters_lowest_non_immune():
     h = Harness(max_uids=3, immunity_period=5, tempo=4)
     h.block([h.register(i, i) for i in range(3)])
-    h.block([h.stake(0, 0, 100), h.stake(3, 1, 200)])  # coldkey 3 stakes on uid 1
+    h.block([h.stake(0, 0, 100), h.stake(3, 1, 40)])  # coldkey 3 stakes on uid 1
     h.blocks(4 - h.height)  # epoch at 4: permits for 0 and 1
-    h.block([h.weights(0, [1, 2], [65535, 1000])])
-    h.blocks(8 - h.height)  # epoch: uid 2 earns less than uid 1 and uid 0
-    bal3 = h.state.balance(ADDR[3])
+    h.block([h.weights(0, [2], [65535])])  # uid 1 is neither weighted nor weighting
+    h.blocks(8 - h.height)
     mg = h.subnet.metagraph(h.state)
-    worst = int(np.argmin(mg.emission))
-    h.block([h.register(4, 5)])  # uid `worst` gets replaced by hotkey 5
+    assert mg.emission[1] == 0 and mg.emission[0] > 0 and mg.emission[2] > 0
+    bal3 = h.state.balance(ADDR[3])
+    h.block([h.register(4, 5)])  # full: uid 1 (lowest emission) is replaced
     mg2 = h.subnet.metagraph(h.state)
-    assert mg2.n == 3 and mg2.hotkeys[worst] == ADDR[5]
-    if worst == 1:
-        assert h.state.balance(ADDR[3]) == bal3 + 200  # stake returned
+    assert mg2.n == 3 and mg2.hotkeys == [ADDR[0], ADDR[5], ADDR[2]]
+    assert mg2.coldkeys[1] == ADDR[4] and mg2.registered_at[1] == h.height
+    assert h.state.balance(ADDR[3]) == bal3 + 40  # its stake went back
+    assert mg2.stake[1] == 0 and not mg2.validator_permit[1]
+    assert mg2.weights[1].sum() == 0 and mg2.bonds[:, 1].sum() == 0
 
 
 def test_full_subnet_all_immune_rejected():
