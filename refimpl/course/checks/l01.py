@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.course.feedback import _Stub, call_learner
 
 __all__ = [
     "rotr",
@@ -33,27 +34,59 @@ def _rotr(x: int, n: int) -> int:
     return ((x >> n) | (x << (32 - n))) & _M
 
 
-rotr = FunctionCheck(
+_ROTR_CASES = [
+    (0x00000001, 1),
+    (0x12345678, 4),
+    (0x12345678, 28),
+    (0xFFFFFFFE, 7),
+    (0xDEADBEEF, 13),
+    (0x80000000, 31),
+]
+
+
+def _hex(value: int) -> str:
+    """A 32-bit word as the lesson prints it: 0x12345678 (any int shows in hex)."""
+    return f"{value:#010x}" if value >= 0 else f"-{-value:#010x}"
+
+
+def _test_rotr(answer: object) -> None:
+    """Like a FunctionCheck, but inputs and results are shown in hex, as words are."""
+    if not callable(answer):
+        kind = type(answer).__name__
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise Wrong(
+            f"expected a function, got {article} {kind}; pass the function itself, "
+            f"without calling it"
+        )
+    for index, (x, n) in enumerate(_ROTR_CASES):
+        call = f"rotr({_hex(x)}, {n})"
+        got = call_learner(answer, (x, n), call)
+        if got is None or got is Ellipsis:
+            if index == 0:
+                raise _Stub()
+            raise Wrong(f"{call} returned {got!r}; did you forget a return?")
+        if isinstance(got, bool) or not isinstance(got, int):
+            raise Wrong(f"{call} returned a {type(got).__name__}, but an int is wanted")
+        if got != _rotr(x, n):
+            why = " (more than 32 bits)" if not 0 <= got <= _M else ""
+            raise Wrong(f"{call} returned {_hex(got)}{why}, which is not right")
+
+
+rotr = Check(
     "01.1 rotr",
-    reference=_rotr,
-    cases=[
-        (0x00000001, 1),
-        (0x12345678, 4),
-        (0x12345678, 28),
-        (0xFFFFFFFE, 7),
-        (0xDEADBEEF, 13),
-        (0x80000000, 31),
-    ],
+    _test_rotr,
     hints=[
         "Bits that fall off the right end come back in on the left (FIPS 180-4 §3.2).",
         "Combine x >> n with x << (32 - n), then keep only 32 bits.",
         "((x >> n) | (x << (32 - n))) & 0xFFFFFFFF",
     ],
     solution=("def rotr(x, n):\n    return ((x >> n) | (x << (32 - n))) & 0xFFFFFFFF"),
+    right=[_rotr],
     wrong=[
         lambda x, n: ((x << n) | (x >> (32 - n))) & _M,  # rotates left
         lambda x, n: (x >> n) | (x << (32 - n)),  # no 32-bit mask
         lambda x, n: x >> n,  # a shift, not a rotation
+        lambda x, n: float(_rotr(x, n)),  # a float, not an int
     ],
 )
 
@@ -239,14 +272,17 @@ zero_prefix_message = Check(
         "1 in 65,536 SHA-256 outputs starts with 16 zero bits.",
         "Loop over i = 0, 1, 2, ... and hash b'my message %d' % i with hashlib until "
         "the first two digest bytes are zero.",
-        "i = 0\nwhile hashlib.sha256(b'msg %d' % i).digest()[:2] != b'\\x00\\x00':\n"
-        "    i += 1\nmessage = b'msg %d' % i",
+        "In the function body: i = 0\n"
+        "while hashlib.sha256(b'msg %d' % i).digest()[:2] != b'\\x00\\x00':\n"
+        "    i += 1\nreturn b'msg %d' % i",
     ],
     solution=(
-        "i = 0\n"
-        "while hashlib.sha256(b'chainmind %d' % i).digest()[:2] != bytes(2):\n"
-        "    i += 1\n"
-        "message = b'chainmind %d' % i   # i = 73968 (about 65,536 expected)"
+        "def find_zero_prefix_message():\n"
+        "    i = 0\n"
+        "    while hashlib.sha256(b'chainmind %d' % i).digest()[:2] != bytes(2):\n"
+        "        i += 1\n"
+        "    return b'chainmind %d' % i   # i = 73968 (about 65,536 expected)\n\n"
+        "message = find_zero_prefix_message()"
     ),
     right=[b"chainmind 73968"],
     wrong=[b"", b"chainmind 0", "chainmind 73968", 73968],

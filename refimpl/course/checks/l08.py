@@ -23,13 +23,31 @@ __all__ = [
 
 
 def _close(got: Any, expected: Any) -> bool:
-    """Numbers or arrays equal to 1e-9 (same shape); tuples element by element."""
+    """Equal to 1e-9, and of the type the exercise text asks for.
+
+    A numpy array is wanted where the reference returns one (same shape), a tuple
+    where it returns a pair, and a number (int or float) for a float. Inside a pair,
+    items are compared by value only: the feedback can name a wrong item, but not an
+    item that is right in value and wrong in type.
+    """
     if isinstance(expected, tuple):
         return (
-            isinstance(got, tuple | list)
+            type(got) is tuple
             and len(got) == len(expected)
-            and all(_close(g, e) for g, e in zip(got, expected, strict=True))
+            and all(_values_close(g, e) for g, e in zip(got, expected, strict=True))
         )
+    if isinstance(expected, np.ndarray):
+        if not isinstance(got, np.ndarray):
+            return False
+        g = np.asarray(got, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+        return g.shape == e.shape and bool(np.allclose(g, e, atol=1e-9, rtol=0))
+    if isinstance(got, bool) or not isinstance(got, int | float | np.number):
+        return False
+    return bool(abs(float(got) - float(expected)) <= 1e-9)
+
+
+def _values_close(got: Any, expected: Any) -> bool:
     g = np.asarray(got, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
     return g.shape == e.shape and bool(np.allclose(g, e, atol=1e-9, rtol=0))
@@ -104,6 +122,16 @@ def _strict_median(stake, column, kappa):
     return best
 
 
+def _unstaked_median(stake, column, kappa):
+    """Lets a validator without stake propose the consensus weight."""
+    s, c = np.asarray(stake, float), np.asarray(column, float)
+    best = 0.0
+    for w in c:
+        if s[c >= w].sum() >= kappa:
+            best = max(best, float(w))
+    return best
+
+
 def _plain_median(stake, column, kappa):
     return float(np.median(np.asarray(column, float)))
 
@@ -118,6 +146,9 @@ weighted_median = FunctionCheck(
         (np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.4, 0.1, 0.2, 0.3]), 0.5),
         (np.array([0.0, 0.75, 0.25, 0.0]), np.array([0.3, 0.2, 0.3, 0.9]), 0.24),
         (np.array([0.0, 0.0]), np.array([0.5, 0.5]), 0.5),
+        # kappa = 0: every weight has enough support, but only staked ones count
+        (np.array([0.0, 1.0]), np.array([0.9, 0.3]), 0.0),
+        (np.array([0.0, 0.0]), np.array([0.5, 0.5]), 0.0),
     ],
     compare=_close,
     hints=[
@@ -136,7 +167,7 @@ weighted_median = FunctionCheck(
         "            best = max(best, float(w))\n"
         "    return best"
     ),
-    wrong=[_mean_median, _strict_median, _plain_median],
+    wrong=[_mean_median, _strict_median, _unstaked_median, _plain_median],
 )
 
 
