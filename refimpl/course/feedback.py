@@ -30,6 +30,9 @@ __all__ = [
     "NOT_ATTEMPTED",
     "Check",
     "FunctionCheck",
+    "NotAttempted",
+    "call_learner",
+    "describe_mismatch",
     "Result",
     "ValueCheck",
     "Wrong",
@@ -230,6 +233,12 @@ class _Stub(Exception):
     """The learner's function returned the stub: not attempted yet."""
 
 
+# Public names for custom checks: raise NotAttempted() from a test when the
+# learner's answer is still the stub; describe_mismatch says how a value is off,
+# never showing the answer.
+NotAttempted = _Stub
+
+
 def _equal(got: Any, expected: Any) -> bool:
     try:
         import numpy as np
@@ -278,6 +287,9 @@ def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
     if isinstance(got, list | tuple | dict | set) and len(got) != len(expected):
         return f"{verb} {len(got)} items; that length is not right"
     return f"{verb} {short_repr(got)}, which is not right"
+
+
+describe_mismatch = _describe_mismatch
 
 
 class FunctionCheck(Check):
