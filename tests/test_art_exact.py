@@ -19,7 +19,7 @@ import pytest
 import torch
 
 import refimpl.art as art
-from refimpl.art.cppn import CPPN_STYLES, _latent, cppn_weights
+from refimpl.art.cppn import CPPN_STYLES, cppn_latent, cppn_weights
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = (
@@ -64,7 +64,7 @@ def _numpy_render(seed: int, style: str, size: int) -> np.ndarray:
     y, x = np.meshgrid(axis, axis, indexing="ij")
     r = np.sqrt(x * x + y * y)
     coords = np.stack([x, y, r], axis=-1).reshape(-1, 3) * spec.zoom
-    h = np.concatenate([coords, np.tile(_latent(seed, style), (size * size, 1))], 1)
+    h = np.concatenate([coords, np.tile(cppn_latent(seed, style), (size * size, 1))], 1)
     acts = {"tanh": np.tanh, "sin": np.sin, "gauss": lambda v: np.exp(-(v * v))}
     layers = cppn_weights(seed, style)
     for k, (w, b) in enumerate(layers):

@@ -29,6 +29,7 @@ __all__ = [
     "CPPN_STYLES",
     "CppnStyle",
     "cppn_forward",
+    "cppn_latent",
     "cppn_inputs",
     "cppn_weights",
     "render_cppn",
@@ -145,7 +146,8 @@ def cppn_weights(seed: int, style: str) -> list[tuple[np.ndarray, np.ndarray]]:
     return layers
 
 
-def _latent(seed: int, style: str) -> np.ndarray:
+def cppn_latent(seed: int, style: str) -> np.ndarray:
+    """The latent ``z`` for ``(style, seed)``: near-normal values from SHA-256."""
     return hash_normal(hash_key(style, seed, "latent"), CPPN_STYLES[style].latent)
 
 
@@ -165,7 +167,7 @@ def cppn_inputs(seed: int, style: str, size: int) -> torch.Tensor:
     y, x = torch.meshgrid(axis, axis, indexing="ij")
     r = torch.sqrt(x * x + y * y)
     coords = torch.stack([x, y, r], dim=-1).reshape(-1, 3) * spec.zoom
-    z = torch.from_numpy(_latent(seed, style)).expand(coords.shape[0], -1)
+    z = torch.from_numpy(cppn_latent(seed, style)).expand(coords.shape[0], -1)
     return torch.cat([coords, z], dim=1)
 
 
@@ -211,7 +213,7 @@ def render_cppn_loop(seed: int, style: str, size: int) -> np.ndarray:
     """
     spec = CPPN_STYLES[style]
     layers = [(w.tolist(), b.tolist()) for w, b in cppn_weights(seed, style)]
-    z = _latent(seed, style).tolist()
+    z = cppn_latent(seed, style).tolist()
     acts = [_MATH_ACT[a] for a in spec.activations]
     out = np.zeros((size, size, 3), dtype=np.uint8)
     for i in range(size):

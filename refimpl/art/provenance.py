@@ -76,7 +76,7 @@ def generator_weights_sha256(
     """
     if style == MODEL_NAME:
         return (model or load_model()).weights_sha256
-    arrays = {"latent": cppn._latent(seed, style)}
+    arrays = {"latent": cppn.cppn_latent(seed, style)}
     for k, (w, b) in enumerate(cppn_weights(seed, style)):
         arrays[f"layer{k}.weight"], arrays[f"layer{k}.bias"] = w, b
     return weights_sha256(arrays)
