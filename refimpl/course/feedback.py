@@ -306,9 +306,12 @@ class FunctionCheck(Check):
         wrong: Sequence[Any] = (),
         compare: Callable[[Any, Any], bool] | None = None,
         func_name: str | None = None,
+        show: Callable[[tuple], str] | None = None,
     ):
         self.reference = reference
         self._cases = cases
+        # show(args) -> the text between the parentheses of the failing call
+        self._show = show or (lambda args: ", ".join(short_repr(a, 40) for a in args))
         self._compare = compare or _equal
         self.func_name = func_name or name.split()[-1]
         super().__init__(
@@ -332,7 +335,7 @@ class FunctionCheck(Check):
                 f"pass the function itself, without calling it"
             )
         for index, args in enumerate(self.cases):
-            call = f"{self.func_name}({', '.join(short_repr(a, 40) for a in args)})"
+            call = f"{self.func_name}({self._show(args)})"
             got = call_learner(answer, args, call)
             if _is_stub(got):
                 if index == 0:
