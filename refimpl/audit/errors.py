@@ -5,9 +5,12 @@ from __future__ import annotations
 __all__ = ["AuditError"]
 
 
-class AuditError(Exception):
+class AuditError(ValueError):
     """The auditor cannot work on this input; the message says why.
 
+    A ``ValueError``, so code that catches bad arguments in general catches it too.
+
     Raised, for example, when ``audit_report`` is given something that is not a
-    chain, or a chain whose blocks or state fail re-validation (a tampered chain).
+    chain, or a chain whose blocks or state fail re-validation (a tampered chain),
+    and for bad arguments to the scenario, feature and model functions.
     """

@@ -28,6 +28,7 @@ import numpy as np
 
 from refimpl.chain import Chain
 
+from .errors import AuditError
 from .records import EpochRecord, TxRecord, block_ref, epoch_records, tx_records
 
 __all__ = [
@@ -153,7 +154,7 @@ def pearson(a: Sequence[float], b: Sequence[float]) -> float:
     """
     x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(f"need two equal-length vectors, got {x.shape}, {y.shape}")
+        raise AuditError(f"need two equal-length vectors, got {x.shape}, {y.shape}")
     if x.size < 2:
         return 0.0
     dx, dy = x - x.mean(), y - y.mean()
@@ -190,7 +191,7 @@ def max_in_window(heights: Iterable[int], window: int) -> int:
     3
     """
     if window < 1:
-        raise ValueError("window must be at least one block")
+        raise AuditError("window must be at least one block")
     hs = sorted(heights)
     best, lo = 0, 0
     for hi, h in enumerate(hs):

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from .dataset import Labelled
+from .errors import AuditError
 from .features import FeatureTable
 from .scenarios import ATTACKS, NORMAL
 
@@ -97,7 +98,7 @@ class Classifier:
     def predict(self, table: FeatureTable) -> dict[str, str]:
         """Entity -> most likely class."""
         if table.names != self.names:
-            raise ValueError(f"features {table.names} are not {self.names}")
+            raise AuditError(f"features {table.names} are not {self.names}")
         p = self.proba(table.X)
         return {
             e: self.classes[int(i)] for e, i in zip(table.ids, p.argmax(1), strict=True)
@@ -125,9 +126,9 @@ def train_classifier(
     classes = (NORMAL, *ATTACKS[kind])
     unknown = sorted(set(y) - set(classes))
     if unknown:
-        raise ValueError(f"labels {unknown} are not {kind} classes {classes}")
+        raise AuditError(f"labels {unknown} are not {kind} classes {classes}")
     if len(x) == 0:
-        raise ValueError(f"no {kind} rows to train on")
+        raise AuditError(f"no {kind} rows to train on")
     scaler = _Scaler.fit(x)
     xt = scaler(x)
     yt = torch.tensor([classes.index(v) for v in y])
@@ -186,7 +187,7 @@ def train_anomaly(
 ) -> AnomalyModel:
     """Fit an autoencoder ``f -> 8 -> bottleneck -> 8 -> f`` on normal rows."""
     if len(x_normal) == 0:
-        raise ValueError(f"no normal {kind} rows to train on")
+        raise AuditError(f"no normal {kind} rows to train on")
     scaler = _Scaler.fit(x_normal)
     z = scaler(x_normal)
     f = x_normal.shape[1]
@@ -223,7 +224,7 @@ class Auditor:
 def train_auditor(train: Sequence[Labelled], *, seed: int = 0) -> Auditor:
     """Train every classifier (and the account autoencoder) on labelled scenarios."""
     if not train:
-        raise ValueError("need at least one labelled scenario to train on")
+        raise AuditError("need at least one labelled scenario to train on")
     classifiers: dict[str, Classifier] = {}
     anomaly = None
     for kind in ATTACKS:

@@ -16,7 +16,8 @@ signed transactions:
   burst of hotkeys that never serve anyone;
 * **weight copier**: a validator that never evaluates and sets, each epoch, the
   consensus it read from the chain at the previous epoch (``copier_noise`` > 0
-  makes it an *adaptive* copier that blurs the copy with noise);
+  makes it an *adaptive* copier that blurs the copy with noise, and
+  ``copier_mode="fresh"`` one that copies this round's weights instead);
 * **wash trading**: a ring of 2-4 colluding accounts passes a token around at
   rising prices, fast;
 * **dusting**: one account sends tiny amounts to many addresses.
@@ -45,6 +46,8 @@ from refimpl.market.subnet import Subnet, SubnetParams
 from refimpl.market.weights import weights_to_u16
 from refimpl.nft import cid_v1
 from refimpl.nft.onchain import NFTExtension
+
+from .errors import AuditError
 
 __all__ = [
     "ATTACKS",
@@ -183,7 +186,7 @@ class _Sim:
 
     def at(self, height: int, action: Action) -> None:
         if not 2 <= height <= self.last:
-            raise ValueError(f"action planned at height {height} outside the run")
+            raise AuditError(f"action planned at height {height} outside the run")
         self.plan[height].append(action)
 
     def new_token(self) -> int:
@@ -612,17 +615,20 @@ def make_scenario(
 
     ``epochs`` weight rounds are played (blocks: ``5 * (epochs + 1)`` plus one for
     the double spend's stale branch). ``copier_noise`` > 0 turns the copier into an
-    adaptive one that multiplies each copied weight by ``exp(N(0, noise))``.
-    Introduced in lesson 14.
+    adaptive one that multiplies each copied weight by ``exp(N(0, noise))`` (drawn
+    from a stream of its own, so nothing else in the run changes);
+    ``copier_mode="fresh"`` makes it copy, one block later, the weights the honest
+    validators have just set (the attack commit-reveal exists for; the plan of the
+    run is the same, though later fees differ). Introduced in lesson 14.
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+        raise AuditError(f"seed must be a non-negative int, got {seed!r}")
     if not isinstance(epochs, int) or not 3 <= epochs <= 20:
-        raise ValueError(f"epochs must be an int in 3..20, got {epochs!r}")
+        raise AuditError(f"epochs must be an int in 3..20, got {epochs!r}")
     if not 0.0 <= float(copier_noise) <= 5.0:
-        raise ValueError(f"copier_noise must be in [0, 5], got {copier_noise!r}")
+        raise AuditError(f"copier_noise must be in [0, 5], got {copier_noise!r}")
     if copier_mode not in ("previous", "fresh"):
-        raise ValueError(
+        raise AuditError(
             f"copier_mode must be 'previous' or 'fresh', not {copier_mode!r}"
         )
     sim = _Sim(seed, epochs, float(copier_noise))
