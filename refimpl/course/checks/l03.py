@@ -36,6 +36,24 @@ def _b100k() -> list[bytes]:
     return [bytes.fromhex(x)[::-1] for x in _B100K]
 
 
+def _node(h: bytes) -> str:
+    """A 32-byte node as feedback prints it: its first 8 hex digits."""
+    return f"{h[:4].hex()}…"
+
+
+def _show_leaves(args: tuple) -> str:
+    """``[876da3d0…, c40297f7…, c46e239a…] (3 leaves)``: the count is what matters."""
+    (leaves,) = args
+    items = [_node(x) for x in leaves[:4]] + (["…"] if len(leaves) > 4 else [])
+    return f"[{', '.join(items)}] ({len(leaves)} leaves)"
+
+
+def _show_proof(args: tuple) -> str:
+    leaf, proof, root = args
+    steps = ", ".join(f"({_node(s)}, {side!r})" for s, side in proof)
+    return f"{_node(leaf)}, [{steps}], {_node(root)}"
+
+
 # -- 03.1 --------------------------------------------------------------------------
 def _merkle_parent(left: bytes, right: bytes) -> bytes:
     return _h(left + right)
@@ -127,6 +145,7 @@ merkle_root = FunctionCheck(
         "    return level[0]"
     ),
     wrong=[_root_no_dup, _root_always_hash, lambda leaves: _merkle_root(leaves[::-1])],
+    show=_show_leaves,
 )
 
 
@@ -196,6 +215,7 @@ verify_proof = FunctionCheck(
         lambda leaf, proof, root: _verify(leaf, [(s, "right") for s, _ in proof], root),
         lambda leaf, proof, root: any(s == leaf for s, _ in proof) or bool(proof),
     ],
+    show=_show_proof,
 )
 
 

@@ -6,12 +6,26 @@ import math
 import struct
 
 from refimpl.course import FunctionCheck
+from refimpl.course.feedback import short_repr
 
 __all__ = ["serialize_header", "bits_to_target", "difficulty", "block_work", "retarget"]
 
 
 def _rev(display_hex: str) -> bytes:
     return bytes.fromhex(display_hex)[::-1]
+
+
+def _show_bits(args: tuple) -> str:
+    """Feedback prints ``bits`` in hex, as the lesson writes them (0x1d00ffff)."""
+    return ", ".join(
+        f"{args[0]:#010x}" if i == 0 else repr(a) for i, a in enumerate(args)
+    )
+
+
+def _show_header(args: tuple) -> str:
+    version, prev_hash, merkle_root, timestamp, bits, nonce = args
+    return (f"{version:#x}, {short_repr(prev_hash)}, {short_repr(merkle_root)}, "
+            f"{timestamp}, {bits:#010x}, {nonce}")  # fmt: skip
 
 
 _GENESIS = (
@@ -68,6 +82,7 @@ serialize_header = FunctionCheck(
         ),
         lambda v, p, m, t, b, n: struct.pack("<i32s32sIII", v, m, p, t, b, n),
     ],
+    show=_show_header,
 )
 
 
@@ -111,6 +126,7 @@ bits_to_target = FunctionCheck(
         lambda bits: (bits & 0x7FFFFF) << (8 * max(0, (bits >> 24) - 3)),
         lambda bits: (bits & 0xFFFF) << (8 * ((bits >> 24) - 3)),
     ],
+    show=_show_bits,
 )
 
 
@@ -145,6 +161,7 @@ difficulty = FunctionCheck(
         lambda bits: _bits_to_target(0x1D00FFFF) // _bits_to_target(bits),
         lambda bits: 2**256 / _bits_to_target(bits),
     ],
+    show=_show_bits,
 )
 
 
@@ -177,6 +194,7 @@ block_work = FunctionCheck(
         lambda bits: 2 * _work(bits),
         lambda bits: _bits_to_target(bits),
     ],
+    show=_show_bits,
 )
 
 
@@ -211,6 +229,11 @@ def _retarget_one_sided(prev_bits: int, actual_timespan: int) -> int:
     return _target_to_bits(min(target, _POW_LIMIT))
 
 
+def _retarget_no_cap(prev_bits: int, actual_timespan: int) -> int:
+    span = min(max(actual_timespan, _TWO_WEEKS // 4), _TWO_WEEKS * 4)
+    return _target_to_bits(_bits_to_target(prev_bits) * span // _TWO_WEEKS)
+
+
 def _retarget_inverted(prev_bits: int, actual_timespan: int) -> int:
     span = min(max(actual_timespan, _TWO_WEEKS // 4), _TWO_WEEKS * 4)
     target = _bits_to_target(prev_bits) * _TWO_WEEKS // span
@@ -221,7 +244,8 @@ retarget = FunctionCheck(
     "04.5 retarget",
     reference=_retarget,
     cases=[
-        (0x1D00FFFF, 1262152739 - 1261130161),  # Bitcoin Core pow_tests.cpp cases
+        (0x1D00FFFF, 1233061996 - 1231006505),  # Core pow_tests.cpp: blocks 0..2015,
+        (0x1D00FFFF, 1262152739 - 1261130161),  # capped at the limit; 30240..32255
         (0x1C05A3F4, 1279297671 - 1279008237),
         (0x1C387F6F, 1269211443 - 1263163443),
         (0x1B04864C, _TWO_WEEKS * 2),
@@ -243,5 +267,11 @@ retarget = FunctionCheck(
         "    target = bits_to_target(prev_bits) * span // TWO_WEEKS\n"
         "    return target_to_bits(min(target, 2**224 - 1))"
     ),
-    wrong=[_retarget_no_clamp, _retarget_one_sided, _retarget_inverted],
+    wrong=[
+        _retarget_no_clamp,
+        _retarget_one_sided,
+        _retarget_inverted,
+        _retarget_no_cap,
+    ],
+    show=_show_bits,
 )

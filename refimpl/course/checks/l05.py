@@ -71,6 +71,13 @@ _TIP_CASES = [  # one-letter names, arrival order
       ("d", "c", _E), ("e", "d", _E), ("f", "b", _E)],),
 ]  # fmt: skip
 
+
+def _show_blocks(args: tuple) -> str:
+    """The whole block list, bits in hex as the lessons write them."""
+    (blocks,) = args
+    return "[" + ", ".join(f"({n!r}, {p!r}, {b:#010x})" for n, p, b in blocks) + "]"
+
+
 best_tip = FunctionCheck(
     "05.1 best_tip",
     reference=_best_tip,
@@ -94,6 +101,7 @@ best_tip = FunctionCheck(
         "    return best"
     ),
     wrong=[_longest, _last_seen_wins, lambda blocks: blocks[-1][0]],
+    show=_show_blocks,
 )
 
 
@@ -237,10 +245,23 @@ def _attacker_success(q: float, z: int) -> float:
     if q >= p:
         return 1.0
     lam = z * q / p
+    total, poisson = 1.0, math.exp(-lam)  # Poisson(0; lam)
+    for k in range(z + 1):
+        if k:
+            poisson *= lam / k  # Poisson(k) from Poisson(k - 1): no lam**k overflow
+        total -= poisson * (1 - (q / p) ** (z - k))
+    return total
+
+
+def _attacker_success_pow(q: float, z: int) -> float:
+    """The formula typed as printed: lam**k overflows a float once z is ~150."""
+    p = 1.0 - q
+    if q >= p:
+        return 1.0
+    lam = z * q / p
     total = 1.0
     for k in range(z + 1):
-        poisson = math.exp(-lam) * lam**k / math.factorial(k)
-        total -= poisson * (1 - (q / p) ** (z - k))
+        total -= math.exp(-lam) * lam**k / math.factorial(k) * (1 - (q / p) ** (z - k))
     return total
 
 
@@ -271,6 +292,7 @@ attacker_success = FunctionCheck(
         (0.25, 15),
         (0.5, 3),
         (0.6, 2),
+        (0.45, 340),  # the whitepaper's last row: lam**k would overflow a float
     ],  # fmt: skip
     compare=_close,
     hints=[
@@ -278,9 +300,12 @@ attacker_success = FunctionCheck(
         "lambda = z * q / p (the attacker's expected progress while the merchant "
         "waits).",
         "P = 1 - sum over k = 0..z of Poisson(k; lambda) * (1 - (q/p) ** (z - k)), "
-        "where Poisson(k; lambda) = exp(-lambda) * lambda**k / k!",
-        "total = 1.0; for k in range(z + 1): total -= math.exp(-lam) * lam**k / "
-        "math.factorial(k) * (1 - (q / p) ** (z - k)); return total",
+        "where Poisson(k; lambda) = exp(-lambda) * lambda**k / k!. An OverflowError "
+        "for a big z means lambda**k outgrew a float: start from poisson = "
+        "exp(-lambda) (k = 0) and multiply by lambda / k for each next k, as the "
+        "whitepaper's C code does.",
+        "total, poisson = 1.0, math.exp(-lam); for k in range(z + 1): if k: poisson "
+        "*= lam / k; total -= poisson * (1 - (q / p) ** (z - k)); return total",
     ],
     solution=(
         "def attacker_success(q, z):\n"
@@ -288,9 +313,10 @@ attacker_success = FunctionCheck(
         "    if q >= p:\n"
         "        return 1.0\n"
         "    lam = z * q / p\n"
-        "    total = 1.0\n"
+        "    total, poisson = 1.0, math.exp(-lam)  # Poisson(0)\n"
         "    for k in range(z + 1):\n"
-        "        poisson = math.exp(-lam) * lam**k / math.factorial(k)\n"
+        "        if k:\n"
+        "            poisson *= lam / k  # Poisson(k) from Poisson(k - 1)\n"
         "        total -= poisson * (1 - (q / p) ** (z - k))\n"
         "    return total"
     ),
@@ -298,6 +324,7 @@ attacker_success = FunctionCheck(
         _swapped_lambda,
         lambda q, z: (q / (1 - q)) ** z if q < 0.5 else 1.0,
         lambda q, z: 1.0 - _attacker_success(q, z),
+        _attacker_success_pow,
     ],
 )
 
@@ -320,6 +347,7 @@ confirmations_needed = FunctionCheck(
         (0.1, 0.01),
         (0.25, 0.0001),
         (0.15, 0.5),
+        (0.45, 0.001),  # 340 blocks
     ],  # fmt: skip
     hints=[
         "Try z = 0, 1, 2, ... and stop at the first z whose success probability is "
