@@ -95,7 +95,8 @@ def _cut(text: str, limit: int) -> str:
 
 def _a(noun: str) -> str:
     """``an int``, ``a str``: the article a type name wants."""
-    return f"an {noun}" if noun[:1] in "aeiouAEIOU" else f"a {noun}"
+    vowel_sound = noun[:1] in "aeiouAEIOU" or noun.startswith("nd")  # an ndarray
+    return f"an {noun}" if vowel_sound else f"a {noun}"
 
 
 def _is_stub(value: Any) -> bool:
