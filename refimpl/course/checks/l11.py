@@ -6,7 +6,8 @@ import base64
 import hashlib
 import math
 
-from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
+from refimpl.course.feedback import call_learner
 
 __all__ = ["cid_v1", "royalty_amount", "transfer_error", "make_metadata"]
 
@@ -53,7 +54,15 @@ def _royalty(sale_price: int, bps: int) -> int:
 royalty_amount = FunctionCheck(
     "11.2 royalty_amount",
     reference=_royalty,
-    cases=[(1000, 200), (999, 1000), (1, 9999), (10**18 + 7, 333), (0, 500), (7, 0)],
+    cases=[
+        (1000, 200),
+        (999, 1000),
+        (1, 9999),
+        (10**18 + 7, 333),
+        (0, 500),
+        (7, 0),
+        (2**60 + 1, 333),  # beyond float precision: floats give ...008, not ...004
+    ],
     hints=[
         "Basis points are hundredths of a percent: 10000 bps is the whole price.",
         "Multiply first, then divide by 10000 with integer floor division.",
@@ -63,6 +72,7 @@ royalty_amount = FunctionCheck(
         "def royalty_amount(sale_price, bps):\n    return sale_price * bps // 10000"
     ),
     wrong=[
+        lambda p, b: int(p * b / 10000),  # floats: right until the price is large
         lambda p, b: round(p * b / 10000),
         lambda p, b: int(p * (b / 10000)),
         lambda p, b: math.ceil(p * b / 10000),
@@ -107,8 +117,6 @@ _NAMES.add("IncorrectOwner")
 
 
 def _test_transfer_error(answer: object) -> None:
-    from refimpl.course.feedback import _Stub, call_learner
-
     if not callable(answer):
         raise Wrong(
             "expected a function transfer_error(owner, approved, operators, ...)"
@@ -118,7 +126,7 @@ def _test_transfer_error(answer: object) -> None:
         got = call_learner(answer, args, call)
         if got is None or got is Ellipsis:
             if i == 0:
-                raise _Stub()
+                raise NotAttempted()
             raise Wrong(f"{call} returned {got!r}; did you forget a return?")
         if got not in _NAMES:
             raise Wrong(f"{call}: return 'ok' or one of the four error names")
@@ -209,7 +217,6 @@ def _make_metadata(name: str, image_cid: str, seed: int, style: str) -> dict:
 
 
 def _test_metadata(answer: object) -> None:
-    from refimpl.course.feedback import call_learner
     from refimpl.nft.errors import MetadataError
     from refimpl.nft.metadata import validate_metadata
 
@@ -219,9 +226,7 @@ def _test_metadata(answer: object) -> None:
         call = f"make_metadata{args!r}"
         md = call_learner(answer, args, call)
         if md is None or md is Ellipsis:
-            from refimpl.course.feedback import _Stub
-
-            raise _Stub()
+            raise NotAttempted()
         try:
             validate_metadata(md, args[1])
         except MetadataError as e:

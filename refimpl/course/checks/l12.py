@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
+from refimpl.course.feedback import call_learner, describe_mismatch, short_repr
 
 __all__ = [
     "token_points_at",
@@ -76,6 +77,7 @@ split_sale = FunctionCheck(
         (12345, 0),
         (7777, 10000),
         (10**15 + 1, 333),
+        (2**60 + 1, 333),  # beyond float precision
     ],
     hints=[
         "The royalty is computed first (rounded down); the seller gets what is left.",
@@ -88,6 +90,7 @@ split_sale = FunctionCheck(
         "    return royalty, price - royalty"
     ),
     wrong=[
+        lambda p, b: (int(p * b / 10_000), p - int(p * b / 10_000)),  # floats
         lambda p, b: (p * b // 10_000, p),
         lambda p, b: (-(-p * b // 10_000), p - -(-p * b // 10_000)),
         lambda p, b: (p * b // 10_000, p - p * b // 10_000 - 1),
@@ -100,10 +103,37 @@ def _entry(data: bytes) -> dict:
     return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-manifest_entry = FunctionCheck(
+_ENTRY_CASES = [(b"",), (b"\x89PNG\r\n\x1a\n" + bytes(40),), (b'{"name":"x"}',)]
+
+
+def _test_entry(answer: object) -> None:
+    if not callable(answer):
+        raise Wrong("expected a function manifest_entry(data)")
+    for i, args in enumerate(_ENTRY_CASES):
+        call = f"manifest_entry({short_repr(args[0], 40)})"
+        got = call_learner(answer, args, call)
+        if got is None or got is Ellipsis:
+            if i == 0:
+                raise NotAttempted()
+            raise Wrong(f"{call} returned {got!r}; did you forget a return?")
+        want = _entry(*args)
+        if not isinstance(got, dict):
+            raise Wrong(f"{call} {describe_mismatch(got, want)}")
+        if set(got) != set(want):
+            raise Wrong(
+                f"{call} returned a dict with the keys {sorted(map(str, got))}; "
+                "the keys should be 'sha256' and 'size'"
+            )
+        for key in ("sha256", "size"):
+            if type(got[key]) is not type(want[key]) or got[key] != want[key]:
+                why = describe_mismatch(got[key], want[key], "is")
+                raise Wrong(f"{call} returned a dict whose {key!r} {why}")
+
+
+manifest_entry = Check(
     "12.3 manifest_entry",
-    reference=_entry,
-    cases=[(b"",), (b"\x89PNG\r\n\x1a\n" + bytes(40),), (b'{"name":"x"}',)],
+    test=_test_entry,
+    right=[_entry],
     hints=[
         "A manifest entry records what the file must be: its hash and its length.",
         "Use hashlib.sha256(data).hexdigest() (hex text, not raw bytes) and len(data).",
@@ -117,6 +147,9 @@ manifest_entry = FunctionCheck(
         lambda d: {"sha256": hashlib.sha256(d).digest(), "size": len(d)},
         lambda d: {"sha256": hashlib.sha256(d).hexdigest()},
         lambda d: {"sha256": hashlib.sha256(d).hexdigest(), "size": 8 * len(d)},
+        lambda d: {"sha256": hashlib.sha256(d).hexdigest().upper(), "size": len(d)},
+        lambda d: {"sha256": hashlib.sha256(d).hexdigest(), "size": str(len(d))},
+        lambda d: (hashlib.sha256(d).hexdigest(), len(d)),
     ],
 )
 
@@ -133,18 +166,23 @@ def _first_bad(files: dict, manifest: dict) -> str:
 def _bad_cases() -> list[tuple]:
     png, md, other = b"\x89PNG" + bytes(20), b'{"seed":7}', b'{"seed":8}'
     man = {"images/a.png": _entry(png), "metadata/0.json": _entry(md)}
+    rev = dict(reversed(man.items()))
     return [
         ({"images/a.png": png, "metadata/0.json": md}, man),
         ({"images/a.png": png[:-4], "metadata/0.json": md}, man),  # truncated
         ({"images/a.png": png, "metadata/0.json": other}, man),  # same size, tampered
         ({"images/a.png": png}, man),  # missing
         ({"images/a.png": png[:-1], "metadata/0.json": other}, man),  # two bad
+        # two bad, the manifest not written in sorted order: sorted order decides
+        ({"images/a.png": png[:-1], "metadata/0.json": other}, rev),
+        # a missing file sorts before a tampered one
+        ({"metadata/0.json": other}, man),
+        # a file the manifest does not list is not a damaged file
+        ({"images/a.png": png, "metadata/0.json": md, "notes.txt": b"hi"}, man),
     ]
 
 
 def _test_first_bad(answer: object) -> None:
-    from refimpl.course.feedback import _Stub, call_learner
-
     if not callable(answer):
         raise Wrong("expected a function first_bad_file(files, manifest)")
     labels = [
@@ -153,12 +191,15 @@ def _test_first_bad(answer: object) -> None:
         "a tampered metadata file",
         "a missing file",
         "two bad files",
+        "two bad files listed out of sorted order",
+        "a missing file and a tampered one",
+        "an intact collection with one extra file",
     ]
     for i, (args, label) in enumerate(zip(_bad_cases(), labels, strict=True)):
         got = call_learner(answer, args, f"first_bad_file(...) on {label}")
         if got is None or got is Ellipsis:
             if i == 0:
-                raise _Stub()
+                raise NotAttempted()
             raise Wrong(f"on {label} your function returned {got!r}; forgot a return?")
         if got != _first_bad(*args):
             raise Wrong(f"on {label} your function names the wrong file (or 'ok')")
@@ -186,6 +227,13 @@ first_bad_file = Check(
             ),
             "ok",
         ),  # never notices a missing file
+        lambda files, man: next(
+            (n for n in man if n not in files or _entry(files[n]) != man[n]), "ok"
+        ),  # the manifest's own order, not sorted order
+        lambda files, man: next(
+            (n for n in sorted(files) if n in man and _entry(files[n]) != man[n]),
+            next((n for n in sorted(man) if n not in files), "ok"),
+        ),  # looks at the files first, the missing ones last
     ],
     hints=[
         "Go through the manifest's names in sorted order; a file is bad if it is "
