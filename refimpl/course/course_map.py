@@ -36,7 +36,7 @@ LESSONS = (
     Lesson(10, "generative art", "art", "refimpl.art"),
     Lesson(11, "NFTs and provenance", "art", "refimpl.nft"),
     Lesson(12, "the minting pipeline", "art", "refimpl.nft"),
-    Lesson(13, "capstone: an art subnet", "capstone", "all of it"),
+    Lesson(13, "capstone: an art subnet", "capstone", "refimpl.artnet"),
     Lesson(14, "an AI auditor for the chain", "audit", "refimpl.audit"),
 )
 
