@@ -120,7 +120,7 @@ def train_classifier(
     hidden: int = 16,
     steps: int = 300,
     lr: float = 0.02,
-    weight_decay: float = 1e-3,
+    weight_decay: float = 1e-2,
 ) -> Classifier:
     """Fit a class-balanced MLP classifier on rows ``x`` with labels ``y``."""
     classes = (NORMAL, *ATTACKS[kind])
