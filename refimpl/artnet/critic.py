@@ -23,6 +23,7 @@ __all__ = [
     "IMAGE_SIZE",
     "EXAMPLE_SEED",
     "Critic",
+    "adam_update",
     "brief_score",
     "critic_scores",
     "example_images",
@@ -105,6 +106,31 @@ class Critic(nn.Module):
         return self.head(pooled).squeeze(1)
 
 
+def adam_update(
+    params: list[torch.Tensor],
+    moments: list[tuple[torch.Tensor, torch.Tensor]],
+    t: int,
+    lr: float,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+) -> None:
+    """One Adam step (Kingma and Ba 2015, Algorithm 1) on ``params`` in place, then
+    clear their gradients. ``moments`` holds ``(m, v)`` per parameter; ``t`` counts
+    from 1. Written out (instead of ``torch.optim.Adam``) because the lesson builds it
+    and because ``torch.optim`` imports ``torch._dynamo``: seconds of start-up.
+    Introduced in lesson 13.
+    """
+    b1, b2 = betas
+    with torch.no_grad():
+        for p, (m, v) in zip(params, moments, strict=True):
+            g = p.grad
+            m.mul_(b1).add_(g, alpha=1 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)
+            denom = (v / (1 - b2**t)).sqrt_().add_(eps)
+            p.addcdiv_(m, denom, value=-lr / (1 - b1**t))
+            p.grad = None
+
+
 def train_critic(
     images: np.ndarray,
     labels: np.ndarray,
@@ -114,7 +140,8 @@ def train_critic(
     batch: int = 64,
     lr: float = 1e-2,
 ) -> Critic:
-    """Fit a :class:`Critic` to ``labels`` by mean squared error (Adam).
+    """Fit a :class:`Critic` to ``labels`` by mean squared error and Adam
+    (:func:`adam_update`).
 
     Deterministic: ``torch.manual_seed(seed)`` sets the initial weights (the global
     generator is restored afterwards) and a ``torch.Generator`` seeded with ``seed``
@@ -128,13 +155,13 @@ def train_critic(
         torch.manual_seed(seed)
         critic = Critic()
     gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(critic.parameters(), lr=lr)
-    for _ in range(steps):
+    params = list(critic.parameters())
+    moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]
+    for t in range(1, steps + 1):
         idx = torch.randint(0, x.shape[0], (batch,), generator=gen)
         loss = ((critic(x[idx]) - y[idx]) ** 2).mean()
-        opt.zero_grad()
         loss.backward()
-        opt.step()
+        adam_update(params, moments, t, lr)
     return critic.eval()
 
 
