@@ -3,14 +3,15 @@
 Public API (lesson 14)::
 
     from refimpl.audit import (make_scenario, chain_features, rule_predictions,
-                               train_auditor, evaluate, audit_report, AuditError)
+                               train_auditor, attack_scores, audit_report, AuditError)
 
-Modules: ``scenarios`` (labelled simulations on a real chain: normal users and five
-attacks), ``records`` (what a node sees: every transaction of every known block and
-the subnet's epochs), ``features`` (per account, validator and token), ``rules``
-(the transparent baseline), ``models`` (a small torch classifier and autoencoder),
-``evaluate`` (precision, recall, confusion tables) and ``report``
-(``audit_report(chain)``). Introduced in lesson 14.
+Modules: ``scenarios`` (labelled simulations on a real chain: normal users and
+five attacks; their machinery is in ``simulation`` and ``actors``), ``records``
+(what a node sees: every transaction of every known block, and the subnet's
+epochs), ``features`` (per account, validator and token), ``rules`` (the
+transparent baseline), ``dataset`` (scenarios as labelled tables), ``models`` (a
+small torch classifier and autoencoder), ``evaluate`` (precision, recall,
+confusion tables) and ``report`` (``audit_report(chain)``). Introduced in lesson 14.
 """
 
 from .dataset import Labelled, build_dataset, labelled
