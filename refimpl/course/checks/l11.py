@@ -97,17 +97,17 @@ def _transfer_error(
 
 
 def _transfer_cases() -> list[tuple]:
-    o, a, p, x = "alice", "bob", "carol", "mallory"
+    o, a, p, x, z = "alice", "bob", "carol", "mallory", _ZERO
     return [
-        (o, "", set(), o, o, x),  # owner transfers
+        (o, z, set(), o, o, x),  # owner transfers
         (o, a, set(), a, o, x),  # approved address
-        (o, "", {p}, p, o, x),  # operator
-        (o, "", set(), x, o, x),  # stranger
-        (o, "", set(), o, x, a),  # wrong from, by the owner
-        (o, "", set(), x, x, a),  # stranger AND wrong from
-        (None, "", set(), x, x, a),  # missing token, stranger, wrong from
-        (None, "", set(), o, o, _ZERO),  # missing AND zero receiver
-        (o, "", set(), o, o, _ZERO),
+        (o, z, {p}, p, o, x),  # operator
+        (o, z, set(), x, o, x),  # stranger
+        (o, z, set(), o, x, a),  # wrong from, by the owner
+        (o, z, set(), x, x, a),  # stranger AND wrong from
+        (None, z, set(), x, x, a),  # missing token, stranger, wrong from
+        (None, z, set(), o, o, _ZERO),  # missing AND zero receiver
+        (o, z, set(), o, o, _ZERO),
         (o, a, {p}, o, o, o),  # self-transfer
     ]
 
