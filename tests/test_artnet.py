@@ -10,9 +10,11 @@ from refimpl.art import render
 from refimpl.artnet import (
     ART_VALIDATORS,
     ArtMiner,
+    ArtNetError,
     ArtSubnet,
     Critic,
     Submission,
+    adam_update,
     brief_score,
     critic_scores,
     example_images,
@@ -246,3 +248,59 @@ def test_a_forged_winner_file_fails_verification(net):
     w = net.winners[0]
     forged = type(w)(**{**w.__dict__, "png": net.winners[1].png})
     assert not net.verify(forged).ok
+
+
+def test_adam_update_matches_the_paper():
+    """Kingma and Ba (2015), Algorithm 1, in float64 numpy, for three steps."""
+    rng = np.random.RandomState(0)
+    p0 = rng.randn(5)
+    grads = [rng.randn(5) for _ in range(3)]
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+    p_ref, m, v = p0.copy(), np.zeros(5), np.zeros(5)
+    p = torch.tensor(p0, requires_grad=True)
+    moments = [
+        (torch.zeros(5, dtype=torch.float64), torch.zeros(5, dtype=torch.float64))
+    ]
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        p_ref = p_ref - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        p.grad = torch.tensor(g)
+        adam_update([p], moments, t, lr)
+        assert p.grad is None
+    assert np.allclose(p.detach().numpy(), p_ref, rtol=0, atol=1e-12)
+    # first step moves each coordinate by about lr, against the gradient's sign
+    q = torch.tensor(p0, requires_grad=True)
+    q.grad = torch.tensor(grads[0])
+    zeros = (torch.zeros(5, dtype=torch.float64), torch.zeros(5, dtype=torch.float64))
+    adam_update([q], [zeros], 1, lr)
+    assert np.allclose(p0 - q.detach().numpy(), lr * np.sign(grads[0]), atol=1e-6)
+
+
+def test_errors_are_one_family():
+    assert issubclass(ArtNetError, ValueError)
+    with pytest.raises(ArtNetError):
+        ArtMiner("x", "thief")
+    with pytest.raises(ArtNetError):
+        find_duplicates(["a"], [])
+
+
+def test_a_refused_mint_leaves_every_state_unchanged(net):
+    before = (
+        net.chain.height,
+        net.chain.tip.hash(),
+        len(net.winners),
+        dict(net.balances()),
+    )
+    noise = Submission(
+        6, 9, np.random.RandomState(2).randint(0, 256, (32, 32, 3)).astype(np.uint8)
+    )
+    with pytest.raises(ArtNetError):
+        net.mint_winner(noise)
+    after = (
+        net.chain.height,
+        net.chain.tip.hash(),
+        len(net.winners),
+        dict(net.balances()),
+    )
+    assert after == before

@@ -12,12 +12,14 @@ from refimpl.artnet.critic import (
     BRIEF,
     IMAGE_SIZE,
     Critic,
+    adam_update,
     brief_score,
     critic_scores,
     example_images,
     to_tensor,
     train_critic,
 )
+from refimpl.artnet.errors import ArtNetError
 from refimpl.artnet.miners import ArtMiner, Submission, image_cid, standard_art_miners
 from refimpl.artnet.subnet_run import (
     ART_VALIDATORS,
@@ -37,10 +39,12 @@ __all__ = [
     "BRIEF",
     "IMAGE_SIZE",
     "ArtMiner",
+    "ArtNetError",
     "ArtSubnet",
     "Critic",
     "Submission",
     "WinnerRecord",
+    "adam_update",
     "brief_score",
     "critic_scores",
     "example_images",

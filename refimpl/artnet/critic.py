@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from refimpl.art import STYLES, render
+from refimpl.artnet.errors import ArtNetError
 
 __all__ = [
     "BRIEF",
@@ -150,7 +151,7 @@ def train_critic(
     x = to_tensor(images)
     y = torch.as_tensor(np.asarray(labels, dtype=np.float32))
     if x.shape[0] != y.shape[0] or x.shape[0] == 0:
-        raise ValueError("need as many labels as images, and at least one")
+        raise ArtNetError("need as many labels as images, and at least one")
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         critic = Critic()

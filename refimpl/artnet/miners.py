@@ -25,6 +25,7 @@ import numpy as np
 
 from refimpl.art import render, to_png
 from refimpl.artnet.critic import IMAGE_SIZE
+from refimpl.artnet.errors import ArtNetError
 from refimpl.nft import cid_v1
 
 __all__ = ["ArtMiner", "Submission", "image_cid", "miner_seed", "standard_art_miners"]
@@ -76,7 +77,7 @@ class ArtMiner:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"unknown miner kind {self.kind!r}; one of {KINDS}")
+            raise ArtNetError(f"unknown miner kind {self.kind!r}; one of {KINDS}")
 
     def submit(
         self, uid: int, epoch: int, earlier: dict[str, Submission] | None = None

@@ -28,6 +28,7 @@ from torch import nn
 
 from refimpl.art import MODEL_NAME, make_artwork
 from refimpl.artnet.critic import IMAGE_SIZE, example_images, train_critic
+from refimpl.artnet.errors import ArtNetError
 from refimpl.artnet.miners import ArtMiner, Submission, standard_art_miners
 from refimpl.artnet.validators import score_submissions, weights_from_scores
 from refimpl.chain import Chain, ChainParams
@@ -243,7 +244,7 @@ class ArtSubnet:
         uid = int(np.argmax(incentive))  # ties: the lower uid
         try:
             return self.mint_winner(subs[uid])
-        except ValueError:  # no provenance (noise, a forged seed): nothing minted
+        except ArtNetError:  # no provenance (noise, a forged seed): nothing minted
             return None
 
     def run(self, epochs: int) -> ArtSubnet:
@@ -257,12 +258,12 @@ class ArtSubnet:
     # ------------------------------------------------------------ minting
     def prepare_winner(self, sub: Submission) -> WinnerRecord:
         """Re-render the winning submission from its ``(style, seed)`` and describe
-        it; ValueError if the image cannot be re-rendered (no provenance)."""
+        it; ArtNetError if the image cannot be re-rendered (no provenance)."""
         if sub.style is None or sub.seed is None:
-            raise ValueError(f"uid {sub.uid}'s image names no (style, seed)")
+            raise ArtNetError(f"uid {sub.uid}'s image names no (style, seed)")
         art = make_artwork(sub.seed, sub.style, IMAGE_SIZE)
         if not np.array_equal(art.pixels, sub.pixels):
-            raise ValueError(f"uid {sub.uid}'s image is not what its seed renders")
+            raise ArtNetError(f"uid {sub.uid}'s image is not what its seed renders")
         image_cid = cid_v1(art.png)
         record = replace(art.record, cid=image_cid)
         name = self.names[sub.uid]

@@ -17,6 +17,7 @@ import numpy as np
 from torch import nn
 
 from refimpl.artnet.critic import IMAGE_SIZE, critic_scores
+from refimpl.artnet.errors import ArtNetError
 from refimpl.artnet.miners import Submission
 
 __all__ = [
@@ -47,7 +48,7 @@ def find_duplicates(
     index). The first sender of each new CID is kept. Introduced in lesson 13.
     """
     if len(cids) != len(registered_at):
-        raise ValueError("need one registration block per content id")
+        raise ArtNetError("need one registration block per content id")
     old = set(seen)
     kept: set[str] = set()
     dups: set[int] = set()
