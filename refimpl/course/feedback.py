@@ -272,8 +272,11 @@ def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
     """Say how ``got`` differs from what was wanted, never showing the wanted value."""
     int_for_float = isinstance(got, int) and isinstance(expected, float)
     if type(got) is not type(expected) and not int_for_float:
-        wanted = type(expected).__name__
-        return f"{verb} {_a(type(got).__name__)}, but {_a(wanted)} is wanted"
+        have, wanted = type(got).__name__, type(expected).__name__
+        if have == wanted:  # numpy.bool vs bool: say whose
+            have = f"{type(got).__module__}.{have}"
+            wanted = f"{type(expected).__module__}.{wanted}".removeprefix("builtins.")
+        return f"{verb} {_a(have)}, but {_a(wanted)} is wanted"
     shape_g, shape_e = getattr(got, "shape", None), getattr(expected, "shape", None)
     if shape_g is not None and shape_e is not None and shape_g != shape_e:
         return f"{verb} shape {tuple(shape_g)}; that shape is not right"
@@ -286,7 +289,8 @@ def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
     if isinstance(got, bytes | bytearray) and len(got) != len(expected):
         return f"{verb} {len(got)} bytes; that length is not right"
     if isinstance(got, list | tuple | dict | set) and len(got) != len(expected):
-        return f"{verb} {len(got)} items; that length is not right"
+        items = "item" if len(got) == 1 else "items"
+        return f"{verb} {len(got)} {items}; that length is not right"
     return f"{verb} {short_repr(got)}, which is not right"
 
 
