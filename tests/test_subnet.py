@@ -178,10 +178,14 @@ def test_full_subnet_deregisters_lowest_non_immune():
     assert mg2.weights[1].sum() == 0 and mg2.bonds[:, 1].sum() == 0
 
 
-def test_full_subnet_all_immune_rejected():
+def test_full_subnet_all_immune_replaces_the_lowest_immune():
+    """subtensor's get_neuron_to_prune: with everyone immune, prune among all."""
     h = Harness(max_uids=2, immunity_period=100)
-    h.block([h.register(0, 0), h.register(1, 1)])
-    rejected(h, h.register(2, 2), "full and every neuron is still immune")
+    h.block([h.register(0, 0)])
+    h.block([h.register(1, 1)])
+    h.block([h.register(2, 2)])  # both immune, emission 0: the earliest (uid 0) goes
+    mg = h.subnet.metagraph(h.state)
+    assert mg.n == 2 and mg.hotkeys == [ADDR[2], ADDR[1]]
 
 
 def test_split_tokens_accounts_for_every_unit():

@@ -7,7 +7,9 @@ Substrate pallet plays in subtensor) that owns five transaction kinds:
                must equal the burn (``burned_register``; burned tokens leave the
                supply). The hotkey gets the next free uid; when the subnet is full,
                the non-immune neuron with the lowest emission is deregistered
-               (ties: earliest registration, then lower uid) and its uid reused.
+               (ties: earliest registration, then lower uid) and its uid reused;
+               when every neuron is immune, the immune one chosen by the same rule
+               goes (subtensor's ``get_neuron_to_prune``).
 ``stake``      signed by a coldkey; ``amount`` moves from its balance to its stake on
                ``payload {"netuid", "hotkey"}`` (``add_stake``).
 ``unstake``    signed by a coldkey; ``payload {"netuid", "hotkey", "amount"}``
@@ -271,11 +273,6 @@ class Subnet(Extension):
             )
         if state.balance(sender) < tx.amount + tx.fee:
             raise InvalidTransaction("coldkey balance cannot pay the burn and the fee")
-        if len(ns["hotkeys"]) >= self.params.max_uids:
-            if self._uid_to_prune(ns, ctx.height) is None:
-                raise InvalidTransaction(
-                    "subnet is full and every neuron is still immune"
-                )
 
     def _validate_stake(self, state, ns, tx, p, sender) -> None:
         hotkey = self._hotkey(ns, p)
@@ -372,14 +369,16 @@ class Subnet(Extension):
             ns["weights_block"][uid] = ctx.height
             ns["last_update"][uid] = ctx.height
 
-    def _uid_to_prune(self, ns: dict, height: int) -> int | None:
+    def _uid_to_prune(self, ns: dict, height: int) -> int:
+        """subtensor ``get_neuron_to_prune``: the lowest emission past immunity, or,
+        when every neuron is immune, among all; ties: earliest registration, lower uid.
+        """
+        uids = range(len(ns["hotkeys"]))
         cands = [
             u
-            for u in range(len(ns["hotkeys"]))
+            for u in uids
             if height - ns["registered_at"][u] >= self.params.immunity_period
-        ]
-        if not cands:
-            return None
+        ] or list(uids)
         return min(cands, key=lambda u: (ns["emission"][u], ns["registered_at"][u], u))
 
     def _register(self, state, ns, hotkey, coldkey, burn, height) -> None:

@@ -122,8 +122,7 @@ def _uid_for_registration(
     if n < max_uids:
         return n
     cands = [u for u in range(n) if height - registered_at[u] >= immunity_period]
-    if not cands:
-        return -1
+    cands = cands or list(range(n))  # everyone immune: all are candidates
     return min(cands, key=lambda u: (emission[u], registered_at[u], u))
 
 
@@ -139,9 +138,18 @@ def _ties_high_uid(registered_at, emission, max_uids, height, immunity_period):
     if n < max_uids:
         return n
     cands = [u for u in range(n) if height - registered_at[u] >= immunity_period]
+    cands = cands or list(range(n))
+    return min(cands, key=lambda u: (emission[u], registered_at[u], -u))
+
+
+def _refuse_when_all_immune(registered_at, emission, max_uids, height, immunity_period):
+    n = len(registered_at)
+    if n < max_uids:
+        return n
+    cands = [u for u in range(n) if height - registered_at[u] >= immunity_period]
     if not cands:
         return -1
-    return min(cands, key=lambda u: (emission[u], registered_at[u], -u))
+    return min(cands, key=lambda u: (emission[u], registered_at[u], u))
 
 
 uid_for_registration = FunctionCheck(
@@ -151,14 +159,14 @@ uid_for_registration = FunctionCheck(
         ([0, 0, 0], [5, 3, 9], 4, 50, 20),  # room left: the next uid
         ([0, 0, 0], [5, 3, 9], 3, 50, 20),  # full: lowest emission
         ([0, 40, 0], [5, 3, 9], 3, 50, 20),  # uid 1 is immune
-        ([40, 45, 48], [1, 2, 3], 3, 50, 20),  # everyone immune
+        ([40, 45, 48], [3, 2, 1], 3, 50, 20),  # everyone immune: lowest emission
         ([10, 5, 5], [0, 0, 0], 3, 50, 20),  # tie: earliest registration first
         ([5, 5, 5], [0, 0, 0], 3, 50, 20),  # tie again: lower uid
     ],
     hints=[
         "If the subnet is not full, the new neuron gets the next uid, n.",
         "When full, only neurons older than the immunity period can be replaced "
-        "(height - registered_at >= immunity_period); none left means -1.",
+        "(height - registered_at >= immunity_period); if none is, all are candidates.",
         "Among candidates take min by (emission, registered_at, uid).",
     ],
     solution=(
@@ -169,9 +177,8 @@ uid_for_registration = FunctionCheck(
         "        return n\n"
         "    cands = [u for u in range(n)\n"
         "             if height - registered_at[u] >= immunity_period]\n"
-        "    if not cands:\n"
-        "        return -1  # full and everyone immune: registration refused\n"
+        "    cands = cands or list(range(n))  # everyone immune: all are candidates\n"
         "    return min(cands, key=lambda u: (emission[u], registered_at[u], u))"
     ),
-    wrong=[_ignore_immunity, _ties_high_uid],
+    wrong=[_ignore_immunity, _ties_high_uid, _refuse_when_all_immune],
 )
