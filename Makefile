@@ -36,8 +36,8 @@ test-unit: setup
 	$(BIN)/pytest -n $(JOBS) -m "not browser" tests
 
 test-notebooks: setup
-	$(BIN)/pytest -n $(JOBS) --nbval $(NBVAL) lessons solutions
-	$(BIN)/pytest -n $(JOBS) --nbval-lax exercises
+	$(BIN)/pytest -n $(JOBS) --dist loadfile --nbval $(NBVAL) lessons solutions
+	$(BIN)/pytest -n $(JOBS) --dist loadfile --nbval-lax exercises
 
 test-browser: setup
 	-@bash tests/browser/install_browser.sh

@@ -22,7 +22,7 @@ def sha256d(b: bytes) -> bytes:
 
 
 # Block 100000: txids and root from bitcoin-cli getblock output reproduced in
-# public repos (see ../shared/vectors/chain_public.json for provenance).
+# public repos (see tests/vectors/chain_public.json for provenance).
 B100000_TXIDS = [
     "8c14f0db3df150123e6f3dbbf30f8b955a8249b62ac1d1ff16284aefa3d06d87",
     "fff2525b8931402dd09222c50775608f75787bd2b87e56995a7bdd30f79702c4",

@@ -15,9 +15,7 @@ from refimpl.chain.race import (
     simulate_double_spend,
 )
 
-VECTORS = (
-    Path(__file__).resolve().parents[2] / "shared" / "vectors" / "chain_public.json"
-)
+VECTORS = Path(__file__).parent / "vectors" / "chain_public.json"
 
 # Whitepaper §11 (p. 8), the published table (7 decimals).
 WHITEPAPER = {
