@@ -95,6 +95,7 @@ def _near_cases():
         (base, other),
         (low, np.full((4, 4, 3), 13, np.uint8)),
         (low, high, 0.5),
+        (low, np.full((4, 4, 3), 12, np.uint8)),  # exactly tol: not below it
         (base, base[:2]),
     ]
 
@@ -125,6 +126,11 @@ near_duplicate = FunctionCheck(
         lambda a, b, tol=2.0: (
             a.shape == b.shape
             and bool(np.abs(a.astype(np.int64) - b.astype(np.int64)).max() < tol)
+        ),
+        # "below tol" read as "at most tol"
+        lambda a, b, tol=2.0: (
+            a.shape == b.shape
+            and bool(np.abs(a.astype(np.int64) - b.astype(np.int64)).mean() <= tol)
         ),
     ],
 )
@@ -184,7 +190,7 @@ validator_row = FunctionCheck(
 # -- 13.4 --------------------------------------------------------------------------
 resale_royalty = ValueCheck(
     "13.4 resale_royalty",
-    expected=lambda: 12_345 * 500 // 10_000,
+    expected=lambda: 12_379 * 500 // 10_000,
     describe="the royalty in whole tokens (an int)",
     hints=[
         "EIP-2981: the royalty is a fraction of the sale price in basis points "
@@ -192,8 +198,8 @@ resale_royalty = ValueCheck(
         "The chain works in whole tokens and rounds down (OpenZeppelin's mulDiv).",
         "price * bps // 10000",
     ],
-    solution="resale_royalty = 12_345 * 500 // 10_000   # 617",
-    wrong=[618, 617.25, 61725, 0],
+    solution="resale_royalty = 12_379 * 500 // 10_000   # 618, not 618.95 rounded",
+    wrong=[619, 618.95, 61895, 0],  # 619: rounded, not floored
 )
 
 
