@@ -10,7 +10,6 @@ NBVAL := --nbval-sanitize-with tests/nbval_sanitize.cfg
 JOBS ?= 2
 export OMP_WAIT_POLICY := PASSIVE
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: lab test test-unit test-notebooks test-browser lint exercises outputs bench \
 	check-env setup clean clean-venv
