@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from refimpl.course import Check, FunctionCheck, Wrong
-from refimpl.course.feedback import _Stub, call_learner
+from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
+from refimpl.course.feedback import call_learner
 
 __all__ = [
     "rotr",
@@ -63,7 +63,7 @@ def _test_rotr(answer: object) -> None:
         got = call_learner(answer, (x, n), call)
         if got is None or got is Ellipsis:
             if index == 0:
-                raise _Stub()
+                raise NotAttempted()
             raise Wrong(f"{call} returned {got!r}; did you forget a return?")
         if isinstance(got, bool) or not isinstance(got, int):
             raise Wrong(f"{call} returned a {type(got).__name__}, but an int is wanted")

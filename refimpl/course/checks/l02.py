@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from refimpl.course import Check, FunctionCheck, Wrong
-from refimpl.course.feedback import _describe_mismatch, _Stub, call_learner
+from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
+from refimpl.course.feedback import call_learner, describe_mismatch
 
 __all__ = ["ec_add", "compress", "address", "verify", "low_s"]
 
@@ -347,11 +347,11 @@ def _test_low_s(answer: object) -> None:
         got = call_learner(answer, (sig,), call)
         if got is None or got is Ellipsis:
             if index == 0:
-                raise _Stub()
+                raise NotAttempted()
             raise Wrong(f"{call} returned {got!r}; did you forget a return?")
         expected = _low_s(sig)
         if not (type(got) is tuple and got == expected):
-            raise Wrong(f"{call} {_describe_mismatch(got, expected)}")
+            raise Wrong(f"{call} {describe_mismatch(got, expected)}")
 
 
 low_s = Check(

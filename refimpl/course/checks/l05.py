@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import math
 
-from refimpl.course import Check, FunctionCheck, Wrong
-from refimpl.course.feedback import _Stub, call_learner, short_repr
+from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
+from refimpl.course.feedback import call_learner, short_repr
 
 __all__ = [
     "best_tip",
@@ -181,7 +181,7 @@ def _test_apply(answer: object) -> None:
         )
         got = call_learner(answer, (given, copy.deepcopy(transfers)), call)
         if got is ... or got is None and index == 0:
-            raise _Stub()
+            raise NotAttempted()
         if given != balances:
             raise Wrong(f"{call} changed the balances it was given; work on a copy")
         expected = _apply(balances, transfers)
