@@ -22,8 +22,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -e ".[test,browser]"
 	@touch $(STAMP)
 
+# Jupyter refuses to run as root unless told; containers and some VMs run as root.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 lab: setup
-	$(BIN)/jupyter lab lessons/00_welcome.ipynb
+	$(BIN)/jupyter lab $(LAB_FLAGS) lessons/00_welcome.ipynb
 
 test: setup lint test-unit test-notebooks test-browser
 	@echo "make test: all passed"
