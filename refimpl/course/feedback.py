@@ -33,6 +33,7 @@ __all__ = [
     "NotAttempted",
     "call_learner",
     "describe_mismatch",
+    "reject_stub",
     "Result",
     "ValueCheck",
     "Wrong",
@@ -240,6 +241,15 @@ class _Stub(Exception):
 NotAttempted = _Stub
 
 
+def reject_stub(got: Any, call: str, *, first: bool) -> None:
+    """A stub (``None`` or ``...``) on the first input means *not attempted yet*;
+    later, it means a branch without a ``return``. Use it in custom checks."""
+    if _is_stub(got):
+        if first:
+            raise _Stub()
+        raise Wrong(f"{call} returned {got!r}; did you forget a return?")
+
+
 def _equal(got: Any, expected: Any) -> bool:
     try:
         import numpy as np
@@ -342,10 +352,7 @@ class FunctionCheck(Check):
         for index, args in enumerate(self.cases):
             call = f"{self.func_name}({self._show(args)})"
             got = call_learner(answer, args, call)
-            if _is_stub(got):
-                if index == 0:
-                    raise _Stub()
-                raise Wrong(f"{call} returned {got!r}; did you forget a return?")
+            reject_stub(got, call, first=index == 0)
             expected = self.reference(*args)
             try:
                 same = self._compare(got, expected)
