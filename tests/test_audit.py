@@ -320,3 +320,11 @@ def test_feature_tables_of_an_empty_chain_have_the_right_shape():
     for t in tables.values():
         assert t.X.shape == (0, len(t.names)) and t.rows() == []
     assert np.all(rule_predictions(tables)["account"] == {})
+
+
+def test_lesson_14_check_uses_the_package_token_features():
+    """l14 keeps its own copy (so importing the check loads no torch); it must agree."""
+    from refimpl.audit import TOKEN_FEATURES
+    from refimpl.course.checks import l14
+
+    assert l14.TOKEN_NAMES == tuple(TOKEN_FEATURES)
