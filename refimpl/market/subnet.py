@@ -40,7 +40,9 @@ stake to the coldkeys that staked it. Introduced in lesson 06 (register, stake),
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -48,8 +50,14 @@ import numpy as np
 from refimpl.chain.errors import InvalidTransaction
 from refimpl.chain.extension import Extension
 from refimpl.chain.state import BlockContext, State
-from refimpl.chain.transaction import Transaction, decode_payload, encode_payload
+from refimpl.chain.transaction import (
+    MAX_AMOUNT,
+    Transaction,
+    decode_payload,
+    encode_payload,
+)
 from refimpl.crypto import is_valid_address
+from refimpl.market.errors import InvalidWeights
 from refimpl.market.weights import U16_MAX
 from refimpl.market.yuma import epoch, quantize_bonds
 
@@ -131,28 +139,63 @@ class Metagraph:
         return self.weights
 
 
-def split_tokens(pool: int, shares: np.ndarray) -> list[int]:
+def _exact_shares(shares: object) -> list[int]:
+    """``shares`` as integers on one common scale (exact: a float is a dyadic
+    rational), or InvalidWeights with the reason."""
+    if isinstance(shares, (str, bytes, dict)) or not hasattr(shares, "__iter__"):
+        raise InvalidWeights(f"shares must be a list of numbers, got {shares!r}")
+    if isinstance(shares, np.ndarray) and shares.ndim != 1:
+        raise InvalidWeights(f"shares must be 1-D, got shape {shares.shape}")
+    ratios: list[tuple[int, int]] = []
+    for i, x in enumerate(shares):
+        if isinstance(x, (bool, np.bool_)):
+            raise InvalidWeights(f"shares[{i}] is a bool, not a number")
+        if isinstance(x, (int, np.integer)):
+            ratios.append((int(x), 1))
+        elif isinstance(x, (float, np.floating)):
+            if not math.isfinite(x):
+                raise InvalidWeights(f"shares[{i}] is not finite ({x})")
+            ratios.append(float(x).as_integer_ratio())
+        elif isinstance(x, Fraction):
+            ratios.append((x.numerator, x.denominator))
+        else:
+            raise InvalidWeights(f"shares[{i}] is not a number ({x!r})")
+        if ratios[-1][0] < 0:
+            raise InvalidWeights(f"shares[{i}] is negative ({x})")
+    if not ratios:
+        raise InvalidWeights("shares is empty")
+    scale = math.lcm(*(d for _, d in ratios))
+    ints = [n * (scale // d) for n, d in ratios]
+    if not any(ints):
+        raise InvalidWeights("shares are all zero")
+    return ints
+
+
+def split_tokens(pool: int, shares: object) -> list[int]:
     """Split ``pool`` whole tokens in proportion to ``shares`` (largest remainder).
 
     Each entry gets ``floor(pool * share / sum)``; the leftover units go one each to
     the largest fractional parts, ties to the lower index. The result always sums to
-    ``pool`` (or is all zero when ``pool`` is 0); all-zero shares raise ValueError.
+    ``pool`` (or is all zero when ``pool`` is 0). Exact integer arithmetic (each
+    float share is taken as the exact rational it stores), so ties are real ties
+    and the time does not depend on ``pool``. ``pool`` must be an int in
+    0..MAX_AMOUNT; shares ints, floats or Fractions, finite, non-negative, not all
+    zero; anything else raises :class:`~refimpl.market.errors.InvalidWeights` (a
+    ``ValueError``). Introduced in lesson 09.
     """
-    s = np.asarray(shares, dtype=np.float64)
-    if s.size == 0 or not np.all(np.isfinite(s)) or np.any(s < 0) or s.sum() <= 0:
-        raise ValueError("shares must be finite, non-negative and not all zero")
-    quota = pool * (s / s.sum())
-    base = np.floor(quota).astype(np.int64)
-    base = np.minimum(base, pool)
-    left = pool - int(base.sum())
-    order = sorted(range(s.size), key=lambda i: (-(quota[i] - base[i]), i))
-    if left < 0:  # float error made the floors overshoot: take back, smallest first
-        for i in reversed(order[left:]):
-            base[i] -= 1
-    else:
-        for k in range(left):
-            base[order[k % s.size]] += 1
-    return [int(v) for v in base]
+    if not isinstance(pool, (int, np.integer)) or isinstance(pool, (bool, np.bool_)):
+        raise InvalidWeights(f"pool must be an int, got {pool!r}")
+    pool = int(pool)
+    if not 0 <= pool <= MAX_AMOUNT:
+        raise InvalidWeights(f"pool {pool} is outside 0..{MAX_AMOUNT}")
+    ints = _exact_shares(shares)
+    total = sum(ints)
+    base = [pool * a // total for a in ints]
+    rest = [pool * a % total for a in ints]  # fractional part, times total
+    left = pool - sum(base)  # < len(ints): each floor loses less than one unit
+    for i in sorted(range(len(ints)), key=lambda i: (-rest[i], i))[:left]:
+        base[i] += 1
+    return base
 
 
 def total_stake(state: State, name: str = "subnet") -> int:
