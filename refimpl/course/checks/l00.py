@@ -1,8 +1,10 @@
-"""Checks for lesson 00 (welcome): two warm-ups that show how feedback works."""
+"""Checks for lesson 00 (welcome): warm-ups that show how feedback works."""
+
+from __future__ import annotations
 
 from refimpl.course import FunctionCheck, ValueCheck
 
-__all__ = ["lesson_count", "to_hex", "yuma_package"]
+__all__ = ["from_hex", "lesson_count", "lessons_in", "to_hex"]
 
 # The lesson itself demonstrates check() on this one (so it is not an exercise).
 lesson_count = ValueCheck(
@@ -14,23 +16,82 @@ lesson_count = ValueCheck(
         "Numbering from 00 to 14 means one more lesson than the last number.",
     ],
     solution="lesson_count = 15  # lessons 00, 01, ..., 14",
-    wrong=[14, "15", 15.5],
+    wrong=[14, "15", 15.5, 15.0],
 )
 
 
-yuma_package = ValueCheck(
-    "00.1 yuma_package",
-    expected=lambda: "refimpl.market.yuma",
-    describe="the package that lesson 08 builds",
-    hints=[
-        "The syllabus printout in lesson 00 shows the package each lesson adds to.",
-        "Find the line that starts with 08 and copy the name after the arrow.",
+# -- 00.1 lessons_in ----------------------------------------------------------------
+def _lessons_in(syllabus: list[tuple[int, str]], package: str) -> list[int]:
+    return sorted(
+        number
+        for number, builds in syllabus
+        if builds == package or builds.startswith(package + ".")
+    )
+
+
+_SYLLABUS = [
+    (8, "refimpl.market.yuma"),
+    (6, "refimpl.market"),
+    (1, "refimpl.crypto"),
+    (9, "refimpl.market"),
+    (13, "refimpl.artnet"),
+    (10, "refimpl.art"),
+    (3, "refimpl.chain"),
+    (0, "refimpl.course"),
+]
+_OTHER = [
+    (4, "shop.payments.cards"),
+    (2, "shop"),
+    (7, "shopping"),
+    (5, "shop.payments"),
+    (1, "shop.payments2"),
+]
+
+lessons_in = FunctionCheck(
+    "00.1 lessons_in",
+    reference=_lessons_in,
+    cases=[
+        (_SYLLABUS, "refimpl.crypto"),
+        (_SYLLABUS, "refimpl.market"),
+        (_SYLLABUS, "refimpl.art"),
+        (_SYLLABUS, "refimpl.market.yuma"),
+        (_SYLLABUS, "refimpl.nft"),
+        (_OTHER, "shop"),
+        (_OTHER, "shop.payments"),
+        ([], "refimpl"),
     ],
-    solution='yuma_package = "refimpl.market.yuma"',
-    wrong=["refimpl.market", "yuma", 8],
+    hints=[
+        "A lesson counts if it builds the package itself or a package inside it: "
+        "refimpl.market.yuma is inside refimpl.market.",
+        "Inside means the name starts with the package name followed by a dot; "
+        "refimpl.artnet is not inside refimpl.art.",
+        "sorted(n for n, b in syllabus if b == package or b.startswith(package + '.'))",
+    ],
+    solution=(
+        "def lessons_in(syllabus, package):\n"
+        "    return sorted(\n"
+        "        number for number, builds in syllabus\n"
+        "        if builds == package or builds.startswith(package + '.')\n"
+        "    )"
+    ),
+    wrong=[
+        # exact names only: misses the sub-package refimpl.market.yuma
+        lambda s, p: sorted(n for n, b in s if b == p),
+        # a bare prefix: refimpl.artnet is not part of refimpl.art
+        lambda s, p: sorted(n for n, b in s if b.startswith(p)),
+        # in the syllabus's order, not sorted
+        lambda s, p: [n for n, b in s if b == p or b.startswith(p + ".")],
+        # numbers as the lesson prints them ('08'), not ints
+        lambda s, p: [f"{n:02d}" for n in _lessons_in(s, p)],
+        # a substring test: "shop" is in "shopping"
+        lambda s, p: sorted(n for n, b in s if p in b),
+        # only works on the lesson's own syllabus
+        lambda s, p: {"refimpl.crypto": [1], "refimpl.market": [6, 8, 9]}.get(p, []),
+    ],
 )
 
 
+# -- 00.2 to_hex ----------------------------------------------------------------------
 def _to_hex(data: bytes) -> str:
     return data.hex()
 
@@ -38,7 +99,15 @@ def _to_hex(data: bytes) -> str:
 to_hex = FunctionCheck(
     "00.2 to_hex",
     reference=_to_hex,
-    cases=[(b"",), (b"\x00\xff",), (b"ChainMind",), (bytes(range(16)),)],
+    cases=[
+        (b"",),
+        (b"\x00\xff",),
+        (b"\x0f",),
+        (b"\x00\x00\x01",),
+        (b"ChainMind",),
+        (bytes(range(16)),),
+        (bytes([0xAB, 0x0C, 0x00]),),
+    ],
     hints=[
         "Every byte becomes two hexadecimal digits, lowercase, with no prefix.",
         "bytes objects have a method that does exactly this: try dir(b'').",
@@ -49,5 +118,68 @@ to_hex = FunctionCheck(
         lambda data: str(data),
         lambda data: data.hex().upper(),
         lambda data: "0x" + data.hex(),
+        # one number: leading zero bytes vanish
+        lambda data: f"{int.from_bytes(data, 'big'):x}" if data else "",
+        # two digits per byte forgotten: 0x0f becomes 'f'
+        lambda data: "".join(f"{b:x}" for b in data),
+        # little-endian: bytes in reverse order
+        lambda data: data[::-1].hex(),
+        # separated pairs
+        lambda data: data.hex(" "),
+    ],
+)
+
+
+# -- 00.3 from_hex --------------------------------------------------------------------
+def _from_hex(text: str) -> bytes:
+    if text[:2] in ("0x", "0X"):
+        text = text[2:]
+    return bytes.fromhex(text)
+
+
+def _strip_lstrip(text: str) -> bytes:
+    return bytes.fromhex(text.lstrip("0x"))
+
+
+def _via_int(text: str) -> bytes:
+    value = int(text, 16) if text not in ("", "0x", "0X") else 0
+    return value.to_bytes((value.bit_length() + 7) // 8, "big")
+
+
+from_hex = FunctionCheck(
+    "00.3 from_hex",
+    reference=_from_hex,
+    cases=[
+        ("00ff",),
+        ("",),
+        ("0x00ff",),
+        ("436861696e4d696e64",),
+        ("0X0A",),
+        ("DEADbeef",),
+        ("0x",),
+        ("000001",),
+        ("0x0000",),
+    ],
+    hints=[
+        "Undo to_hex: every two hexadecimal digits are one byte. A leading 0x (or 0X) "
+        "is only a marker and is not part of the data.",
+        "bytes.fromhex does the pairs (and accepts upper case); remove the marker "
+        "first. "
+        "Careful: text.lstrip('0x') removes every leading 0 and x, not the prefix.",
+        "if text[:2] in ('0x', '0X'): text = text[2:]; then bytes.fromhex(text)",
+    ],
+    solution=(
+        "def from_hex(text: str) -> bytes:\n"
+        "    if text[:2] in ('0x', '0X'):\n"
+        "        text = text[2:]\n"
+        "    return bytes.fromhex(text)"
+    ),
+    wrong=[
+        bytes.fromhex,  # the prefix is not handled
+        _strip_lstrip,  # strips leading zero digits too
+        _via_int,  # one big number: leading zero bytes vanish
+        lambda text: text.encode(),  # the characters, not the bytes they spell
+        lambda text: bytes.fromhex(text.removeprefix("0x")),  # 0X forgotten
+        lambda text: bytes.fromhex(text.lower().removeprefix("0x"))[::-1],  # reversed
     ],
 )
