@@ -1,7 +1,10 @@
 """Checks for lesson 08 (Yuma Consensus).
 
-The references are small numpy functions written here, one per step of the
-epoch; ``cabal_threshold`` is computed with ``refimpl.market.yuma.epoch``.
+One source of truth: 08.1, 08.2, 08.4 and 08.6 take their answers from
+``refimpl.market.yuma``; 08.3 and 08.5 check one step with its own signature, and
+``tests/test_checks_refs.py`` holds those two references equal to ``epoch`` on
+random and edge subnets. Every function check also refuses an answer that
+changes its inputs in place.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from refimpl.course import FunctionCheck, ValueCheck
+from refimpl.course import ValueCheck
+from refimpl.course.checks._pure import PureFunctionCheck
+from refimpl.market.yuma import epoch, weighted_median_col
 
 __all__ = [
     "normalize_rows",
@@ -25,10 +30,10 @@ __all__ = [
 def _close(got: Any, expected: Any) -> bool:
     """Equal to 1e-9, and of the type the exercise text asks for.
 
-    A numpy array is wanted where the reference returns one (same shape), a tuple
-    where it returns a pair, and a number (int or float) for a float. Inside a pair,
-    items are compared by value only: the feedback can name a wrong item, but not an
-    item that is right in value and wrong in type.
+    A float numpy array is wanted where the reference returns one (same shape), a
+    tuple where it returns a pair, and a number (int or float) for a float. Inside
+    a pair, items are compared by value only: the feedback can name a wrong item,
+    but not an item that is right in value and wrong in type.
     """
     if isinstance(expected, tuple):
         return (
@@ -37,12 +42,10 @@ def _close(got: Any, expected: Any) -> bool:
             and all(_values_close(g, e) for g, e in zip(got, expected, strict=True))
         )
     if isinstance(expected, np.ndarray):
-        if not isinstance(got, np.ndarray):
+        if not isinstance(got, np.ndarray) or got.dtype.kind != "f":
             return False
-        g = np.asarray(got, dtype=np.float64)
-        e = np.asarray(expected, dtype=np.float64)
-        return g.shape == e.shape and bool(np.allclose(g, e, atol=1e-9, rtol=0))
-    if isinstance(got, bool) or not isinstance(got, int | float | np.number):
+        return _values_close(got, expected)
+    if isinstance(got, bool | np.bool_) or not isinstance(got, int | float | np.number):
         return False
     return bool(abs(float(got) - float(expected)) <= 1e-9)
 
@@ -62,27 +65,57 @@ def _colnorm(m: np.ndarray) -> np.ndarray:
     return np.divide(m, sums, out=np.zeros_like(m), where=sums > 0)
 
 
+def _f(x: Any) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
+
+
 # -- 08.1 --------------------------------------------------------------------------
 def _normalize_rows(W: np.ndarray) -> np.ndarray:
-    W = np.asarray(W, dtype=np.float64)
+    W = np.asarray(W)
+    return epoch(np.ones(W.shape[0]), W).weights  # the epoch's own row step
+
+
+def _rows_in_place(W):
+    W /= W.sum(axis=1, keepdims=True).clip(min=1e-300)
+    return W
+
+
+def _rows_float32(W):
+    W = np.asarray(W, dtype=np.float32)
     sums = W.sum(axis=1, keepdims=True)
     return np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)
 
 
-normalize_rows = FunctionCheck(
+def _rows_floor(W):
+    W = np.asarray(W)
+    sums = W.sum(axis=1, keepdims=True)
+    return np.where(sums > 0, W // np.where(sums > 0, sums, 1), 0).astype(float)
+
+
+def _rows_uniform_zero(W):
+    W = _f(W)
+    sums = W.sum(axis=1, keepdims=True)
+    return np.where(sums > 0, W / np.where(sums > 0, sums, 1), 1 / W.shape[1])
+
+
+normalize_rows = PureFunctionCheck(
     "08.1 normalize_rows",
     reference=_normalize_rows,
     cases=lambda: [
         (_m([[4, 2, 2, 0], [2, 4, 2, 0], [0, 2, 2, 4]]),),
-        (_m([[65535, 32768], [1, 3]]),),
+        (np.array([[65535, 32768], [1, 3]], dtype=np.uint16),),  # u16 as stored
         (_m([[0, 0, 0], [1, 0, 1]]),),
         (_m([[5]]),),
+        (np.array([[1, 2], [3, 7], [0, 0]], dtype=np.float32),),
+        (_m([[0.1, 0.2, 0.7], [1, 1, 1]]),),
     ],
     compare=_close,
     hints=[
         "Each validator's row of weights should sum to 1; a row of zeros stays zeros.",
-        "Divide by W.sum(axis=1, keepdims=True), but not where that sum is 0.",
-        "np.divide(W, sums, out=np.zeros_like(W, dtype=float), where=sums > 0)",
+        "Divide by W.sum(axis=1, keepdims=True), but not where that sum is 0. Make a "
+        "float64 copy first (np.asarray(W, dtype=float)): integer and float32 inputs "
+        "exist, and the caller's W must not change.",
+        "np.divide(W, sums, out=np.zeros_like(W), where=sums > 0) on the float64 copy",
     ],
     solution=(
         "def normalize_rows(W):\n"
@@ -91,64 +124,59 @@ normalize_rows = FunctionCheck(
         "    return np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)"
     ),
     wrong=[
-        lambda W: np.asarray(W, float) / np.asarray(W, float).sum(),
-        lambda W: _colnorm(np.asarray(W, float)),
-        lambda W: np.asarray(W, float) / np.asarray(W, float).max(),
+        lambda W: _f(W) / _f(W).sum(),
+        lambda W: _colnorm(_f(W)),
+        lambda W: _f(W) / _f(W).max(),
+        lambda W: _f(W) / _f(W).sum(axis=1, keepdims=True),  # nan for a zero row
+        _rows_in_place,
+        _rows_float32,
+        _rows_floor,
+        _rows_uniform_zero,
     ],
 )
 
 
 # -- 08.2 --------------------------------------------------------------------------
 def _weighted_median(stake: np.ndarray, column: np.ndarray, kappa: float) -> float:
-    s = np.asarray(stake, dtype=np.float64)
-    c = np.asarray(column, dtype=np.float64)
-    best = 0.0
-    for w in c[s > 0]:
-        if s[c >= w].sum() >= kappa - 1e-12:
-            best = max(best, float(w))
-    return best
+    column = np.asarray(column, dtype=np.float64)
+    return float(weighted_median_col(stake, column[:, None], kappa)[0])
 
 
-def _mean_median(stake, column, kappa):
-    return float(np.asarray(stake, float) @ np.asarray(column, float))
+def _median_by(stake, column, kappa, *, dtype=float, strict=False, staked=True,
+               pick=max):
+    s, c = np.asarray(stake, dtype), np.asarray(column, dtype)
+    found = []
+    for w, si in zip(c, s, strict=True):
+        if staked and si <= 0:
+            continue
+        support = s[c >= w].sum()
+        if (support > kappa) if strict else (support >= kappa):
+            found.append(float(w))
+    return pick(found) if found else 0.0
 
 
-def _strict_median(stake, column, kappa):
-    s, c = np.asarray(stake, float), np.asarray(column, float)
-    best = 0.0
-    for w in c:
-        if s[c >= w].sum() > kappa:
-            best = max(best, float(w))
-    return best
+def _median_sorts_in_place(stake, column, kappa):
+    order = np.argsort(column)
+    stake[:] = stake[order]
+    column[:] = column[order]
+    return _median_by(stake, column, kappa)
 
 
-def _unstaked_median(stake, column, kappa):
-    """Lets a validator without stake propose the consensus weight."""
-    s, c = np.asarray(stake, float), np.asarray(column, float)
-    best = 0.0
-    for w in c:
-        if s[c >= w].sum() >= kappa:
-            best = max(best, float(w))
-    return best
-
-
-def _plain_median(stake, column, kappa):
-    return float(np.median(np.asarray(column, float)))
-
-
-weighted_median = FunctionCheck(
+weighted_median = PureFunctionCheck(
     "08.2 weighted_median",
     reference=_weighted_median,
     cases=lambda: [
         (np.array([0.5, 0.25, 0.25]), np.array([0.3, 0.6, 0.1]), 0.5),
         (np.array([0.5, 0.25, 0.25]), np.array([0.5, 0.2, 0.0]), 0.5),  # tie
-        (np.array([0.25, 0.25, 0.2, 0.2, 0.1]), np.array([0, 0, 0, 0.05, 0.8]), 0.5),
-        (np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.4, 0.1, 0.2, 0.3]), 0.5),
-        (np.array([0.0, 0.75, 0.25, 0.0]), np.array([0.3, 0.2, 0.3, 0.9]), 0.24),
+        (np.array([0.25, 0.25, 0.25, 0.25]), np.array([0.4, 0.1, 0.2, 0.3]), 0.5),
+        (np.array([0.125, 0.25, 0.375, 0.25]), np.array([0.4, 0.1, 0.2, 0.3]), 0.5),
+        (np.array([0.0, 0.75, 0.25, 0.0]), np.array([0.3, 0.2, 0.3, 0.9]), 0.25),
+        (np.array([0.5, 0.25, 0.25]), np.array([0.9, 0.6, 0.3]), 0.75),  # tie, not 1/2
         (np.array([0.0, 0.0]), np.array([0.5, 0.5]), 0.5),
         # kappa = 0: every weight has enough support, but only staked ones count
         (np.array([0.0, 1.0]), np.array([0.9, 0.3]), 0.0),
         (np.array([0.0, 0.0]), np.array([0.5, 0.5]), 0.0),
+        (np.array([0.25, 0.75]), np.array([0.1, 0.7]), 1.0),  # everyone must back it
     ],
     compare=_close,
     hints=[
@@ -157,7 +185,7 @@ weighted_median = FunctionCheck(
         "Try each staked validator's weight w as a candidate: add up the stake of "
         "everyone with column >= w; keep the largest w whose support is >= kappa.",
         "Stake exactly equal to kappa counts (use >=, not >). If nothing qualifies, "
-        "the answer is 0.0.",
+        "the answer is 0.0. Use the kappa you are given, not 1/2.",
     ],
     solution=(
         "def weighted_median(stake, column, kappa):\n"
@@ -167,19 +195,47 @@ weighted_median = FunctionCheck(
         "            best = max(best, float(w))\n"
         "    return best"
     ),
-    wrong=[_mean_median, _strict_median, _unstaked_median, _plain_median],
+    wrong=[
+        lambda s, c, k: float(np.asarray(s, float) @ np.asarray(c, float)),
+        lambda s, c, k: _median_by(s, c, k, strict=True),
+        lambda s, c, k: _median_by(s, c, k, staked=False),
+        lambda s, c, k: float(np.median(np.asarray(c, float))),
+        lambda s, c, k: _median_by(s, c, k, dtype=np.float32),
+        lambda s, c, k: _median_by(s, c, k, pick=min),
+        lambda s, c, k: _median_by(s, c, 0.5),  # kappa ignored
+        _median_sorts_in_place,
+    ],
 )
 
 
 # -- 08.3 --------------------------------------------------------------------------
 def _clip_weights(W: np.ndarray, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    clipped = np.minimum(np.asarray(W, float), np.asarray(C, float))
+    clipped = np.minimum(_f(W), _f(C))
     return clipped, clipped.sum(axis=1)
+
+
+def _clip_buggy(W, C):  # the exercise's teammate version: both bugs
+    for j in range(W.shape[1]):
+        column = W[:, j]
+        column[column > C[j]] = C[j]
+    return W, W.sum(axis=0)
+
+
+def _clip_in_place(W, C):  # fixed the axis only
+    for j in range(W.shape[1]):
+        column = W[:, j]
+        column[column > C[j]] = C[j]
+    return W, W.sum(axis=1)
+
+
+def _clip_axis0(W, C):  # fixed the copy only
+    clipped = np.minimum(W, C)
+    return clipped, clipped.sum(axis=0)
 
 
 _W3 = [[0.5, 0.25, 0.25, 0], [0.25, 0.5, 0.25, 0], [0, 0.25, 0.25, 0.5]]
 
-clip_weights = FunctionCheck(
+clip_weights = PureFunctionCheck(
     "08.3 clip_weights",
     reference=_clip_weights,
     cases=lambda: [
@@ -189,13 +245,16 @@ clip_weights = FunctionCheck(
             np.array([0.3, 0.3, 0.3, 0.1, 0.0]),
         ),
         (_m([[1.0, 0.0]]), np.array([0.0, 0.0])),
+        (_m([[0.5, 0.5], [0.5, 0.5]]), np.array([0.5, 0.5])),  # square, nothing cut
     ],
     compare=_close,
     hints=[
-        "Return two things: the clipped matrix and each validator's trust.",
-        "Clipped = the smaller of W_ij and C_j; trust = the row sums of the clipped "
-        "matrix.",
-        "clipped = np.minimum(W, C); return clipped, clipped.sum(axis=1)",
+        "Run the teammate's version and look at W_demo afterwards, and at the shape "
+        "of the trust it returns.",
+        "Bug 1: column = W[:, j] is a view, so the assignment changes the caller's W. "
+        "Bug 2: trust is one number per validator, the sum of each row (axis=1).",
+        "clipped = np.minimum(W, C) builds a new array; return clipped, "
+        "clipped.sum(axis=1)",
     ],
     solution=(
         "def clip_weights(W, C):\n"
@@ -203,52 +262,79 @@ clip_weights = FunctionCheck(
         "    return clipped, clipped.sum(axis=1)"
     ),
     wrong=[
+        _clip_buggy,
+        _clip_in_place,
+        _clip_axis0,
         lambda W, C: (np.maximum(W, C), np.maximum(W, C).sum(axis=1)),
-        lambda W, C: (np.minimum(W, C), np.minimum(W, C).sum(axis=0)),
         lambda W, C: np.minimum(W, C),
+        lambda W, C: (np.minimum(W, C), np.minimum(W, C).mean(axis=1)),
+        lambda W, C: (np.minimum(W, C), W.sum(axis=1)),  # trust before clipping
     ],
 )
 
 
 # -- 08.4 --------------------------------------------------------------------------
-def _incentive(S: np.ndarray, W_clipped: np.ndarray) -> np.ndarray:
-    ranks = np.asarray(S, float) @ np.asarray(W_clipped, float)
+def _incentive(stake: np.ndarray, W: np.ndarray, kappa: float) -> np.ndarray:
+    return epoch(stake, W, kappa=kappa).incentive
+
+
+def _pipeline(stake, W, kappa, *, median=_median_by, clip=True, rows=True,
+              guard=True, norm_stake=True):
+    s = _f(stake)
+    S = s / s.sum() if norm_stake and s.sum() > 0 else s
+    Wn = _normalize_rows(W) if rows else _f(W)
+    C = np.array([median(S, Wn[:, j], kappa) for j in range(Wn.shape[1])])
+    ranks = S @ (np.minimum(Wn, C) if clip else Wn)
     total = ranks.sum()
-    return ranks / total if total > 0 else ranks
+    if guard:
+        return ranks / total if total > 0 else np.zeros_like(ranks)
+    return ranks / total
 
 
-incentive = FunctionCheck(
+incentive = PureFunctionCheck(
     "08.4 incentive",
     reference=_incentive,
     cases=lambda: [
-        (
-            np.array([0.5, 0.25, 0.25]),
-            _m([[0.5, 0.25, 0.25, 0], [0.25, 0.25, 0.25, 0], [0, 0.25, 0.25, 0]]),
-        ),
-        (np.array([0.7, 0.3]), _m([[0.3, 0.3, 0.3, 0.1, 0.0], [0.05] * 4 + [0.0]])),
-        (np.array([1.0, 0.0]), _m([[0.0, 0.0, 0.0], [0.0, 0.5, 0.5]])),
+        (np.array([4, 2, 2]), np.array([[4, 2, 2, 0], [2, 4, 2, 0], [0, 2, 2, 4]]),
+         0.5),
+        (np.array([5, 3]), np.array([[65535, 0, 21845], [0, 65535, 65535]]), 0.5),
+        (np.array([3, 1]), np.array([[1, 1, 2], [4, 0, 0]]), 0.75),  # tie at 3/4
+        (np.array([6, 2, 0]), np.array([[3, 1, 0], [1, 3, 0], [0, 0, 9]]), 0.0),
+        (np.array([1, 1, 2]), np.array([[0, 0, 0], [2, 2, 4], [0, 1, 1]]), 0.5),
+        (np.array([2, 2]), np.array([[0, 0], [0, 0]]), 0.5),  # nobody weights
+        (np.array([0, 0]), np.array([[1, 0], [0, 1]]), 0.5),  # nobody staked
+        (np.array([8, 4, 4]), np.array([[9, 1], [1, 9], [5, 5]]), 0.5),
     ],
     compare=_close,
     hints=[
-        "A miner's rank is the stake-weighted sum of its clipped weights; incentive "
-        "is each miner's share of the total rank.",
-        "ranks = S @ W_clipped (one number per miner), then divide by ranks.sum().",
-        "If every rank is 0 (nobody's weight survived), return the zeros unchanged.",
+        "Four steps: S = stake / stake.sum(); Wn = normalize_rows(W); C[j] = "
+        "weighted_median(S, Wn[:, j], kappa) for each miner; ranks = S @ min(Wn, C).",
+        "Clip before ranking: ranks come from the clipped weights, not from Wn. Use "
+        "the normalised stake in the median, since kappa is a share of the stake.",
+        "If ranks.sum() is 0, return np.zeros_like(ranks) instead of dividing.",
     ],
     solution=(
-        "def incentive(S, W_clipped):\n"
-        "    ranks = S @ W_clipped\n"
+        "def incentive(stake, W, kappa):\n"
+        "    stake = np.asarray(stake, dtype=float)\n"
+        "    S = stake / stake.sum() if stake.sum() > 0 else stake\n"
+        "    Wn = normalize_rows(W)\n"
+        "    C = np.array([weighted_median(S, Wn[:, j], kappa)\n"
+        "                  for j in range(Wn.shape[1])])\n"
+        "    ranks = S @ np.minimum(Wn, C)\n"
         "    total = ranks.sum()\n"
-        "    return ranks / total if total > 0 else ranks"
+        "    return ranks / total if total > 0 else np.zeros_like(ranks)"
     ),
     wrong=[
-        lambda S, Wc: np.asarray(S, float) @ np.asarray(Wc, float),
-        lambda S, Wc: (
-            np.asarray(Wc, float).sum(axis=0) / max(np.asarray(Wc, float).sum(), 1e-300)
+        lambda s, W, k: _pipeline(s, W, k, clip=False),
+        lambda s, W, k: _pipeline(s, W, k, rows=False),
+        lambda s, W, k: _pipeline(s, W, k, guard=False),
+        lambda s, W, k: _pipeline(s, W, k, norm_stake=False),
+        lambda s, W, k: _pipeline(
+            s, W, k, median=lambda a, b, c: _median_by(a, b, c, strict=True)
         ),
-        lambda S, Wc: (
-            (np.asarray(S, float) @ np.asarray(Wc, float))
-            / (np.asarray(S, float) @ np.asarray(Wc, float)).max()
+        lambda s, W, k: _pipeline(s, W, 0.5),
+        lambda s, W, k: _pipeline(
+            s, W, k, median=lambda a, b, c: float(np.asarray(a) @ np.asarray(b))
         ),
     ],
 )
@@ -256,16 +342,16 @@ incentive = FunctionCheck(
 
 # -- 08.5 --------------------------------------------------------------------------
 def _bonds_and_dividends(S, W_clipped, inc, B_old, alpha):
-    S, Wc = np.asarray(S, float), np.asarray(W_clipped, float)
+    S, Wc = _f(S), _f(W_clipped)
     dB = _colnorm(S[:, None] * Wc)
-    B = _colnorm(alpha * dB + (1 - alpha) * _colnorm(np.asarray(B_old, float)))
-    D = B @ np.asarray(inc, float)
+    B = _colnorm(alpha * dB + (1 - alpha) * _colnorm(_f(B_old)))
+    D = B @ _f(inc)
     total = D.sum()
     return B, (D / total if total > 0 else D)
 
 
 def _no_ema(S, Wc, inc, B_old, alpha):
-    return _bonds_and_dividends(S, Wc, inc, np.zeros_like(np.asarray(Wc, float)), 1.0)
+    return _bonds_and_dividends(S, Wc, inc, np.zeros_like(_f(Wc)), 1.0)
 
 
 def _swapped_ema(S, Wc, inc, B_old, alpha):
@@ -276,9 +362,35 @@ def _no_stake(S, Wc, inc, B_old, alpha):
     return _bonds_and_dividends(np.ones(len(S)), Wc, inc, B_old, alpha)
 
 
+def _raw_old_bonds(S, Wc, inc, B_old, alpha):
+    dB = _colnorm(_f(S)[:, None] * _f(Wc))
+    B = _colnorm(alpha * dB + (1 - alpha) * _f(B_old))
+    D = B @ _f(inc)
+    return B, (D / D.sum() if D.sum() > 0 else D)
+
+
+def _nan_dividends(S, Wc, inc, B_old, alpha):
+    B, _ = _bonds_and_dividends(S, Wc, inc, B_old, alpha)
+    D = B @ _f(inc)
+    return B, D / D.sum()
+
+
+def _old_bonds_in_place(S, Wc, inc, B_old, alpha):
+    B_old *= 1.0 - alpha  # changes the caller's bonds
+    dB = _colnorm(_f(S)[:, None] * _f(Wc))
+    B = _colnorm(alpha * dB + _colnorm(B_old))
+    D = B @ _f(inc)
+    return B, (D / D.sum() if D.sum() > 0 else D)
+
+
+def _bonds_float32(S, Wc, inc, B_old, alpha):
+    B, D = _bonds_and_dividends(S, Wc, inc, B_old, alpha)
+    return B.astype(np.float32), D.astype(np.float32)
+
+
 _Wc5 = [[0.5, 0.25, 0.25, 0], [0.25, 0.25, 0.25, 0], [0, 0.25, 0.25, 0]]
 
-bonds_and_dividends = FunctionCheck(
+bonds_and_dividends = PureFunctionCheck(
     "08.5 bonds_and_dividends",
     reference=_bonds_and_dividends,
     cases=lambda: [
@@ -301,6 +413,13 @@ bonds_and_dividends = FunctionCheck(
             _m([[0, 1, 0], [0, 1, 0], [0, 0, 0]]),
             np.array([0.0, 1.0, 0.0]),
             _m([[6, 6, 0], [2, 2, 0], [2, 2, 0]]),
+            0.3,
+        ),
+        (  # nothing earned: the dividends are zeros, not nan
+            np.array([0.7, 0.3]),
+            _m([[0.2, 0.0], [0.0, 0.0]]),
+            np.array([0.0, 0.0]),
+            _m([[30000, 1], [65535, 2]]),
             0.1,
         ),
     ],
@@ -308,10 +427,11 @@ bonds_and_dividends = FunctionCheck(
     hints=[
         "Return (B, D). The instant bonds are S_i * W_clipped_ij, normalised so each "
         "column sums to 1 (an all-zero column stays zero).",
-        "New bonds: colnorm(alpha * dB + (1 - alpha) * colnorm(B_old)). Dividends: "
-        "D = B @ inc, normalised to sum 1.",
+        "New bonds: colnorm(alpha * dB + (1 - alpha) * colnorm(B_old)): the old bonds "
+        "come in any scale (u16 from the chain), so normalise them first. Dividends: "
+        "D = B @ inc, normalised to sum 1, and all zeros stay zeros.",
         "Write colnorm(M) with np.divide(M, M.sum(axis=0), out=np.zeros_like(M), "
-        "where=M.sum(axis=0) > 0) and use it three times.",
+        "where=M.sum(axis=0) > 0) and use it three times; never write into B_old.",
     ],
     solution=(
         "def colnorm(M):\n"
@@ -323,40 +443,57 @@ bonds_and_dividends = FunctionCheck(
         "    D = B @ inc\n"
         "    return B, D / D.sum() if D.sum() > 0 else D"
     ),
-    wrong=[_no_ema, _swapped_ema, _no_stake],
+    wrong=[
+        _no_ema,
+        _swapped_ema,
+        _no_stake,
+        _raw_old_bonds,
+        _nan_dividends,
+        _old_bonds_in_place,
+        _bonds_float32,
+    ],
 )
 
 
 # -- 08.6 --------------------------------------------------------------------------
 def _cabal_threshold() -> int:
-    from refimpl.market.yuma import epoch
-
     honest, cabal = [6, 6, 6, 2, 0], [1, 1, 1, 1, 16]
     for pct in range(101):
         h = (100 - pct) / 2
-        if epoch([h, h, pct], [honest, honest, cabal]).incentive[4] > 0:
+        if epoch([h, h, pct], [honest, honest, cabal], kappa=2 / 3).incentive[4] > 0:
             return pct
     return -1
+
+
+def _is_whole(got: Any, expected: int) -> bool:
+    return (
+        isinstance(got, int | np.integer)
+        and not isinstance(got, bool | np.bool_)
+        and int(got) == expected
+    )
 
 
 cabal_threshold = ValueCheck(
     "08.6 cabal_threshold",
     expected=_cabal_threshold,
-    describe="the smallest whole-percent cabal stake that pays the cabal's miner",
-    compare=lambda got, exp: type(got) is int and got == exp,
+    describe="the smallest whole-percent cabal stake that pays the cabal's miner "
+    "when kappa = 2/3",
+    compare=_is_whole,
     hints=[
         "Sweep the cabal's stake from 0 to 100 percent, splitting the rest equally "
-        "between the two honest validators, and run epoch each time.",
-        "For pct in range(101): r = epoch([h, h, pct], [honest, honest, cabal]) "
-        "with h = (100 - pct) / 2; stop at the first pct where r.incentive[4] > 0.",
-        "Remember the tie rule: stake exactly equal to kappa already counts.",
+        "between the two honest validators, and run epoch(..., kappa=2/3) each time.",
+        "For pct in range(101): r = epoch([h, h, pct], [honest, honest, cabal], "
+        "kappa=2/3) with h = (100 - pct) / 2; stop at the first pct where "
+        "r.incentive[4] > 0.",
+        "Only the cabal weights miner 4, so the cabal alone must hold kappa of the "
+        "stake. Answer with an int, not a share like 0.5.",
     ],
     solution=(
         "cabal_threshold = next(\n"
         "    pct for pct in range(101)\n"
         "    if epoch([(100 - pct) / 2, (100 - pct) / 2, pct],\n"
-        "             [honest, honest, cabal]).incentive[4] > 0\n"
+        "             [honest, honest, cabal], kappa=2 / 3).incentive[4] > 0\n"
         ")"
     ),
-    wrong=[51, 49, 0.5, 50.0, "50"],
+    wrong=[50, 51, 66, 68, 0.67, 67.0, "67", True, 100],
 )
