@@ -167,10 +167,10 @@ def test_r18_transfer_to_zero_fails(reg):
 
 
 def test_r19_unrestricted_transfer_skips_authorization(reg):
-    fails(reg, NonexistentToken, reg._transfer, OWNER, OTHER, MISSING)
-    fails(reg, IncorrectOwner, reg._transfer, OTHER, NEW_OWNER, FIRST)
-    fails(reg, InvalidReceiver, reg._transfer, OWNER, ZERO_ADDRESS, FIRST)
-    reg._transfer(OWNER, NEW_OWNER, FIRST)
+    fails(reg, NonexistentToken, reg.unrestricted_transfer, OWNER, OTHER, MISSING)
+    fails(reg, IncorrectOwner, reg.unrestricted_transfer, OTHER, NEW_OWNER, FIRST)
+    fails(reg, InvalidReceiver, reg.unrestricted_transfer, OWNER, ZERO_ADDRESS, FIRST)
+    reg.unrestricted_transfer(OWNER, NEW_OWNER, FIRST)
     assert reg.owner_of(FIRST) == NEW_OWNER
 
 
@@ -204,10 +204,10 @@ def test_r20_safe_transfer_and_mint_call_the_hook(reg, data):
     rcv = Receiver()
     reg.register_contract("1Contract", rcv)
     reg.safe_transfer_from(OWNER, OWNER, "1Contract", FIRST, data)
-    reg.safe_mint("1Contract", 4, data)
+    reg.safe_mint("1Contract", 4, data, caller=OPERATOR)
     assert rcv.calls == [
         (OWNER, OWNER, FIRST, data),
-        ("1Contract", ZERO_ADDRESS, 4, data),
+        (OPERATOR, ZERO_ADDRESS, 4, data),
     ]
     assert reg.owner_of(FIRST) == reg.owner_of(4) == "1Contract"
 
@@ -222,13 +222,13 @@ def test_r21_wrong_hook_answer_fails(reg):
     fails(
         reg, InvalidReceiver, reg.safe_transfer_from, OWNER, OWNER, "1Contract", FIRST
     )
-    fails(reg, InvalidReceiver, reg.safe_mint, "1Contract", 4)
+    fails(reg, InvalidReceiver, lambda: reg.safe_mint("1Contract", 4, caller=OWNER))
 
 
 def test_r22_hook_error_rolls_back_and_propagates(reg):
     reg.register_contract("1Loud", Receiver(error=RuntimeError("ERC721ReceiverMock")))
     fails(reg, RuntimeError, reg.safe_transfer_from, OWNER, OWNER, "1Loud", FIRST)
-    fails(reg, RuntimeError, reg.safe_mint, "1Loud", 4)
+    fails(reg, RuntimeError, lambda: reg.safe_mint("1Loud", 4, caller=OWNER))
     reg.register_contract("1Quiet", Receiver(error=RuntimeError()))
     fails(reg, InvalidReceiver, reg.safe_transfer_from, OWNER, OWNER, "1Quiet", FIRST)
 

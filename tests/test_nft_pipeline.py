@@ -11,7 +11,13 @@ import torch
 
 from refimpl.chain import Chain, ChainParams
 from refimpl.crypto import PrivateKey
-from refimpl.nft import CollectionError, MetadataError, cid_v1, metadata_bytes
+from refimpl.nft import (
+    CollectionError,
+    MetadataError,
+    cid_v1,
+    collection,
+    metadata_bytes,
+)
 from refimpl.nft.collection import CollectionItem, load_collection, save_collection
 from refimpl.nft.onchain import NFTExtension
 from refimpl.nft.pipeline import mint_artworks, prepare_artwork, verify_token
@@ -178,7 +184,8 @@ def test_consistently_forged_manifest_still_caught_by_cid(saved):
         load_collection(path)
 
 
-def test_failed_save_leaves_old_collection_intact(saved, monkeypatch):
+@pytest.mark.parametrize("exchange", [True, False])
+def test_failed_save_leaves_old_collection_intact(saved, monkeypatch, exchange):
     path, arts = saved
     before = load_collection(path)
     bad = replace(arts[0].item, metadata=b"{broken")
@@ -191,7 +198,14 @@ def test_failed_save_leaves_old_collection_intact(saved, monkeypatch):
             raise OSError("disk full")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(os, "rename", crash)
+    def crash_exchange(a, b):
+        raise OSError("disk full")
+
+    if exchange:
+        monkeypatch.setattr(collection, "_exchange", crash_exchange)
+    else:  # a platform without an atomic exchange: rename aside, rename in
+        monkeypatch.setattr(collection, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(os, "rename", crash)
     with pytest.raises(OSError, match="disk full"):
         save_collection(path, "Drop 2", [arts[0].item])
     monkeypatch.undo()

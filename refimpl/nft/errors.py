@@ -19,6 +19,8 @@ __all__ = [
     "InvalidOwner",
     "TokenAlreadyMinted",
     "InvalidTokenId",
+    "InvalidArgument",
+    "InvalidAccount",
     "OutOfBoundsIndex",
     "InvalidRoyalty",
     "MetadataError",
@@ -113,6 +115,26 @@ class InvalidTokenId(NFTError, ValueError):
     def __init__(self, token_id: object) -> None:
         self.token_id = token_id
         super().__init__(f"token id {token_id!r} is not an integer in 0 .. 2**256 - 1")
+
+
+class InvalidArgument(NFTError, TypeError, ValueError):
+    """An argument of the wrong type or out of its range (not an ERC-721 rule).
+
+    On the EVM the ABI decoder refuses such a call before the contract runs; here the
+    registry refuses it before anything changes. Also a ``TypeError`` and a
+    ``ValueError``, so code written against the built-in errors still catches it.
+    """
+
+
+class InvalidAccount(InvalidArgument):
+    """An account that is not an address: not a ``str``, or the empty string."""
+
+    def __init__(self, what: str, account: object) -> None:
+        self.account = account
+        super().__init__(
+            f"{what} must be an address (a non-empty str), "
+            f"got {type(account).__name__} {account!r:.60}"
+        )
 
 
 class OutOfBoundsIndex(NFTError):

@@ -8,7 +8,10 @@ artwork checkable (in the spirit of ERC-7007's ``prompt``/``aigc_data``): ``mode
 ``seed``, ``style`` (or ``prompt``) and the ``provenance`` record of ``refimpl.art``.
 
 Metadata is stored as canonical JSON bytes (sorted keys, no spaces, UTF-8), so it has
-one CID. :func:`parse_metadata` validates on the way in. Introduced in lesson 11.
+one CID. :func:`parse_metadata` validates on the way in; it parses with
+:func:`refimpl.boundedjson.loads` (at most 1 MiB and 64 levels deep, so a hostile
+document cannot exhaust the stack) and refuses ``NaN``/``Infinity``, which are not
+JSON. Introduced in lesson 11.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+
+from refimpl import boundedjson
 
 from .cid import is_cid_v1
 from .errors import MetadataError
@@ -88,9 +93,17 @@ def build_metadata(
 def metadata_bytes(md: dict[str, Any]) -> bytes:
     """Canonical JSON bytes of validated metadata (the bytes whose CID is the URI)."""
     validate_metadata(md)
-    return json.dumps(
-        md, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    try:
+        text = json.dumps(
+            md,
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+    except (TypeError, ValueError) as e:  # a set, an object, NaN ... in an extra field
+        raise MetadataError(f"metadata is not JSON-serialisable: {e}") from None
+    return text.encode("utf-8")
 
 
 def parse_metadata(data: bytes | str, image_cid: str | None = None) -> dict[str, Any]:
@@ -100,7 +113,7 @@ def parse_metadata(data: bytes | str, image_cid: str | None = None) -> dict[str,
     not JSON, not an object, a missing/mistyped field, a bad attribute, or an image
     (or provenance record) pointing at a different CID. Introduced in lesson 11.
     """
-    if isinstance(data, bytes | bytearray):
+    if isinstance(data, bytes | bytearray | memoryview):
         try:
             data = bytes(data).decode("utf-8")
         except UnicodeDecodeError as e:
@@ -108,8 +121,10 @@ def parse_metadata(data: bytes | str, image_cid: str | None = None) -> dict[str,
     if not isinstance(data, str):
         raise MetadataError("metadata must be JSON bytes or text")
     try:
-        md = json.loads(data)
-    except json.JSONDecodeError as e:
+        md = boundedjson.loads(data, parse_constant=_no_constant)
+    except boundedjson.JSONLimitError as e:
+        raise MetadataError(f"metadata refused: {e}") from None
+    except ValueError as e:  # JSONDecodeError, or NaN/Infinity
         raise MetadataError(f"metadata is not valid JSON: {e}") from None
     validate_metadata(md, image_cid)
     return md
@@ -119,6 +134,10 @@ def validate_metadata(md: Any, image_cid: str | None = None) -> None:
     """Raise MetadataError unless ``md`` is a complete, consistent metadata object."""
     if not isinstance(md, dict):
         raise MetadataError("metadata must be a JSON object")
+    try:
+        boundedjson.check_depth(md)
+    except boundedjson.JSONLimitError as e:
+        raise MetadataError(f"metadata refused: {e}") from None
     missing = [f for f in REQUIRED_FIELDS if f not in md]
     if missing:
         raise MetadataError(f"metadata misses required field(s): {', '.join(missing)}")
@@ -156,6 +175,10 @@ def validate_metadata(md: Any, image_cid: str | None = None) -> None:
             raise MetadataError(
                 f"provenance seed {prov['seed']} != metadata seed {seed}"
             )
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _check_attributes(attrs: Any) -> None:

@@ -19,6 +19,12 @@ nft_unlist                  token_id                             "" / 0
 nft_buy                     token_id                             "" / the price
 =========================== ==================================== ===================
 
+Every payload field has one exact JSON type (:data:`PAYLOAD_SCHEMA`): an ``int`` is
+not a float (``1.0``) and a ``bool`` is not an int (``true``); a payload with a field
+missing, added or of another type is an ``InvalidTransaction`` before anything else
+is looked at, so a peer's malformed transaction can never raise anything else.
+Payloads are parsed with :func:`refimpl.boundedjson.loads` (size and depth bounded).
+
 Rules beyond ERC-721: a mint goes to its signer, who becomes the EIP-2981 royalty
 receiver; an image CID can be minted once only (:class:`DuplicateContent`), and token
 ids are never reused, even after a burn, so an id always names one artwork. A buy
@@ -34,6 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from refimpl import boundedjson
 from refimpl.chain.errors import InvalidTransaction
 from refimpl.chain.extension import Extension
 from refimpl.chain.state import BlockContext, State
@@ -46,7 +53,15 @@ from .metadata import ipfs_uri
 from .registry import ZERO_ADDRESS, NFTRegistry
 from .royalty import FEE_DENOMINATOR
 
-__all__ = ["NFT_KINDS", "Listing", "NFTLedger", "NFTExtension", "nft_tx"]
+__all__ = [
+    "NFT_KINDS",
+    "PAYLOAD_SCHEMA",
+    "Listing",
+    "NFTLedger",
+    "NFTExtension",
+    "check_payload",
+    "nft_tx",
+]
 
 NFT_KINDS = (
     "nft_mint",
@@ -59,15 +74,21 @@ NFT_KINDS = (
     "nft_buy",
 )
 
-_FIELDS = {
-    "nft_mint": {"token_id", "image_cid", "metadata_cid", "royalty_bps"},
-    "nft_transfer": {"token_id", "from"},
-    "nft_approve": {"token_id"},
-    "nft_set_approval_for_all": {"approved"},
-    "nft_burn": {"token_id"},
-    "nft_list": {"token_id", "price"},
-    "nft_unlist": {"token_id"},
-    "nft_buy": {"token_id"},
+#: kind -> {field: its exact JSON type}; ``type(value) is t`` (a bool is no int).
+PAYLOAD_SCHEMA: dict[str, dict[str, type]] = {
+    "nft_mint": {
+        "token_id": int,
+        "image_cid": str,
+        "metadata_cid": str,
+        "royalty_bps": int,
+    },
+    "nft_transfer": {"token_id": int, "from": str},
+    "nft_approve": {"token_id": int},
+    "nft_set_approval_for_all": {"approved": bool},
+    "nft_burn": {"token_id": int},
+    "nft_list": {"token_id": int, "price": int},
+    "nft_unlist": {"token_id": int},
+    "nft_buy": {"token_id": int},
 }
 _USES_RECIPIENT = {"nft_transfer", "nft_approve", "nft_set_approval_for_all"}
 
@@ -107,14 +128,19 @@ class NFTExtension(Extension):
 
     # ----- validation (never mutates) ------------------------------------------------
     def validate_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
-        """Raise InvalidTransaction with the ERC-721/market reason, else None."""
+        """Raise InvalidTransaction with the ERC-721/market reason, else None.
+
+        The payload's shape and types are checked first (:func:`check_payload`).
+        """
+        p = check_payload(tx)
         try:
-            self._check(state.ext[self.name], state, tx)
+            self._check(state.ext[self.name], state, tx, p)
         except NFTError as e:
             raise InvalidTransaction(f"{tx.kind}: {type(e).__name__}: {e}") from None
 
-    def _check(self, led: NFTLedger, state: State, tx: Transaction) -> dict[str, Any]:
-        p = _payload(tx)
+    def _check(
+        self, led: NFTLedger, state: State, tx: Transaction, p: dict[str, Any]
+    ) -> None:
         reg, caller, kind = led.registry, tx.sender_address, tx.kind
         if kind == "nft_buy":
             if tx.amount <= 0:
@@ -183,13 +209,12 @@ class NFTExtension(Extension):
                     f"buyer has {state.balance(caller)}, needs {tx.amount + tx.fee}"
                 )
             reg.check_transfer(None, listing.seller, caller, tid)
-        return p
 
     # ----- effects --------------------------------------------------------------------
     def apply_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
         """Apply a validated ``nft_*`` transaction (the fee and nonce are done)."""
         led: NFTLedger = state.ext[self.name]
-        p = _payload(tx)
+        p = check_payload(tx)
         reg, caller, kind = led.registry, tx.sender_address, tx.kind
         tid = p.get("token_id")
         if kind == "nft_mint":
@@ -211,10 +236,10 @@ class NFTExtension(Extension):
             led.listings.pop(tid, None)
         elif kind == "nft_list":
             led.listings[tid] = Listing(caller, p["price"])
-            reg._emit("Listed", seller=caller, token_id=tid, price=p["price"])
+            reg.log_event("Listed", seller=caller, token_id=tid, price=p["price"])
         elif kind == "nft_unlist":
             del led.listings[tid]
-            reg._emit("Unlisted", seller=caller, token_id=tid)
+            reg.log_event("Unlisted", seller=caller, token_id=tid)
         elif kind == "nft_buy":
             listing = led.listings.pop(tid)
             receiver, royalty = reg.royalty_info(tid, tx.amount)
@@ -227,8 +252,8 @@ class NFTExtension(Extension):
             ):
                 if value:
                     state.balances[who] = state.balances.get(who, 0) + value
-            reg._transfer(listing.seller, caller, tid)
-            reg._emit(
+            reg.unrestricted_transfer(listing.seller, caller, tid)
+            reg.log_event(
                 "Sale",
                 seller=listing.seller,
                 buyer=caller,
@@ -269,13 +294,35 @@ def nft_tx(
     return tx.sign(key)
 
 
-def _payload(tx: Transaction) -> dict[str, Any]:
-    p = decode_payload(tx.payload)
-    want = _FIELDS[tx.kind]
-    if set(p) != want:
+def check_payload(tx: Transaction) -> dict[str, Any]:
+    """The payload of an ``nft_*`` transaction, checked field by field; lesson 12.
+
+    Raises :class:`~refimpl.chain.errors.InvalidTransaction` (never anything else)
+    unless the payload is bounded, canonical JSON of an object with exactly the fields
+    of :data:`PAYLOAD_SCHEMA` for ``tx.kind``, each of its exact type.
+    """
+    kind = tx.kind
+    want = PAYLOAD_SCHEMA.get(kind) if isinstance(kind, str) else None
+    if want is None:
+        raise InvalidTransaction(f"{kind!r:.40} is not an NFT transaction kind")
+    raw = tx.payload
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raise InvalidTransaction(f"{kind}: payload must be bytes")
+    try:
+        boundedjson.loads(raw)  # bound size and nesting before any other parser
+    except (ValueError, TypeError) as e:  # JSONLimitError is a ValueError
+        raise InvalidTransaction(f"{kind}: malformed payload: {e}") from None
+    p = decode_payload(raw)  # canonical form, an object
+    if set(p) != set(want):
         raise InvalidTransaction(
-            f"{tx.kind}: payload fields must be {sorted(want)}, got {sorted(p)}"
+            f"{kind}: payload fields must be {sorted(want)}, got {sorted(p)}"
         )
+    for name, typ in want.items():
+        if type(p[name]) is not typ:
+            raise InvalidTransaction(
+                f"{kind}: payload field {name!r} must be {typ.__name__}, "
+                f"got {type(p[name]).__name__}"
+            )
     return p
 
 

@@ -9,6 +9,14 @@ mint, is undone when the hook refuses. Specs: EIP-721 (ERC-721, ERC721Metadata,
 ERC721Enumerable), EIP-2981 (royalties), EIP-4906 (``MetadataUpdate``), OpenZeppelin
 ``ERC721.sol``, ``ERC721Burnable``, ``ERC721URIStorage``, ``ERC2981`` (v5.7).
 
+Enumeration follows OpenZeppelin's ``ERC721Enumerable`` exactly: a mint appends the
+id to the global list and to its owner's list; a transfer or burn removes it by
+*swap-and-pop* (the last id moves into its slot), so the order is OpenZeppelin's, not
+ascending. Arguments are checked for type before anything else (the EVM's ABI decoder
+does that): an account is a non-empty ``str``, a token id an ``int`` in uint256 (a
+``bool`` is not an int), otherwise :class:`~refimpl.nft.errors.InvalidAccount` /
+:class:`~refimpl.nft.errors.InvalidTokenId` / ``InvalidArgument``.
+
 Re-minting: like OpenZeppelin, ``NFTRegistry(...)`` lets a burned id be minted again
 (per-token URI and royalty survive the burn). ``NFTRegistry(..., allow_remint=False)``
 never reuses an id; the on-chain registry of lesson 12 uses that, so an id always
@@ -17,13 +25,16 @@ names one artwork. Introduced in lesson 11.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 from .errors import (
     IncorrectOwner,
     InsufficientApproval,
+    InvalidAccount,
     InvalidApprover,
+    InvalidArgument,
     InvalidOperator,
     InvalidOwner,
     InvalidReceiver,
@@ -105,6 +116,10 @@ class NFTRegistry:
     default_royalty: tuple[str, int] | None = None
     token_royalties: dict[int, tuple[str, int]] = field(default_factory=dict)
     burned: set[int] = field(default_factory=set)
+    #: ERC721Enumerable ``_allTokens``: existing ids in OpenZeppelin's order.
+    all_tokens: list[int] = field(default_factory=list)
+    #: ERC721Enumerable ``_ownedTokens``: each owner's ids in OpenZeppelin's order.
+    owned_tokens: dict[str, list[int]] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     #: address -> receiver object: "contract accounts" whose hook safe calls consult.
     contracts: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -116,6 +131,7 @@ class NFTRegistry:
 
     def balance_of(self, owner: str) -> int:
         """How many tokens ``owner`` holds; the zero address is ``InvalidOwner``."""
+        _check_account("owner", owner)
         if owner == ZERO_ADDRESS:
             raise InvalidOwner(owner)
         return self.balances.get(owner, 0)
@@ -131,6 +147,8 @@ class NFTRegistry:
 
     def is_approved_for_all(self, owner: str, operator: str) -> bool:
         """True when ``operator`` may manage every token of ``owner``."""
+        _check_account("owner", owner)
+        _check_account("operator", operator)
         return self.operator_approvals.get(owner, {}).get(operator, False)
 
     def token_uri(self, token_id: int) -> str:
@@ -149,9 +167,11 @@ class NFTRegistry:
         """
         _check_id(token_id)
         if isinstance(sale_price, bool) or not isinstance(sale_price, int):
-            raise TypeError("sale_price must be an int")
+            raise InvalidArgument(
+                f"sale_price must be an int, got {type(sale_price).__name__}"
+            )
         if sale_price < 0:
-            raise ValueError(f"sale price {sale_price} is negative")
+            raise InvalidArgument(f"sale price {sale_price} is negative")
         receiver, bps = self.token_royalties.get(token_id, (ZERO_ADDRESS, 0))
         if receiver == ZERO_ADDRESS:
             receiver, bps = self.default_royalty or (ZERO_ADDRESS, 0)
@@ -162,21 +182,26 @@ class NFTRegistry:
         return len(self.owners)
 
     def token_by_index(self, index: int) -> int:
-        """The ``index``-th existing id (ascending order)."""
-        ids = sorted(self.owners)
-        if not 0 <= index < len(ids):
+        """The ``index``-th existing id, in OpenZeppelin's (swap-and-pop) order."""
+        _check_index(index)
+        if index >= len(self.all_tokens):
             raise OutOfBoundsIndex(ZERO_ADDRESS, index)
-        return ids[index]
+        return self.all_tokens[index]
 
     def token_of_owner_by_index(self, owner: str, index: int) -> int:
-        """The ``index``-th id held by ``owner`` (ascending order)."""
-        ids = sorted(t for t, o in self.owners.items() if o == owner)
-        if not 0 <= index < len(ids):
+        """The ``index``-th id held by ``owner``, in OpenZeppelin's order.
+
+        As OpenZeppelin, the zero address is ``InvalidOwner`` (``balanceOf`` first).
+        """
+        _check_index(index)
+        if index >= self.balance_of(owner):
             raise OutOfBoundsIndex(owner, index)
-        return ids[index]
+        return self.owned_tokens[owner][index]
 
     def is_authorized(self, owner: str, spender: str, token_id: int) -> bool:
         """OpenZeppelin ``_isAuthorized``: owner, approved address or operator."""
+        _check_account("owner", owner)
+        _check_account("spender", spender)
         return spender != ZERO_ADDRESS and (
             spender == owner
             or self.is_approved_for_all(owner, spender)
@@ -186,6 +211,7 @@ class NFTRegistry:
     # ----- checks (raise in OpenZeppelin's order; never change anything) ---------
     def check_mint(self, to: str, token_id: int) -> None:
         """Why ``mint(to, token_id)`` would fail, as an exception (else None)."""
+        _check_account("to", to)
         _check_id(token_id)
         if to == ZERO_ADDRESS:
             raise InvalidReceiver(to)
@@ -198,6 +224,10 @@ class NFTRegistry:
         self, caller: str | None, from_: str, to: str, token_id: int
     ) -> str:
         """Checks of ``transfer_from`` (caller None: unrestricted); returns owner."""
+        if caller is not None:
+            _check_account("caller", caller)
+        _check_account("from_", from_)
+        _check_account("to", to)
         _check_id(token_id)
         if to == ZERO_ADDRESS:
             raise InvalidReceiver(to)
@@ -210,6 +240,8 @@ class NFTRegistry:
 
     def check_approve(self, caller: str, to: str, token_id: int) -> str:
         """Checks of ``approve``; returns the owner."""
+        _check_account("caller", caller)
+        _check_account("to", to)
         owner = self._require_owned(token_id)
         if caller != owner and not self.is_approved_for_all(owner, caller):
             raise InvalidApprover(caller)
@@ -217,6 +249,8 @@ class NFTRegistry:
 
     def check_set_approval_for_all(self, caller: str, operator: str) -> None:
         """Checks of ``set_approval_for_all``."""
+        _check_account("caller", caller)
+        _check_account("operator", operator)
         if caller == ZERO_ADDRESS:
             raise InvalidApprover(caller)
         if operator == ZERO_ADDRESS:
@@ -224,6 +258,8 @@ class NFTRegistry:
 
     def check_burn(self, caller: str | None, token_id: int) -> str:
         """Checks of ``burn`` (caller None = unrestricted); returns the owner."""
+        if caller is not None:
+            _check_account("caller", caller)
         owner = self._require_owned(token_id)
         if caller is not None and not self.is_authorized(owner, caller, token_id):
             raise InsufficientApproval(caller, token_id)
@@ -235,12 +271,20 @@ class NFTRegistry:
         self.check_mint(to, token_id)
         self._update(to, token_id, ZERO_ADDRESS)
 
-    def safe_mint(self, to: str, token_id: int, data: bytes = b"") -> None:
-        """``mint`` then ask a contract-account receiver; undone if it refuses."""
+    def safe_mint(
+        self, to: str, token_id: int, data: bytes = b"", *, caller: str
+    ) -> None:
+        """``mint`` then ask a contract-account receiver; undone if it refuses.
+
+        As OpenZeppelin's ``_safeMint``, the hook's ``operator`` is ``caller`` (the
+        ``msg.sender`` of the minting call) and its ``from`` the zero address.
+        """
+        _check_account("caller", caller)
         self.check_mint(to, token_id)
+        _check_data(data)
         with self._undo_on_error():
             self._update(to, token_id, ZERO_ADDRESS)
-            self._check_on_received(to, to, ZERO_ADDRESS, token_id, data, minted=True)
+            self._check_on_received(caller, to, ZERO_ADDRESS, token_id, data)
 
     def transfer_from(self, caller: str, from_: str, to: str, token_id: int) -> None:
         """Move ``token_id`` from ``from_`` to ``to``; caller must be authorized.
@@ -257,18 +301,30 @@ class NFTRegistry:
     ) -> None:
         """``transfer_from``, then ask a contract receiver; undone if it refuses."""
         owner = self.check_transfer(caller, from_, to, token_id)
+        _check_data(data)
         with self._undo_on_error():
             self._update(to, token_id, owner)
-            self._check_on_received(caller, to, from_, token_id, data, minted=False)
+            self._check_on_received(caller, to, from_, token_id, data)
 
-    def _transfer(self, from_: str, to: str, token_id: int) -> None:
-        """Unrestricted transfer (OpenZeppelin ``_transfer``): no caller check.
+    def unrestricted_transfer(self, from_: str, to: str, token_id: int) -> None:
+        """OpenZeppelin's internal ``_transfer``: no caller check.
 
-        For consensus paths such as a marketplace sale. Still fails on a zero
-        receiver, a missing token or a wrong ``from_``.
+        For consensus paths such as lesson 12's marketplace sale. Still fails on a zero
+        receiver, a missing token or a wrong ``from_`` (InvalidReceiver,
+        NonexistentToken, IncorrectOwner).
         """
         owner = self.check_transfer(None, from_, to, token_id)
         self._update(to, token_id, owner)
+
+    def log_event(self, name: str, **args: Any) -> None:
+        """Append an event of a contract built on the registry to its log.
+
+        Lesson 12's marketplace logs ``Listed``, ``Unlisted`` and ``Sale`` here, next to
+        the registry's own ``Transfer`` and ``Approval``.
+        """
+        if not isinstance(name, str) or not name:
+            raise InvalidArgument(f"an event name is a non-empty str, got {name!r}")
+        self._emit(name, **args)
 
     def approve(self, caller: str, to: str, token_id: int) -> None:
         """Set the single approved address (``to = ZERO_ADDRESS`` clears it).
@@ -286,7 +342,10 @@ class NFTRegistry:
     def set_approval_for_all(self, caller: str, operator: str, approved: bool) -> None:
         """Let ``operator`` manage all of ``caller``'s tokens; emits every time."""
         self.check_set_approval_for_all(caller, operator)
-        approved = bool(approved)
+        if not isinstance(approved, bool):
+            raise InvalidArgument(
+                f"approved must be a bool, got {type(approved).__name__}"
+            )
         ops = self.operator_approvals.setdefault(caller, {})
         if approved:
             ops[operator] = True
@@ -309,12 +368,13 @@ class NFTRegistry:
         """URIStorage ``_setTokenURI`` (allowed before mint); emits MetadataUpdate."""
         _check_id(token_id)
         if not isinstance(uri, str):
-            raise TypeError("uri must be a str")
+            raise InvalidArgument(f"uri must be a str, got {type(uri).__name__}")
         self.token_uris[token_id] = uri
         self._emit("MetadataUpdate", token_id=token_id)
 
     def set_default_royalty(self, receiver: str, bps: int) -> None:
         """ERC2981 ``_setDefaultRoyalty``: bps checked first, then the receiver."""
+        _check_account("receiver", receiver)
         _check_bps(bps, "ERC2981InvalidDefaultRoyalty")
         if receiver == ZERO_ADDRESS:
             raise InvalidRoyalty("ERC2981InvalidDefaultRoyaltyReceiver: zero receiver")
@@ -326,6 +386,7 @@ class NFTRegistry:
 
     def set_token_royalty(self, token_id: int, receiver: str, bps: int) -> None:
         """ERC2981 ``_setTokenRoyalty``: overrides the default for one id."""
+        _check_account("receiver", receiver)
         _check_id(token_id)
         _check_bps(bps, f"ERC2981InvalidTokenRoyalty for token {token_id}")
         if receiver == ZERO_ADDRESS:
@@ -336,10 +397,14 @@ class NFTRegistry:
 
     def reset_token_royalty(self, token_id: int) -> None:
         """ERC2981 ``_resetTokenRoyalty``: the id falls back to the default."""
+        _check_id(token_id)
         self.token_royalties.pop(token_id, None)
 
     def register_contract(self, address: str, receiver: Any) -> None:
         """Mark ``address`` as a contract account whose hook safe calls consult."""
+        _check_account("address", address)
+        if address == ZERO_ADDRESS:
+            raise InvalidAccount("a contract account", address)
         self.contracts[address] = receiver
 
     # ----- internals -------------------------------------------------------------
@@ -351,7 +416,8 @@ class NFTRegistry:
         return owner
 
     def _update(self, to: str, token_id: int, owner: str) -> None:
-        """OpenZeppelin ``_update``: the one place ownership changes (checks done)."""
+        """OpenZeppelin ``_update`` (with ``ERC721Enumerable``'s): the one place
+        ownership changes (all checks done before)."""
         if owner != ZERO_ADDRESS:
             self.token_approvals.pop(token_id, None)
             self.balances[owner] -= 1
@@ -363,65 +429,123 @@ class NFTRegistry:
         else:
             del self.owners[token_id]
             self.burned.add(token_id)
+        if owner == ZERO_ADDRESS:
+            self.all_tokens.append(token_id)  # _addTokenToAllTokensEnumeration
+        elif owner != to:
+            _swap_and_pop(self.owned_tokens[owner], token_id)
+            if not self.owned_tokens[owner]:
+                del self.owned_tokens[owner]
+        if to == ZERO_ADDRESS:
+            _swap_and_pop(self.all_tokens, token_id)
+        elif owner != to:
+            self.owned_tokens.setdefault(to, []).append(token_id)
         self._emit("Transfer", **{"from": owner, "to": to, "token_id": token_id})
 
     def _emit(self, name: str, **args: Any) -> None:
         self.events.append(Event(name, args))
 
     def _check_on_received(
-        self,
-        operator: str,
-        to: str,
-        from_: str,
-        token_id: int,
-        data: bytes,
-        minted: bool,
+        self, operator: str, to: str, from_: str, token_id: int, data: bytes
     ) -> None:
-        """OpenZeppelin ``ERC721Utils.checkOnERC721Received`` for contract accounts."""
+        """OpenZeppelin ``ERC721Utils.checkOnERC721Received`` for contract accounts.
+
+        The hook must return exactly the 4 bytes ``0x150b7a02``. Anything else is
+        ``InvalidReceiver``: another value, nothing at all (``None``; on the EVM an
+        empty answer fails to decode as ``bytes4``), no hook, or an error without a
+        reason. An error with a reason propagates unchanged.
+        """
         receiver = self.contracts.get(to)
         if receiver is None:  # a plain account is never called
             return
         hook = getattr(receiver, "on_erc721_received", None)
-        if hook is None:
+        if not callable(hook):
             raise InvalidReceiver(to, "contract account has no on_erc721_received hook")
         try:
             answer = hook(operator, from_, token_id, bytes(data))
         except Exception as e:
-            if str(e):  # a receiver error with a reason propagates unchanged
+            if _has_reason(e):  # a receiver error with a reason propagates unchanged
                 raise
             raise InvalidReceiver(to, "hook failed without a reason") from e
-        if answer != ERC721_RECEIVED:
-            raise InvalidReceiver(to, f"hook returned {answer!r}, not 0x150b7a02")
+        if answer is None:
+            raise InvalidReceiver(to, "hook returned nothing, not 0x150b7a02")
+        if not (
+            isinstance(answer, bytes | bytearray) and bytes(answer) == ERC721_RECEIVED
+        ):
+            raise InvalidReceiver(to, f"hook returned {answer!r:.40}, not 0x150b7a02")
 
     def _undo_on_error(self) -> _Undo:
         return _Undo(self)
 
 
 class _Undo:
-    """Restore a registry's ownership data and log if the block raises."""
+    """Restore *everything* in a registry if the block raises.
+
+    A receiver hook is foreign code: besides refusing, it may have called back into
+    the registry (set a token URI or royalty, approved, transferred ...). On the EVM
+    its revert undoes all of that with the call; here every field is snapshotted
+    (deep copies) and restored in place, so references to ``events`` & co. stay valid.
+    """
 
     def __init__(self, reg: NFTRegistry) -> None:
         self.reg = reg
 
     def __enter__(self) -> None:
         r = self.reg
-        self.saved = (
-            dict(r.owners),
-            dict(r.balances),
-            dict(r.token_approvals),
-            set(r.burned),
-            {k: dict(v) for k, v in r.operator_approvals.items()},
-            len(r.events),
-        )
+        self.saved = {
+            f.name: copy.deepcopy(getattr(r, f.name))
+            for f in fields(r)
+            if f.name != "contracts"
+        }
+        self.contracts = dict(r.contracts)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         if exc_type is not None:
             r = self.reg
-            owners, balances, approvals, burned, ops, n = self.saved
-            r.owners, r.balances, r.token_approvals = owners, balances, approvals
-            r.burned, r.operator_approvals = burned, ops
-            del r.events[n:]
+            for name, value in self.saved.items():
+                current = getattr(r, name)
+                if isinstance(current, dict | list | set) and type(current) is type(
+                    value
+                ):
+                    current.clear()
+                    if isinstance(current, list):
+                        current.extend(value)
+                    else:
+                        current.update(value)
+                else:
+                    setattr(r, name, value)
+            r.contracts.clear()
+            r.contracts.update(self.contracts)
         return False
+
+
+def _swap_and_pop(ids: list[int], token_id: int) -> None:
+    """ERC721Enumerable's removal: the last id moves into ``token_id``'s slot."""
+    i = ids.index(token_id)
+    last = ids.pop()
+    if i < len(ids):
+        ids[i] = last
+
+
+def _has_reason(e: BaseException) -> bool:
+    try:
+        return bool(str(e))
+    except Exception:  # an exception whose __str__ fails has no readable reason
+        return False
+
+
+def _check_account(what: str, account: object) -> None:
+    if not isinstance(account, str) or not account:
+        raise InvalidAccount(what, account)
+
+
+def _check_index(index: object) -> None:
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        raise InvalidArgument(f"an index is an int >= 0, got {index!r:.40}")
+
+
+def _check_data(data: object) -> None:
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise InvalidArgument(f"data must be bytes, got {type(data).__name__}")
 
 
 def _check_id(token_id: object) -> None:

@@ -8,6 +8,8 @@ Introduced in lesson 11.
 
 from __future__ import annotations
 
+from .errors import InvalidArgument, InvalidRoyalty
+
 __all__ = ["FEE_DENOMINATOR", "royalty_amount"]
 
 #: OpenZeppelin ``_feeDenominator()``: royalties are expressed in basis points.
@@ -18,14 +20,15 @@ def royalty_amount(sale_price: int, bps: int) -> int:
     """Royalty on ``sale_price`` at ``bps`` basis points: floor(price*bps/10000).
 
     ``royalty_amount(1000, 200) == 20``; ``royalty_amount(999, 1000) == 99`` (floor).
-    ``bps`` outside 0..10000 or a negative price is a ValueError (EIP-2981; integer
-    arithmetic only, never float). Introduced in lesson 11.
+    A non-int (or bool) is :class:`InvalidArgument`, a negative price too, and ``bps``
+    outside 0..10000 :class:`InvalidRoyalty` (NFT errors that are also ValueErrors;
+    EIP-2981; integer arithmetic only, never float). Introduced in lesson 11.
     """
     for name, v in (("sale_price", sale_price), ("bps", bps)):
         if isinstance(v, bool) or not isinstance(v, int):
-            raise TypeError(f"{name} must be an int, got {type(v).__name__}")
+            raise InvalidArgument(f"{name} must be an int, got {type(v).__name__}")
     if sale_price < 0:
-        raise ValueError(f"sale price {sale_price} is negative")
+        raise InvalidArgument(f"sale price {sale_price} is negative")
     if not 0 <= bps <= FEE_DENOMINATOR:
-        raise ValueError(f"royalty of {bps} bps is outside 0..{FEE_DENOMINATOR}")
+        raise InvalidRoyalty(f"royalty of {bps} bps is outside 0..{FEE_DENOMINATOR}")
     return sale_price * bps // FEE_DENOMINATOR
