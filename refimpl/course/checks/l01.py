@@ -1,27 +1,44 @@
-"""Checks for lesson 01 (hashing): SHA-256 pieces (FIPS 180-4), avalanche, sha256d."""
+"""Checks for lesson 01 (hashing): SHA-256 (FIPS 180-4) and sha256d, as transfer.
+
+Each exercise asks for something the lesson does not show as code: the inverse
+rotation, undoing the padding, SHA-224's initial values, leading zero bits, the parent
+link between two real block headers, and a partial preimage in display order.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
 
-from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.chain import BlockHeader
+from refimpl.course import Check, FunctionCheck, ValueCheck, Wrong
 from refimpl.course.feedback import call_learner, reject_stub
+from refimpl.crypto.sha256 import pad as _ref_pad
+from refimpl.crypto.sha256 import rotr as _ref_rotr
 
 __all__ = [
-    "rotr",
-    "pad",
-    "schedule",
-    "bit_difference",
-    "block_hash_display",
+    "rotl",
+    "unpad",
+    "sha224_h0",
+    "leading_zero_bits",
+    "is_parent",
     "zero_prefix_message",
 ]
 
 _M = 0xFFFFFFFF
 
-# Real headers: Bitcoin's genesis block and block 100000 (80 bytes each).
+# Real headers: Bitcoin's blocks 0 (genesis), 1, 2 and 100000 (80 bytes each).
 _GENESIS = (
     "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd"
     "7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c"
+)
+_BLOCK1 = (
+    "010000006fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000982051fd"
+    "1e4ba744bbbe680e1fee14677ba1a3c3540bf7b1cdb606e857233e0e61bc6649ffff001d01e36299"
+)
+_BLOCK2 = (
+    "010000004860eb18bf1b1620e37e9490fc8a427514416fd75159ab86688e9a8300000000d5fdcc54"
+    "1e25de1c7a5addedf24858b8bb665c9f36ef744ee42c316022c90f9bb0bc6649ffff001d08d2bd61"
 )
 _B100K = (
     "0100000050120119172a610421a6c3011dd330d9df07b63616c2cc1f1cd00200000000006657a925"
@@ -29,19 +46,8 @@ _B100K = (
 )
 
 
-# -- 01.1 rotr ---------------------------------------------------------------------
-def _rotr(x: int, n: int) -> int:
-    return ((x >> n) | (x << (32 - n))) & _M
-
-
-_ROTR_CASES = [
-    (0x00000001, 1),
-    (0x12345678, 4),
-    (0x12345678, 28),
-    (0xFFFFFFFE, 7),
-    (0xDEADBEEF, 13),
-    (0x80000000, 31),
-]
+def _sha256d(data: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
 
 
 def _hex(value: int) -> str:
@@ -49,7 +55,23 @@ def _hex(value: int) -> str:
     return f"{value:#010x}" if value >= 0 else f"-{-value:#010x}"
 
 
-def _test_rotr(answer: object) -> None:
+# -- 01.1 rotl: the inverse of the lesson's rotr ---------------------------------------
+def _rotl(x: int, n: int) -> int:
+    return _ref_rotr(x, (32 - n) % 32)
+
+
+_ROTL_CASES = [
+    (0x80000000, 1),
+    (0x12345678, 4),
+    (0x12345678, 28),
+    (0x00000001, 31),
+    (0xDEADBEEF, 13),
+    (0xFFFFFFFE, 7),
+    (0x00F00000, 16),
+]
+
+
+def _test_rotl(answer: object) -> None:
     """Like a FunctionCheck, but inputs and results are shown in hex, as words are."""
     if not callable(answer):
         kind = type(answer).__name__
@@ -58,206 +80,276 @@ def _test_rotr(answer: object) -> None:
             f"expected a function, got {article} {kind}; pass the function itself, "
             f"without calling it"
         )
-    for index, (x, n) in enumerate(_ROTR_CASES):
-        call = f"rotr({_hex(x)}, {n})"
+    for index, (x, n) in enumerate(_ROTL_CASES):
+        call = f"rotl({_hex(x)}, {n})"
         got = call_learner(answer, (x, n), call)
         reject_stub(got, call, first=index == 0)
         if isinstance(got, bool) or not isinstance(got, int):
             raise Wrong(f"{call} returned a {type(got).__name__}, but an int is wanted")
-        if got != _rotr(x, n):
+        if got != _rotl(x, n):
             why = " (more than 32 bits)" if not 0 <= got <= _M else ""
             raise Wrong(f"{call} returned {_hex(got)}{why}, which is not right")
 
 
-rotr = Check(
-    "01.1 rotr",
-    _test_rotr,
+rotl = Check(
+    "01.1 rotl",
+    _test_rotl,
     hints=[
-        "Bits that fall off the right end come back in on the left (FIPS 180-4 §3.2).",
-        "Combine x >> n with x << (32 - n), then keep only 32 bits.",
-        "((x >> n) | (x << (32 - n))) & 0xFFFFFFFF",
+        "Rotating left by n undoes rotating right by n: rotl(rotr(x, n), n) == x.",
+        "Bits that fall off the LEFT end (above bit 31) come back in on the right; "
+        "keep 32 bits.",
+        "((x << n) | (x >> (32 - n))) & 0xFFFFFFFF",
     ],
-    solution=("def rotr(x, n):\n    return ((x >> n) | (x << (32 - n))) & 0xFFFFFFFF"),
-    right=[_rotr],
+    solution=("def rotl(x, n):\n    return ((x << n) | (x >> (32 - n))) & 0xFFFFFFFF"),
+    right=[_rotl, lambda x, n: ((x << n) | (x >> (32 - n))) & _M],
     wrong=[
-        lambda x, n: ((x << n) | (x >> (32 - n))) & _M,  # rotates left
-        lambda x, n: (x >> n) | (x << (32 - n)),  # no 32-bit mask
-        lambda x, n: x >> n,  # a shift, not a rotation
-        lambda x, n: float(_rotr(x, n)),  # a float, not an int
+        lambda x, n: _ref_rotr(x, n),  # the lesson's rotr: the wrong direction
+        lambda x, n: (x << n) | (x >> (32 - n)),  # no 32-bit mask
+        lambda x, n: (x << n) & _M,  # a shift, not a rotation
+        lambda x, n: float(_rotl(x, n)),  # a float, not an int
+        lambda x, n: _ref_rotr(x, 31 - n),  # off by one
+        lambda x, n: ((x << n) | (x >> (31 - n))) & _M,  # off by one on the way back
     ],
 )
 
 
-# -- 01.2 pad ----------------------------------------------------------------------
-def _pad(message: bytes) -> bytes:
-    zeros = (55 - len(message)) % 64
-    return message + b"\x80" + b"\x00" * zeros + (8 * len(message)).to_bytes(8, "big")
+# -- 01.2 unpad: recover the message from the padded bytes -----------------------------
+def _unpad(padded: bytes) -> bytes:
+    bits = int.from_bytes(padded[-8:], "big")
+    return padded[: bits // 8]
 
 
-pad = FunctionCheck(
-    "01.2 pad",
-    reference=_pad,
-    cases=[(bytes(range(n)),) for n in (3, 0, 55, 56, 63, 64, 119, 120)],
+_UNPAD_MESSAGES = [
+    b"abc",
+    b"",
+    b"ends in zero bytes\x00\x00",
+    b"ends in 0x80 \x80",
+    bytes(55),
+    b"\x80" * 56,
+    bytes(range(64)),
+    b"x" * 119,
+    b"y" * 120,
+    b"\x00\x80\x00" * 30,
+]
+
+unpad = FunctionCheck(
+    "01.2 unpad",
+    reference=_unpad,
+    cases=[(_ref_pad(m),) for m in _UNPAD_MESSAGES],
+    show=lambda args: f"pad(<a {len(_unpad(args[0]))}-byte message>)",
     hints=[
-        "FIPS 180-4 §5.1.1: append one 1 bit, then zeros, then the length, so the "
-        "total is a multiple of 512 bits (64 bytes).",
-        "The 1 bit and the following seven zeros are the byte 0x80. The length is the "
-        "message length in BITS, as 8 bytes, big-endian.",
-        "zeros = (55 - len(message)) % 64; return message + b'\\x80' + "
-        "b'\\x00' * zeros + (8 * len(message)).to_bytes(8, 'big')",
+        "Searching from the front for the 0x80 byte fails when the message itself "
+        "contains 0x80. The padding tells you the length directly.",
+        "The last 8 bytes are the message length in BITS, big-endian.",
+        "bits = int.from_bytes(padded[-8:], 'big'); return padded[:bits // 8]",
     ],
     solution=(
-        "def pad(message):\n"
-        "    zeros = (55 - len(message)) % 64\n"
-        "    length = (8 * len(message)).to_bytes(8, 'big')\n"
-        "    return message + b'\\x80' + b'\\x00' * zeros + length"
+        "def unpad(padded):\n"
+        "    bits = int.from_bytes(padded[-8:], 'big')  # the length, in bits\n"
+        "    return padded[:bits // 8]"
     ),
     wrong=[
-        lambda m: (
-            m + b"\x80" + b"\x00" * ((55 - len(m)) % 64) + len(m).to_bytes(8, "big")
-        ),
-        lambda m: (
-            m
-            + b"\x80"
-            + b"\x00" * ((55 - len(m)) % 64)
-            + (8 * len(m)).to_bytes(8, "little")
-        ),
-        lambda m: m + b"\x00" * ((56 - len(m)) % 64) + (8 * len(m)).to_bytes(8, "big"),
-        lambda m: (
-            m + b"\x80" + b"\x00" * (55 - len(m) % 64) + (8 * len(m)).to_bytes(8, "big")
-        ),
+        # the first 0x80: wrong when the message itself contains one
+        lambda p: p[: p.index(b"\x80")],
+        # reads the length as bytes, not bits
+        lambda p: p[: int.from_bytes(p[-8:], "big")],
+        # little-endian length
+        lambda p: p[: int.from_bytes(p[-8:], "little") // 8],
+        # only one block ever
+        lambda p: p[: min(int.from_bytes(p[-8:], "big") // 8, 55)],
     ],
 )
 
 
-# -- 01.3 schedule -----------------------------------------------------------------
-def _s0(x: int) -> int:
-    return _rotr(x, 7) ^ _rotr(x, 18) ^ (x >> 3)
+# -- 01.3 sha224_h0: the lesson's constants trick on other primes ----------------------
+def _first_primes(count: int) -> list[int]:
+    primes, n = [], 2
+    while len(primes) < count:
+        if all(n % p for p in primes if p * p <= n):
+            primes.append(n)
+        n += 1
+    return primes
 
 
-def _s1(x: int) -> int:
-    return _rotr(x, 17) ^ _rotr(x, 19) ^ (x >> 10)
+# FIPS 180-4 §5.3.2, as printed there.
+_SHA224_H0 = [
+    0xC1059ED8,
+    0x367CD507,
+    0x3070DD17,
+    0xF70E5939,
+    0xFFC00B31,
+    0x68581511,
+    0x64F98FA7,
+    0xBEFA4FA4,
+]
 
-
-def _schedule(block: bytes, s0=_s0, s1=_s1, mask: int = _M) -> list[int]:
-    w = [int.from_bytes(block[i : i + 4], "big") for i in range(0, 64, 4)]
-    for t in range(16, 64):
-        w.append((s1(w[t - 2]) + w[t - 7] + s0(w[t - 15]) + w[t - 16]) & mask)
-    return w
-
-
-schedule = FunctionCheck(
-    "01.3 schedule",
-    reference=_schedule,
-    cases=[
-        (_pad(b"abc"),),
-        (bytes(range(64)),),
-        (b"\xff" * 64,),
-        (_pad(b""),),
-    ],
+sha224_h0 = ValueCheck(
+    "01.3 sha224_h0",
+    expected=lambda: list(_SHA224_H0),
+    describe="SHA-224's initial hash value (a list of 8 ints)",
     hints=[
-        "W0..W15 are the block's sixteen 4-byte words read big-endian; every later "
-        "word mixes four earlier ones (FIPS 180-4 §6.2.2 step 1).",
-        "For t = 16..63: W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16], "
-        "modulo 2**32. σ0 uses rotations 7, 18 and shift 3; σ1 uses 17, 19 and 10.",
-        "w = [int.from_bytes(block[i:i+4], 'big') for i in range(0, 64, 4)], then "
-        "append (small_sigma1(w[t-2]) + w[t-7] + small_sigma0(w[t-15]) + w[t-16]) "
-        "& 0xFFFFFFFF",
+        "FIPS 180-4 §5.3.2: 'the second 32 bits of the fractional parts of the "
+        "square roots of the ninth through sixteenth prime numbers'.",
+        "The lesson's math.isqrt(p << 64) gives sqrt(p) with 32 fraction bits; "
+        "math.isqrt(p << 128) gives 64 fraction bits. Keep the low 32 of those.",
+        "[math.isqrt(p << 128) & 0xFFFFFFFF for p in first_primes(16)[8:16]]",
     ],
     solution=(
-        "def schedule(block):\n"
-        "    w = [int.from_bytes(block[i:i + 4], 'big') for i in range(0, 64, 4)]\n"
-        "    for t in range(16, 64):\n"
-        "        s1, s0 = small_sigma1(w[t - 2]), small_sigma0(w[t - 15])\n"
-        "        w.append((s1 + w[t - 7] + s0 + w[t - 16]) & 0xFFFFFFFF)\n"
-        "    return w"
+        "PRIMES16 = first_primes(16)\n"
+        "h0_224 = [math.isqrt(p << 128) & 0xFFFFFFFF for p in PRIMES16[8:16]]"
     ),
     wrong=[
-        lambda b: _schedule(b, mask=(1 << 40) - 1),  # forgets mod 2**32
-        lambda b: _schedule(b, s0=_s1, s1=_s0),  # σ0 and σ1 swapped
-        lambda b: _schedule(b)[:16],  # only the block's own words
-        lambda b: (
-            [int.from_bytes(b[i : i + 4], "little") for i in range(0, 64, 4)]
-            + _schedule(b)[16:]
-        ),
+        # the FIRST 32 fraction bits of primes 9..16 (the lesson's SHA-256 recipe)
+        [math.isqrt(p << 64) & _M for p in _first_primes(16)[8:16]],
+        # the second 32 bits, but of the first 8 primes
+        [math.isqrt(p << 128) & _M for p in _first_primes(8)],
+        # one prime off: primes 8..15
+        [math.isqrt(p << 128) & _M for p in _first_primes(15)[7:15]],
+        # cube roots instead of square roots
+        [math.isqrt(math.isqrt(p << 192)) & _M for p in _first_primes(16)[8:16]],
+        # as hex text, not ints
+        [f"{h:08x}" for h in _SHA224_H0],
+        # a tuple where a list is asked for
+        tuple(_SHA224_H0),
+        # only the first words
+        _SHA224_H0[:7],
     ],
 )
 
 
-# -- 01.4 bit_difference ------------------------------------------------------------
-def _bit_difference(a: bytes, b: bytes) -> int:
-    return bin(int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).count("1")
+# -- 01.4 leading_zero_bits ----------------------------------------------------------
+def _leading_zero_bits(digest: bytes) -> int:
+    return 8 * len(digest) - int.from_bytes(digest, "big").bit_length()
 
 
-bit_difference = FunctionCheck(
-    "01.4 bit_difference",
-    reference=_bit_difference,
+leading_zero_bits = FunctionCheck(
+    "01.4 leading_zero_bits",
+    reference=_leading_zero_bits,
     cases=lambda: [
-        (b"\x00", b"\xff"),
-        (b"\x0f\x00", b"\x0f\x00"),
-        (b"\x01\x02\x03", b"\x03\x02\x01"),
-        (hashlib.sha256(b"abc").digest(), hashlib.sha256(b"abd").digest()),
-        (hashlib.sha256(b"a").digest(), hashlib.sha256(b"b").digest()),
+        (bytes.fromhex("000000ff"),),
+        (bytes.fromhex("00000080"),),
+        (bytes.fromhex("0001"),),
+        (bytes.fromhex("0f"),),
+        (bytes.fromhex("80"),),
+        (bytes(4),),
+        (b"",),
+        (bytes.fromhex("00000000000000"),),
+        (_sha256d(bytes.fromhex(_GENESIS))[::-1],),
+        (_sha256d(bytes.fromhex(_B100K))[::-1],),
+        (hashlib.sha256(b"abc").digest(),),
     ],
     hints=[
-        "XOR has a 1 exactly where two bits differ; count those 1s.",
-        "Turn both byte strings into ints (int.from_bytes), XOR them, count the 1 "
-        "bits of the result.",
-        "bin(int.from_bytes(a, 'big') ^ int.from_bytes(b, 'big')).count('1')",
+        "Count the zero bits from the most significant bit of the first byte until "
+        "the first 1 bit. All zero bytes count 8 each.",
+        "As one big-endian number, the digest has bit_length() significant bits; "
+        "the rest of the 8 * len(digest) bits are leading zeros.",
+        "8 * len(digest) - int.from_bytes(digest, 'big').bit_length()",
     ],
     solution=(
-        "def bit_difference(a, b):\n"
-        "    x = int.from_bytes(a, 'big') ^ int.from_bytes(b, 'big')\n"
-        "    return bin(x).count('1')"
+        "def leading_zero_bits(digest):\n"
+        "    return 8 * len(digest) - int.from_bytes(digest, 'big').bit_length()"
     ),
     wrong=[
-        lambda a, b: sum(x != y for x, y in zip(a, b, strict=False)),  # bytes
-        lambda a, b: bin(a[0] ^ b[0]).count("1"),  # first byte only
-        lambda a, b: 8 * len(a) - _bit_difference(a, b),  # counts equal bits
+        # whole zero bytes only
+        lambda d: 8 * (len(d) - len(d.lstrip(b"\x00"))),
+        # zero hex digits times 4: misses the zero bits inside the first digit
+        lambda d: 4 * (len(d.hex()) - len(d.hex().lstrip("0"))),
+        # counts every zero bit, not only the leading ones
+        lambda d: bin(int.from_bytes(d, "big"))[2:].zfill(8 * len(d)).count("0"),
+        # 256 assumed whatever the length
+        lambda d: 256 - int.from_bytes(d, "big").bit_length(),
+        # little-endian: counts from the wrong end
+        lambda d: _leading_zero_bits(d[::-1]),
+        # bin() drops the leading zeros, then counts zeros after '0b'
+        lambda d: (
+            len(bin(int.from_bytes(d, "big")))
+            - 2
+            - len(bin(int.from_bytes(d, "big"))[2:].lstrip("0"))
+        ),
     ],
 )
 
 
-# -- 01.5 block_hash_display ----------------------------------------------------------
-def _display(header: bytes) -> str:
-    return hashlib.sha256(hashlib.sha256(header).digest()).digest()[::-1].hex()
+# -- 01.5 is_parent: the link between two real headers -------------------------------
+def _is_parent(parent: bytes, header: bytes) -> bool:
+    return BlockHeader.parse(header).prev_hash == BlockHeader.parse(parent).hash()
 
 
-block_hash_display = FunctionCheck(
-    "01.5 block_hash_display",
-    reference=_display,
-    cases=lambda: [
-        (bytes.fromhex(_GENESIS),),
-        (bytes.fromhex(_B100K),),
-        (bytes(80),),
-    ],
+def _with_prev(header_hex: str, prev: bytes) -> bytes:
+    header = bytes.fromhex(header_hex)
+    return header[:4] + prev + header[36:]
+
+
+def _parent_cases() -> list[tuple[bytes, bytes]]:
+    g, b1, b2 = (bytes.fromhex(h) for h in (_GENESIS, _BLOCK1, _BLOCK2))
+    b100k = bytes.fromhex(_B100K)
+    g_hash = _sha256d(g)
+    return [
+        (g, b1),
+        (b1, b2),
+        (g, b2),
+        (b2, b1),
+        (b1, b1),
+        (b100k, b2),
+        # block 1 pointing at the genesis hash in display order: not a link
+        (g, _with_prev(_BLOCK1, g_hash[::-1])),
+        # same first 16 bytes as the genesis hash, different after
+        (g, _with_prev(_BLOCK1, g_hash[:16] + bytes(16))),
+        # same last 28 bytes, different first 4
+        (g, _with_prev(_BLOCK1, b"\xff" * 4 + g_hash[4:])),
+        # the genesis's own prev field (all zeros) is not its hash
+        (b1, g),
+    ]
+
+
+is_parent = FunctionCheck(
+    "01.5 is_parent",
+    reference=_is_parent,
+    cases=_parent_cases,
+    show=lambda args: ", ".join(f"<80-byte header {h[4:8].hex()}…>" for h in args),
     hints=[
-        "A block hash is SHA-256 applied twice to the 80-byte header.",
-        "Explorers show the 32 hash bytes in reverse order, as lowercase hex.",
-        "hashlib.sha256(hashlib.sha256(header).digest()).digest()[::-1].hex()",
+        "A header names its parent in bytes 4 to 36 (after the 4-byte version): "
+        "the parent's hash, in the INTERNAL byte order, not the display order.",
+        "The parent's hash is sha256d of the parent's 80 bytes. Compare all 32 bytes.",
+        "return header[4:36] == sha256(sha256(parent).digest()).digest()",
     ],
     solution=(
-        "def block_hash_display(header):\n"
-        "    h = hashlib.sha256(hashlib.sha256(header).digest()).digest()\n"
-        "    return h[::-1].hex()"
+        "def is_parent(parent, header):\n"
+        "    h = hashlib.sha256(hashlib.sha256(parent).digest()).digest()\n"
+        "    return header[4:36] == h"
     ),
     wrong=[
-        lambda h: hashlib.sha256(hashlib.sha256(h).digest()).hexdigest(),  # no reverse
-        lambda h: hashlib.sha256(h).digest()[::-1].hex(),  # single hash
-        lambda h: hashlib.sha256(hashlib.sha256(h).hexdigest().encode()).hexdigest(),
+        # compares with the display order
+        lambda p, h: h[4:36] == _sha256d(p)[::-1],
+        # a single SHA-256
+        lambda p, h: h[4:36] == hashlib.sha256(p).digest(),
+        # only a prefix
+        lambda p, h: h[4:20] == _sha256d(p)[:16],
+        # the version bytes counted as part of the hash
+        lambda p, h: h[:32] == _sha256d(p),
+        # only the tail (leading zeros of a block hash are "free")
+        lambda p, h: h[8:36] == _sha256d(p)[4:],
+        # always yes when the header looks like a block
+        lambda p, h: len(h) == 80,
+        # truthy bytes instead of a bool
+        lambda p, h: (h[4:36] == _sha256d(p)) and h[4:36],
     ],
 )
 
 
-# -- 01.6 zero_prefix_message -------------------------------------------------------
+# -- 01.6 zero_prefix_message ---------------------------------------------------------
 def _test_zero_prefix(answer: object) -> None:
     if not isinstance(answer, bytes):
-        raise Wrong(f"expected bytes (like b'try 1'), got {type(answer).__name__}")
-    digest = hashlib.sha256(answer).digest()
-    if digest[:2] != b"\x00\x00":
         raise Wrong(
-            f"sha256 of your message starts with {digest[:2].hex()}; it must start "
-            f"with two zero bytes (0000)"
+            f"expected bytes (like b'ChainMind 1'), got {type(answer).__name__}"
+        )
+    if not answer.startswith(b"ChainMind"):
+        raise Wrong("your message must start with b'ChainMind'")
+    shown = _sha256d(answer)[::-1].hex()
+    if not shown.startswith("0000"):
+        raise Wrong(
+            f"the displayed sha256d of your message starts with {shown[:4]}; it must "
+            f"start with 0000"
         )
 
 
@@ -266,21 +358,27 @@ zero_prefix_message = Check(
     _test_zero_prefix,
     hints=[
         "You cannot work backwards from a hash: try messages until one fits. About "
-        "1 in 65,536 SHA-256 outputs starts with 16 zero bits.",
-        "Loop over i = 0, 1, 2, ... and hash b'my message %d' % i with hashlib until "
-        "the first two digest bytes are zero.",
-        "In the function body: i = 0\n"
-        "while hashlib.sha256(b'msg %d' % i).digest()[:2] != b'\\x00\\x00':\n"
-        "    i += 1\nreturn b'msg %d' % i",
+        "1 in 65,536 hashes has 16 zero bits where you want them.",
+        "Which bytes are the first four digits of the DISPLAYED hash? The display "
+        "reverses the bytes, so they are the last two bytes of sha256d.",
+        "Loop over i and test sha256d(b'ChainMind %d' % i)[-2:] == b'\\x00\\x00'.",
     ],
     solution=(
         "def find_zero_prefix_message():\n"
         "    i = 0\n"
-        "    while hashlib.sha256(b'chainmind %d' % i).digest()[:2] != bytes(2):\n"
+        "    while sha256d(b'ChainMind %d' % i)[::-1][:2] != bytes(2):\n"
         "        i += 1\n"
-        "    return b'chainmind %d' % i   # i = 73968 (about 65,536 expected)\n\n"
+        "    return b'ChainMind %d' % i\n\n"
         "message = find_zero_prefix_message()"
     ),
-    right=[b"chainmind 73968"],
-    wrong=[b"", b"chainmind 0", "chainmind 73968", 73968],
+    right=[b"ChainMind 1746"],
+    wrong=[
+        b"",
+        b"ChainMind 0",
+        "ChainMind 1746",
+        1746,
+        b"ChainMind 35873",  # single SHA-256 starts with 0000
+        b"ChainMind 73311",  # sha256d in internal order starts with 0000
+        b"chainmind 73968",  # the lesson's single-hash search, other text
+    ],
 )
