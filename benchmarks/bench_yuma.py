@@ -1,4 +1,5 @@
-"""Speed of ``refimpl.market.yuma.epoch`` against a per-column loop (lesson 08).
+"""Speed of ``refimpl.market.yuma.epoch`` against a per-column loop (lesson 08),
+and what the fused sibling ``epoch_fused`` buys over the lesson-shaped ``epoch``.
 
 One classic epoch at 64 validators x 4096 miners (random u16-like weights and
 previous bonds, all validators active and permitted). The baseline is the same
@@ -8,6 +9,10 @@ compares with a stronger baseline that still loops over columns but uses numpy
 inside each one. Both run in the same process, interleaved, and must
 agree to 1e-9 before anything is timed; each figure is the fastest run (the
 one least disturbed by other processes on a shared machine).
+
+A third row times ``epoch_fused`` (the classic bond steps in one pass, used by
+the subnet) against ``epoch`` (lesson 08's steps, one function each): the ratio
+is what fusing buys at this size.
 
 Rows: (what, figure, unit, ratio vs baseline, baseline description). Run as a
 script to print the table.
@@ -19,7 +24,7 @@ import time
 
 import numpy as np
 
-from refimpl.market.yuma import epoch
+from refimpl.market.yuma import epoch, epoch_fused
 
 Row = tuple[str, float, str, float, str]
 
@@ -130,8 +135,12 @@ def run(rounds: int = 3) -> list[Row]:
     ours = lambda: epoch(stake, weights, bonds)
     pure = lambda: loop_epoch(*lists)
     semi = lambda: loop_epoch_numpy(stake, weights, bonds)
+    fused = lambda: epoch_fused(stake, weights, bonds)
 
     r = ours()
+    rf = fused()
+    for name in ("consensus", "incentive", "validator_trust", "dividends", "bonds"):
+        assert np.allclose(getattr(r, name), getattr(rf, name), rtol=0, atol=1e-12)
     for base in (pure, semi):
         c, i, t, d = base()
         assert np.allclose(r.consensus, c, atol=1e-9)
@@ -139,9 +148,10 @@ def run(rounds: int = 3) -> list[Row]:
         assert np.allclose(r.validator_trust, t, atol=1e-9)
         assert np.allclose(r.dividends, d, atol=1e-9)
 
-    fast, slow, slow_np = [], [], []
+    fast, slow, slow_np, quick = [], [], [], []
     for _ in range(rounds):  # interleaved, so all see the same machine load
         fast.append(_best(ours, 5))
+        quick.append(_best(fused, 5))
         slow.append(_best(pure, 1))
         slow_np.append(_best(semi, 1))
     what = f"classic epoch {N_VAL}x{N_MIN} (numpy)"
@@ -159,6 +169,13 @@ def run(rounds: int = 3) -> list[Row]:
             "ms",
             min(slow_np) / min(fast),
             "same math, Python loop over columns with numpy inside",
+        ),
+        (
+            f"classic epoch_fused {N_VAL}x{N_MIN}",
+            min(quick) * 1e3,
+            "ms",
+            min(fast) / min(quick),
+            "epoch: lesson 08's steps, one function each",
         ),
     ]
 

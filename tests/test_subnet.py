@@ -371,3 +371,132 @@ def test_on_a_real_chain_bad_block_changes_nothing():
     with pytest.raises((InvalidTransaction, InvalidBlock), match="self-weight"):
         chain.mine_block([bad], ADDR[6])
     assert chain.tip.hash() == tip and chain.state.snapshot() == before
+
+
+# ------------------------------------------------- payload types (issue 14)
+GOOD_PAYLOADS = {
+    "register": {"netuid": 1, "hotkey": ADDR[5]},
+    "stake": {"netuid": 1, "hotkey": ADDR[2]},
+    "unstake": {"netuid": 1, "hotkey": ADDR[0], "amount": 5},
+    "set_weights": {"netuid": 1, "uids": [2, 3], "weights": [65535, 1]},
+}
+BAD_FIELDS = [
+    ("netuid", 1.0, "netuid must be int, got float"),
+    ("netuid", True, "netuid must be int, got bool"),
+    ("netuid", "1", "netuid must be int, got str"),
+    ("netuid", None, "netuid must be int, got null"),
+    ("netuid", [1], "netuid must be int, got list"),
+    ("hotkey", 5, "hotkey must be str, got int"),
+    ("hotkey", [ADDR[2]], "hotkey must be str, got list"),
+    ("hotkey", {"a": 1}, "hotkey must be str, got dict"),
+    ("amount", 5.0, "amount must be int, got float"),
+    ("amount", True, "amount must be int, got bool"),
+    ("amount", "5", "amount must be int, got str"),
+    ("amount", 0, "must be a positive int"),
+    ("uids", "23", "uids must be list, got str"),
+    ("uids", {"2": 1}, "uids must be list, got dict"),
+    ("uids", [2.0, 3], "uid 2.0 is not registered"),
+    ("uids", [True, 3], "uid True is not registered"),
+    ("uids", [[2], 3], r"uid \[2\] is not registered"),
+    ("uids", [-1, 3], "uid -1 is not registered"),
+    ("weights", [True, 1], "weight True is not a u16 integer"),
+    ("weights", [1.0, 1], "weight 1.0 is not a u16 integer"),
+    ("weights", [None, 1], "weight None is not a u16 integer"),
+    ("weights", 7, "weights must be list, got int"),
+]
+
+
+def _bad_cases():
+    for kind, good in GOOD_PAYLOADS.items():
+        for field, value, reason in BAD_FIELDS:
+            if field in good:
+                yield kind, {**good, field: value}, reason
+        missing = next(iter(sorted(set(good) - {"netuid"})))
+        yield kind, {k: v for k, v in good.items() if k != missing}, "has no"
+        yield kind, {**good, "extra": 1}, "unknown field 'extra'"
+
+
+@pytest.mark.parametrize(("kind", "payload", "reason"), list(_bad_cases()))
+def test_every_payload_field_is_type_checked(kind, payload, reason):
+    h = market()
+    key = 5 if kind == "register" else 0
+    amount = 10 if kind == "stake" else 0
+    rejected(h, h.raw(key, kind, encode_payload(payload), amount), reason)
+
+
+@pytest.mark.parametrize("kind", sorted(GOOD_PAYLOADS))
+def test_good_payloads_pass_and_non_objects_fail(kind):
+    h = market()
+    key = 5 if kind == "register" else 0
+    amount = 10 if kind == "stake" else 0
+    h.apply(h.raw(key, kind, encode_payload(GOOD_PAYLOADS[kind]), amount))
+    for raw in (b"[1]", b'"x"', b"1", b"null"):
+        rejected(h, h.raw(key, kind, raw), "malformed payload|JSON object")
+
+
+def test_deeply_nested_payload_is_refused_not_a_crash():
+    h = market()
+    deep = b'{"netuid":1,"uids":' + b"[" * 5000 + b"]" * 5000 + b',"weights":[]}'
+    rejected(h, h.raw(0, "set_weights", deep), "malformed|nest|limit")
+
+
+def test_too_many_weights_refused_before_any_loop():
+    h = market(max_uids=4)
+    payload = {"netuid": 1, "uids": list(range(5)), "weights": [1] * 5}
+    rejected(h, h.raw(0, "set_weights", encode_payload(payload)), "at most 4 uids")
+
+
+def test_block_connection_refuses_bad_payload_types():
+    from refimpl.chain import Chain, ChainParams, InvalidBlock
+
+    subnet = Subnet(SubnetParams(owner=OWNER, tempo=2))
+    chain = Chain(ChainParams(chain_id=CHAIN_ID, genesis_bits=0x207FFFFF), [subnet],
+                  {a: 1000 for a in ADDR[:3]})  # fmt: skip
+    subnet.attach(chain)
+    for netuid in (1.0, True):
+        tx = Transaction(
+            KEYS[0].public_key.to_bytes(), "", 0, 0, 0, CHAIN_ID, "register",
+            encode_payload({"netuid": netuid, "hotkey": ADDR[0]}),
+        ).sign(KEYS[0])  # fmt: skip
+        tip, before = chain.tip.hash(), chain.state.snapshot()
+        with pytest.raises((InvalidTransaction, InvalidBlock), match="netuid must"):
+            chain.mine_block([tx], ADDR[6])
+        assert chain.tip.hash() == tip and chain.state.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"tempo": 0}, "tempo must be in 1"),
+        ({"tempo": -3}, "tempo must be in 1"),
+        ({"tempo": 2.0}, "tempo must be an int, got float"),
+        ({"tempo": True}, "tempo must be an int, got bool"),
+        ({"max_uids": 0}, "max_uids must be in 1"),
+        ({"max_uids": "16"}, "max_uids must be an int"),
+        ({"max_validators": -1}, "max_validators"),
+        ({"netuid": 1.0}, "netuid must be an int"),
+        ({"netuid": 70000}, "netuid must be in 0..65535"),
+        ({"burn": -1}, "burn"),
+        ({"emission_per_block": -5}, "emission_per_block"),
+        ({"immunity_period": None}, "immunity_period must be an int"),
+        ({"owner_cut_percent": 101}, "owner_cut_percent"),
+        ({"kappa": 1.5}, "kappa"),
+        ({"kappa": "0.5"}, "kappa must be a number"),
+        ({"bonds_alpha": float("nan")}, "bonds_alpha"),
+        ({"owner": 5}, "owner"),
+        ({"owner": "not an address"}, "owner"),
+    ],
+)
+def test_invalid_subnet_params_refused(params, reason):
+    from refimpl.market.errors import InvalidParams, MarketError
+
+    with pytest.raises(InvalidParams, match=reason) as err:
+        SubnetParams(**params)
+    assert isinstance(err.value, MarketError) and isinstance(err.value, ValueError)
+
+
+def test_numpy_int_params_become_plain_ints():
+    import numpy as np
+
+    p = SubnetParams(tempo=np.int64(3), max_uids=np.int32(5))
+    assert type(p.tempo) is int and type(p.max_uids) is int

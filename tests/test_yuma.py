@@ -22,7 +22,9 @@ import pytest
 
 from refimpl.market.yuma import (
     KAPPA_DEFAULT,
+    EpochResult,
     epoch,
+    epoch_fused,
     quantize_bonds,
     validator_permits,
     weighted_median_col,
@@ -79,14 +81,10 @@ class Chain:
         b = self.bonds / U16
         last_tempo = max(self.block - self.tempo, 0)
         b[:, last_tempo <= self.reg] = 0.0  # recently registered
-        r = epoch(
-            self.stake,
-            w,
-            b,
-            active=~inactive,
-            validator_permit=self.permit,
-            **self.params,
-        )
+        args = (self.stake, w, b)
+        kw = {"active": ~inactive, "validator_permit": self.permit, **self.params}
+        r = epoch(*args, **kw)
+        assert_same_epoch(r, epoch_fused(*args, **kw), self.version)
         new_permit = validator_permits(r.stake, self.max_validators)
         stored = quantize_bonds(r.bonds, self.version)
         for i in range(n):
@@ -101,6 +99,18 @@ class Chain:
     def emission(self):
         r = self.result
         return r.server_emission + r.validator_emission  # V == M == n here
+
+
+def assert_same_epoch(a: EpochResult, b: EpochResult, version="classic") -> None:
+    """The fused sibling gives the lesson's epoch: every float to 1e-12 and the
+    stored u16 bonds to one step (the floor of a value a few ulps from an integer
+    can land either side)."""
+    assert a.fallback == b.fallback
+    for f in EpochResult.__dataclass_fields__:
+        if f != "fallback":
+            np.testing.assert_allclose(getattr(a, f), getattr(b, f), rtol=0, atol=1e-12)
+    qa, qb = quantize_bonds(a.bonds, version), quantize_bonds(b.bonds, version)
+    assert np.abs(qa - qb).max(initial=0) <= 1
 
 
 def u16(x):

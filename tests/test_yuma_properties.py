@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from refimpl.market.errors import InvalidWeights, MarketError
-from refimpl.market.yuma import epoch, quantize_bonds, weighted_median_col
+from refimpl.market.yuma import (
+    EpochResult,
+    epoch,
+    epoch_fused,
+    quantize_bonds,
+    validator_permits,
+    weighted_median_col,
+)
 
 
 @st.composite
@@ -236,15 +243,40 @@ BAD = [
         "alpha_low",
     ),
     ({"version": "yuma3", "bonds": np.full((2, 3), 2.0)}, "levels in [0, 1]"),
+    # numpy's own conversions must not leak or silently accept (issue 14)
+    ({"weights": np.array([["1", "0", "1"], ["0", "1", "1"]])}, "numeric array"),
+    ({"weights": [[1j, 0, 1], [0, 1, 1]]}, "numeric array"),
+    ({"weights": np.array([[1, None, 1], [0, 1, 1]], dtype=object)}, "numeric"),
+    ({"weights": [[True, False, True], [False, True, True]]}, "booleans"),
+    ({"weights": "abc"}, "numeric array"),
+    ({"weights": None}, "numeric array"),
+    ({"weights": [[1, 0, 1], [0, 1, [1]]]}, "numeric array"),
+    ({"weights": np.zeros((2, 3, 1))}, "2-D"),
+    ({"stake": ["1", "2"]}, "numeric array"),
+    ({"stake": {"a": 1}}, "numeric array"),
+    ({"bonds": [[0, 0], [0, 0, 0]]}, "numeric array"),
+    ({"active": [[True, False]]}, "active must have shape"),
+    ({"active": ["yes", "no"]}, "booleans"),
+    ({"validator_permit": [1.0, 0.0]}, "booleans"),
+    ({"kappa": "0.5"}, "kappa must be a number"),
+    ({"kappa": True}, "kappa must be a number"),
+    ({"alpha": None}, "alpha must be a number"),
+    ({"liquid_alpha": "yes", "version": "yuma3"}, "liquid_alpha must be a bool"),
+    (
+        {"version": "yuma3", "liquid_alpha": True, "steepness": "steep"},
+        "steepness must be a number",
+    ),
+    ({"version": ["classic"]}, "version"),
 ]
 
 
+@pytest.mark.parametrize("fn", [epoch, epoch_fused])
 @pytest.mark.parametrize(("change", "message"), BAD)
-def test_bad_input_is_rejected_and_inputs_untouched(change, message):
+def test_bad_input_is_rejected_and_inputs_untouched(change, message, fn):
     args = {"stake": GOOD_S.copy(), "weights": GOOD_W.copy(), **change}
     snapshot = copy.deepcopy(args)
     with pytest.raises(InvalidWeights, match=message.replace("[", r"\[")):
-        epoch(**args)
+        fn(**args)
     for k, v in snapshot.items():
         assert repr(args[k]) == repr(v)  # every input exactly as it was
 
@@ -256,3 +288,37 @@ def test_errors_are_value_errors_and_valid_call_does_not_mutate():
     epoch(s, w, b)
     assert np.array_equal(s, GOOD_S) and np.array_equal(w, GOOD_W)
     assert np.array_equal(b, np.ones((2, 3)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(graphs(), VERSIONS, st.booleans())
+def test_fused_sibling_equals_the_lesson_steps(g, kw, no_bonds):
+    stake, weights, bonds, active, permit = g
+    b = None if no_bonds else bonds
+    a = epoch(stake, weights, b, active=active, validator_permit=permit, **kw)
+    f = epoch_fused(stake, weights, b, active=active, validator_permit=permit, **kw)
+    assert a.fallback == f.fallback
+    for name in EpochResult.__dataclass_fields__:
+        if name != "fallback":
+            np.testing.assert_allclose(
+                getattr(a, name), getattr(f, name), rtol=0, atol=1e-12
+            )
+
+
+@pytest.mark.parametrize(
+    ("bonds", "message"),
+    [([1, 2], "2-D"), ([[np.nan]], "not finite"), ([["x"]], "numeric array")],
+)
+def test_quantize_bonds_bad_input(bonds, message):
+    with pytest.raises(InvalidWeights, match=message):
+        quantize_bonds(bonds)
+
+
+@pytest.mark.parametrize(
+    ("stake", "k", "message"),
+    [([1, 2], 1.5, "k must be an int"), ([1, 2], True, "k must be an int"),
+     ([[1, 2]], 1, "1-D"), ([1, "a"], 1, "numeric array"), ([1, 2], -1, ">= 0")],
+)  # fmt: skip
+def test_validator_permits_bad_input(stake, k, message):
+    with pytest.raises(InvalidWeights, match=message):
+        validator_permits(stake, k)

@@ -5,7 +5,7 @@ Introduced in lesson 08.
 
 from __future__ import annotations
 
-__all__ = ["MarketError", "InvalidWeights"]
+__all__ = ["MarketError", "InvalidWeights", "InvalidParams"]
 
 
 class MarketError(ValueError):
@@ -18,3 +18,9 @@ class InvalidWeights(MarketError):
     Raised for NaN/inf/negative entries, wrong shapes and out-of-range
     parameters. The message names what is wrong and where.
     """
+
+
+class InvalidParams(MarketError):
+    """Subnet hyperparameters that cannot run (``tempo=0``, ``max_uids=0``, a
+    negative burn, a float where an int is needed); the message names the field.
+    Introduced in lesson 06."""

@@ -21,7 +21,8 @@ Substrate pallet plays in subtensor) that owns five transaction kinds:
                least ``weights_rate_limit`` blocks since the hotkey's last weights.
 
 Every ``tempo`` blocks ``end_block`` runs one Yuma Consensus epoch
-(:func:`refimpl.market.yuma.epoch`) and mints ``emission_per_block * blocks`` new
+(:func:`refimpl.market.yuma.epoch_fused`, lesson 08's ``epoch`` with
+its bond steps fused) and mints ``emission_per_block * blocks`` new
 tokens into balances (subtensor ``run_coinbase.rs``): 18% to the subnet owner,
 then half of the rest to miners by incentive and half to validators by dividends
 (41/41/18); if no weights count, validators get both halves by stake; with no stake
@@ -39,7 +40,6 @@ stake to the coldkeys that staked it. Introduced in lesson 06 (register, stake),
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from refimpl import boundedjson
 from refimpl.chain.errors import InvalidTransaction
 from refimpl.chain.extension import Extension
 from refimpl.chain.state import BlockContext, State
@@ -57,13 +58,16 @@ from refimpl.chain.transaction import (
     encode_payload,
 )
 from refimpl.crypto import is_valid_address
-from refimpl.market.errors import InvalidWeights
+from refimpl.market.errors import InvalidParams, InvalidWeights
+from refimpl.market.inputs import is_int, unit
 from refimpl.market.weights import U16_MAX
-from refimpl.market.yuma import epoch, quantize_bonds
+from refimpl.market.yuma import epoch_fused, quantize_bonds
 
 __all__ = [
     "SubnetParams",
     "Subnet",
+    "PAYLOAD_FIELDS",
+    "check_payload",
     "Metagraph",
     "split_tokens",
     "total_stake",
@@ -91,6 +95,52 @@ class SubnetParams:
     bonds_alpha: float = 0.1  # 1 - BondsMovingAverage/1e6
     bonds_penalty: float = 1.0  # BondsPenalty/65535
     owner_cut_percent: int = 18  # SubnetOwnerCut (11796/65535 = 18%)
+
+    def __post_init__(self) -> None:
+        """Refuse parameters a subnet cannot run with (InvalidParams, the field)."""
+        for name, low, high in _INT_PARAMS:
+            value = getattr(self, name)
+            if not is_int(value):
+                raise InvalidParams(
+                    f"{name} must be an int, got {type(value).__name__} {value!r}"
+                )
+            if value < low or (high is not None and value > high):
+                top = "" if high is None else f"..{high}"
+                raise InvalidParams(f"{name} must be in {low}{top}, got {value}")
+            object.__setattr__(self, name, int(value))  # numpy ints: plain ints
+        for name in ("kappa", "bonds_alpha", "bonds_penalty"):
+            try:
+                object.__setattr__(self, name, unit(name, getattr(self, name)))
+            except InvalidWeights as e:
+                raise InvalidParams(str(e)) from None
+        if not isinstance(self.owner, str) or (
+            self.owner and not is_valid_address(self.owner)
+        ):
+            raise InvalidParams(f"owner {self.owner!r} is not an address (or '')")
+
+
+#: (field, lowest, highest or None) of every integer parameter.
+_INT_PARAMS = (
+    ("netuid", 0, U16_MAX),
+    ("max_uids", 1, U16_MAX),
+    ("max_validators", 0, U16_MAX),
+    ("immunity_period", 0, None),
+    ("tempo", 1, U16_MAX),
+    ("emission_per_block", 0, MAX_AMOUNT),
+    ("weights_rate_limit", 0, None),
+    ("activity_cutoff", 0, None),
+    ("burn", 0, MAX_AMOUNT),
+    ("owner_cut_percent", 0, 100),
+)
+
+#: Each kind's payload: field -> its JSON type (exactly; an int is not a float
+#: and a bool is not an int).
+PAYLOAD_FIELDS: dict[str, dict[str, type]] = {
+    "register": {"netuid": int, "hotkey": str},
+    "stake": {"netuid": int, "hotkey": str},
+    "unstake": {"netuid": int, "hotkey": str, "amount": int},
+    "set_weights": {"netuid": int, "uids": list, "weights": list},
+}
 
 
 @dataclass(frozen=True)
@@ -216,7 +266,7 @@ def _parse_payload(tx: Transaction) -> dict:
         return 0.0
 
     try:
-        json.loads(bytes(tx.payload).decode("utf-8"), parse_constant=constant)
+        boundedjson.loads(bytes(tx.payload), parse_constant=constant)
     except (UnicodeDecodeError, ValueError):
         pass  # decode_payload gives the reason
     if bad:
@@ -225,8 +275,68 @@ def _parse_payload(tx: Transaction) -> dict:
     return decode_payload(tx.payload)
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, int) and not isinstance(x, bool)
+def _type_name(x: object) -> str:
+    return "null" if x is None else type(x).__name__
+
+
+def check_payload(kind: str, payload: object, params: SubnetParams) -> dict:
+    """Type-check a decoded subnet payload: exact fields of exact JSON types, and
+    the rules that need no state (u16 weights, uids that can exist, no
+    duplicates). Returns the payload; InvalidTransaction names the first problem.
+    Introduced in lesson 07.
+    """
+    fields = PAYLOAD_FIELDS.get(kind)
+    if fields is None:
+        raise InvalidTransaction(f"kind {kind!r} is not a subnet transaction")
+    if not isinstance(payload, dict):
+        raise InvalidTransaction(
+            f"{kind} payload must be a JSON object, got {_type_name(payload)}"
+        )
+    for key, want in fields.items():
+        if key not in payload:
+            raise InvalidTransaction(f"{kind} payload has no {key!r}")
+        value = payload[key]
+        if type(value) is not want:  # exact: bool is not int, 1.0 is not int
+            raise InvalidTransaction(
+                f"{key} must be {want.__name__}, got {_type_name(value)} {value!r}"
+            )
+    extra = sorted(set(payload) - set(fields))
+    if extra:
+        raise InvalidTransaction(f"{kind} payload has unknown field {extra[0]!r}")
+    if payload["netuid"] != params.netuid:
+        raise InvalidTransaction(
+            f"netuid {payload['netuid']!r} is not this subnet ({params.netuid})"
+        )
+    if kind == "unstake" and payload["amount"] <= 0:
+        raise InvalidTransaction(
+            f"unstake amount {payload['amount']!r} must be a positive int"
+        )
+    if kind == "set_weights":
+        _check_weight_lists(payload["uids"], payload["weights"], params.max_uids)
+    return payload
+
+
+def _check_weight_lists(uids: list, weights: list, max_uids: int) -> None:
+    if len(uids) != len(weights):
+        raise InvalidTransaction(
+            f"uids and weights differ in length ({len(uids)} != {len(weights)})"
+        )
+    if len(uids) > max_uids:
+        raise InvalidTransaction(
+            f"{len(uids)} weights but the subnet has at most {max_uids} uids"
+        )
+    for w in weights:
+        if type(w) is not int:
+            raise InvalidTransaction(f"weight {w!r} is not a u16 integer")
+        if w < 0:
+            raise InvalidTransaction(f"weight {w} is negative")
+        if w > U16_MAX:
+            raise InvalidTransaction(f"weight {w} exceeds 65535")
+    for u in uids:
+        if type(u) is not int or not 0 <= u < max_uids:
+            raise InvalidTransaction(f"uid {u!r} is not registered")
+    if len(set(uids)) != len(uids):
+        raise InvalidTransaction("duplicate uid in weights")
 
 
 class Subnet(Extension):
@@ -280,13 +390,14 @@ class Subnet(Extension):
         return state.ext[self.name]
 
     # ------------------------------------------------------------- validation
+    def check_payload(self, tx: Transaction) -> dict:
+        """The stateless half of validation: the payload parsed and type-checked
+        (:func:`check_payload`), or InvalidTransaction. Safe for a mempool."""
+        return check_payload(tx.kind, _parse_payload(tx), self.params)
+
     def validate_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
         ns = state.ext.get(self.name) or self.init_state()
-        p = _parse_payload(tx)
-        if p.get("netuid") != self.params.netuid:
-            raise InvalidTransaction(
-                f"netuid {p.get('netuid')!r} is not this subnet ({self.params.netuid})"
-            )
+        p = self.check_payload(tx)
         sender = tx.sender_address
         if tx.kind == "register":
             self._validate_register(state, ns, tx, p, sender, ctx)
@@ -294,10 +405,8 @@ class Subnet(Extension):
             self._validate_stake(state, ns, tx, p, sender)
         elif tx.kind == "unstake":
             self._validate_unstake(ns, tx, p, sender)
-        elif tx.kind == "set_weights":
-            self._validate_weights(ns, tx, p, sender, ctx)
         else:
-            raise InvalidTransaction(f"kind {tx.kind!r} is not a subnet transaction")
+            self._validate_weights(ns, tx, p, sender, ctx)
 
     def _hotkey(self, ns: dict, p: dict) -> str:
         hotkey = p.get("hotkey")
@@ -335,11 +444,7 @@ class Subnet(Extension):
             raise InvalidTransaction(
                 "unstake puts its amount in the payload (amount 0)"
             )
-        amount = p.get("amount")
-        if not _is_int(amount) or amount <= 0:
-            raise InvalidTransaction(
-                f"unstake amount {amount!r} must be a positive int"
-            )
+        amount = p["amount"]
         staked = ns["stakes"].get(hotkey, {}).get(sender, 0)
         if amount > staked:
             raise InvalidTransaction(
@@ -352,29 +457,14 @@ class Subnet(Extension):
         if sender not in ns["hotkeys"]:
             raise InvalidTransaction("sender hotkey is not registered on this subnet")
         uid = ns["hotkeys"].index(sender)
-        uids, weights = p.get("uids"), p.get("weights")
-        if not isinstance(uids, list) or not isinstance(weights, list):
-            raise InvalidTransaction("uids and weights must be lists")
-        if len(uids) != len(weights):
-            raise InvalidTransaction(
-                f"uids and weights differ in length ({len(uids)} != {len(weights)})"
-            )
-        for w in weights:
-            if not _is_int(w):
-                raise InvalidTransaction(f"weight {w!r} is not a u16 integer")
-            if w < 0:
-                raise InvalidTransaction(f"weight {w} is negative")
-            if w > U16_MAX:
-                raise InvalidTransaction(f"weight {w} exceeds 65535")
+        uids = p["uids"]
         n = len(ns["hotkeys"])
         for u in uids:
-            if not _is_int(u) or not 0 <= u < n:
+            if u >= n:
                 raise InvalidTransaction(f"uid {u!r} is not registered (n = {n})")
-        if len(set(uids)) != len(uids):
-            raise InvalidTransaction("duplicate uid in weights")
         if uid in uids:
             raise InvalidTransaction(f"self-weight: uid {uid} may not weight itself")
-        if sum(weights) == 0:
+        if sum(p["weights"]) == 0:
             raise InvalidTransaction("weights are all zero")
         if not ns["validator_permit"][uid]:
             raise InvalidTransaction(f"uid {uid} has no validator permit")
@@ -505,7 +595,7 @@ class Subnet(Extension):
             fresh = np.array(ns["registered_at"]) > previous
             bonds_prev[:, fresh] = 0.0  # miners registered since the last epoch
             active = np.array(ns["last_update"]) + prm.activity_cutoff >= height
-            r = epoch(
+            r = epoch_fused(  # lesson 08's epoch, bond steps fused
                 stake,
                 self._dense_weights(ns),
                 bonds_prev,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from refimpl.market.errors import InvalidWeights
+from refimpl.market.inputs import is_int, real_array
 
 __all__ = [
     "U16_MAX",
@@ -28,16 +29,22 @@ U16_MAX = 65535
 
 
 def _as_vector(values: object, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim != 1:
-        raise InvalidWeights(f"{name} must be a 1-D vector, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise InvalidWeights(f"{name}[{bad}] is not finite ({arr[bad]})")
-    if np.any(arr < 0):
-        bad = int(np.flatnonzero(arr < 0)[0])
-        raise InvalidWeights(f"{name}[{bad}] is negative ({arr[bad]})")
-    return arr
+    return real_array(name, values, 1)
+
+
+def _as_uids(uids: object) -> list[int]:
+    """uids as a list of non-negative ints (numpy ints accepted, bools and floats
+    refused), or InvalidWeights."""
+    if isinstance(uids, np.ndarray) and uids.ndim != 1:
+        raise InvalidWeights(f"uids must be a 1-D list, got shape {uids.shape}")
+    if isinstance(uids, (str, bytes, dict, set)) or not hasattr(uids, "__iter__"):
+        raise InvalidWeights(f"uids must be a list of ints, got {uids!r}")
+    out = []
+    for u in uids:
+        if not is_int(u) or u < 0:
+            raise InvalidWeights(f"uid {u!r} is not a non-negative integer")
+        out.append(int(u))
+    return out
 
 
 def weights_to_u16(uids: object, weights: object) -> tuple[list[int], list[int]]:
@@ -51,18 +58,17 @@ def weights_to_u16(uids: object, weights: object) -> tuple[list[int], list[int]]
     ([0, 1], [65535, 32768])
     """
     w = _as_vector(weights, "weights")
-    u = np.asarray(uids)
-    if u.ndim != 1 or len(u) != len(w):
+    u = _as_uids(uids)
+    if len(u) != len(w):
         raise InvalidWeights(
-            f"uids and weights must have the same length ({u.size} != {w.size})"
+            f"uids and weights must have the same length ({len(u)} != {w.size})"
         )
-    if u.size and (not np.issubdtype(u.dtype, np.integer) or u.min() < 0):
-        raise InvalidWeights("uids must be non-negative integers")
     if w.size == 0 or w.sum() == 0:
         return [], []
     scaled = np.rint(w / w.max() * U16_MAX).astype(np.int64)  # half to even
-    keep = scaled != 0
-    return [int(x) for x in u[keep]], [int(x) for x in scaled[keep]]
+    return [x for x, k in zip(u, scaled, strict=True) if k], [
+        int(k) for k in scaled if k
+    ]
 
 
 def u16_to_weights(uids: object, values: object, n: int) -> np.ndarray:
@@ -70,9 +76,11 @@ def u16_to_weights(uids: object, values: object, n: int) -> np.ndarray:
 
     The row is *not* normalised (the epoch row-normalises). Introduced in lesson 07.
     """
-    u = np.asarray(uids, dtype=np.int64)
-    v = np.asarray(values, dtype=np.float64)
-    if u.shape != v.shape or u.ndim != 1:
+    if not is_int(n) or n < 0:
+        raise InvalidWeights(f"n must be a non-negative int, got {n!r}")
+    u = np.array(_as_uids(uids), dtype=np.int64)
+    v = real_array("values", values, 1, non_negative=False)
+    if u.shape != v.shape:
         raise InvalidWeights("uids and values must be 1-D and of the same length")
     if u.size and (u.min() < 0 or u.max() >= n):
         raise InvalidWeights(f"uid out of range 0..{n - 1}")

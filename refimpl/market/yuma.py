@@ -23,15 +23,35 @@ Introduced in lesson 08.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 
 from refimpl.market.errors import InvalidWeights
+from refimpl.market.inputs import bool_mask, real_array, unit
 from refimpl.market.weights import U16_MAX
 
 __all__ = [
     "EpochResult",
     "epoch",
+    "epoch_fused",
+    "stake_shares",
+    "normalize_weights",
+    "consensus",
+    "clip",
+    "validator_trust",
+    "ranks",
+    "incentive",
+    "trust",
+    "bond_weights",
+    "instant_bonds",
+    "ema_bonds",
+    "liquid_alphas",
+    "yuma3_bonds",
+    "dividends",
+    "yuma3_dividends",
+    "emission_split",
+    "colnorm",
     "weighted_median_col",
     "quantize_bonds",
     "validator_permits",
@@ -91,10 +111,11 @@ def _row_normalize(m: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return np.divide(m, sums, out=out)
 
 
-def _col_normalize(m: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def colnorm(m: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """Columns of a non-negative matrix to sum 1; all-zero columns stay zero.
 
     ``out=m`` works in place (large temporaries are costly: see bench_yuma).
+    Introduced in lesson 08.
     """
     sums = m.sum(axis=0, keepdims=True)
     sums[sums == 0] = 1.0
@@ -142,60 +163,199 @@ def weighted_median_col(
     return wt[rows, order[rows, k]]
 
 
-def _check_matrix(name: str, m: np.ndarray, shape: tuple[int, int]) -> None:
-    if m.shape != shape:
-        raise InvalidWeights(f"{name} must have shape {shape}, got {m.shape}")
-    bad = ~np.isfinite(m)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        raise InvalidWeights(f"{name}[{i}, {j}] is not finite ({m[i, j]})")
-    if (m < 0).any():
-        i, j = np.argwhere(m < 0)[0]
-        raise InvalidWeights(f"{name}[{i}, {j}] is negative ({m[i, j]})")
+# ----------------------------------------------------------------- input checks
+@dataclass(frozen=True)
+class _Inputs:
+    """The epoch's inputs once every one of them has been accepted."""
+
+    stake: np.ndarray
+    weights: np.ndarray
+    bonds: np.ndarray
+    has_bonds: bool
+    active: np.ndarray
+    permit: np.ndarray
+    kappa: float
+    alpha: float
+    beta: float
+    version: str
+    liquid_alpha: bool
+    alpha_low: float
+    alpha_high: float
+    steepness: float
 
 
-def _array(name: str, value: object) -> np.ndarray:
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:  # ragged rows, strings, None inside
-        raise InvalidWeights(f"{name} is not a numeric array ({err})") from None
+def _check_inputs(
+    stake: object,
+    weights: object,
+    bonds: object,
+    kappa: object,
+    alpha: object,
+    bonds_penalty: object,
+    active: object,
+    validator_permit: object,
+    version: object,
+    liquid_alpha: object,
+    alpha_low: object,
+    alpha_high: object,
+    steepness: object,
+) -> _Inputs:
+    """Every input checked before any work (InvalidWeights names the first fault)."""
+    s = real_array("stake", stake, 1)
+    w = real_array("weights", weights, 2)
+    n_val, n_min = w.shape
+    if s.shape != (n_val,):
+        raise InvalidWeights(
+            f"stake has {s.size} entries but weights has {n_val} rows (validators)"
+        )
+    if bonds is None:
+        b = np.zeros((n_val, n_min))
+    else:
+        b = real_array("bonds", bonds, 2)
+        if b.shape != (n_val, n_min):
+            raise InvalidWeights(
+                f"bonds must have shape {(n_val, n_min)}, got {b.shape}"
+            )
+    act = bool_mask("active", active, n_val)
+    permit = bool_mask("validator_permit", validator_permit, n_val)
+    kappa, alpha = unit("kappa", kappa), unit("alpha", alpha)
+    beta = unit("bonds_penalty", bonds_penalty)
+    if version not in ("classic", "yuma3"):
+        raise InvalidWeights(f"version must be 'classic' or 'yuma3', got {version!r}")
+    if not isinstance(liquid_alpha, (bool, np.bool_)):
+        raise InvalidWeights(f"liquid_alpha must be a bool, got {liquid_alpha!r}")
+    low, high, steep = 0.0, 0.0, 0.0
+    if liquid_alpha:
+        low, high = unit("alpha_low", alpha_low), unit("alpha_high", alpha_high)
+        if low > high:
+            raise InvalidWeights("alpha_low must not exceed alpha_high")
+        if not isinstance(steepness, Real) or isinstance(steepness, bool):
+            raise InvalidWeights(f"steepness must be a number, got {steepness!r}")
+        steep = float(steepness)
+        if not np.isfinite(steep):
+            raise InvalidWeights("steepness must be finite")
+    if version == "yuma3" and bonds is not None and (b > 1).any():
+        raise InvalidWeights("Yuma 3 bonds are levels in [0, 1]")
+    return _Inputs(
+        s, w, b, bonds is not None, act, permit, kappa, alpha, beta,
+        str(version), bool(liquid_alpha), low, high, steep,
+    )  # fmt: skip
 
 
-def _mask(name: str, value: object, n: int) -> np.ndarray:
-    if value is None:
-        return np.ones(n, dtype=bool)
-    arr = np.asarray(value)
-    if arr.shape != (n,):
-        raise InvalidWeights(f"{name} must have shape ({n},), got {arr.shape}")
-    if arr.dtype != bool and not np.all((arr == 0) | (arr == 1)):
-        raise InvalidWeights(f"{name} must be booleans")
-    return arr.astype(bool)
+# ------------------------------------------------ the epoch, one lesson-08 step each
+def stake_shares(
+    stake: np.ndarray, active: np.ndarray, permit: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 1: ``S = S/ΣS`` and the active stake ``S+ = normalize(S ∘ active ∘
+    permit)`` (inactive or unpermitted validators lose their stake). Lesson 08."""
+    s = _normalize(stake)
+    return s, _normalize(np.where(active & permit, s, 0.0))
 
 
-def _unit(name: str, value: float) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise InvalidWeights(f"{name} must be a number, got {value!r}") from None
-    if not np.isfinite(v) or not 0.0 <= v <= 1.0:
-        raise InvalidWeights(f"{name} must be in [0, 1], got {value}")
-    return v
+def normalize_weights(weights: np.ndarray, permit: np.ndarray) -> np.ndarray:
+    """Step 2: rows of unpermitted validators zeroed, each row to sum 1 (``W``).
+    Lesson 08."""
+    return _row_normalize(
+        weights if permit.all() else np.where(permit[:, None], weights, 0.0)
+    )
 
 
-def _liquid_alphas(
-    w_bonds: np.ndarray,
-    bonds: np.ndarray,
-    consensus: np.ndarray,
+def consensus(stake: np.ndarray, W: np.ndarray, kappa: float) -> np.ndarray:
+    """Step 3: ``C``, the stake-weighted median of each column (lesson 08's
+    ``consensus_of``; the stake exactly at kappa counts)."""
+    return weighted_median_col(stake, W, kappa)
+
+
+def clip(W: np.ndarray, C: np.ndarray) -> np.ndarray:
+    """Step 4: ``W_clip = min(W, C)``, weights above consensus cut down to it.
+    Lesson 08."""
+    return np.minimum(W, C[None, :])
+
+
+def validator_trust(W_clip: np.ndarray) -> np.ndarray:
+    """Step 5: ``vtrust``, what survives of each validator's row. Lesson 08."""
+    return W_clip.sum(axis=1)
+
+
+def ranks(S: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Step 6: ``R = S @ W`` (with ``W`` unclipped: the pre-rank). Lesson 08."""
+    return S @ W
+
+
+def incentive(R: np.ndarray) -> np.ndarray:
+    """Step 6: ``inc = R / ΣR`` (all zero when nothing ranks). Lesson 08."""
+    return _normalize(R)
+
+
+def trust(R: np.ndarray, pre: np.ndarray) -> np.ndarray:
+    """Step 6: ``T = R / pre`` (0 where the pre-rank is 0). Lesson 08."""
+    return np.divide(R, pre, out=np.zeros_like(R), where=pre != 0)
+
+
+def bond_weights(W: np.ndarray, W_clip: np.ndarray, beta: float) -> np.ndarray:
+    """Step 7: the weights bonds are bought with, ``(1-β)W + βW_clip`` (β = 1:
+    the clipped weights, as in the lesson). Lesson 08."""
+    if beta == 1.0:
+        return W_clip
+    if beta == 0.0:
+        return W
+    return (1.0 - beta) * W + beta * W_clip
+
+
+def instant_bonds(S: np.ndarray, W_b: np.ndarray) -> np.ndarray:
+    """Step 7: ``dB = colnorm(S ∘ W_b)``, each column's shares bought this epoch.
+    Lesson 08."""
+    return colnorm(S[:, None] * W_b)
+
+
+def ema_bonds(dB: np.ndarray, B_prev: np.ndarray, alpha: float) -> np.ndarray:
+    """Step 7 (classic): ``B = colnorm(α dB + (1-α) colnorm(B_prev))``; a column
+    nobody bonds this epoch keeps its old shares. Lesson 08."""
+    return colnorm(alpha * dB + (1.0 - alpha) * colnorm(B_prev))
+
+
+def liquid_alphas(
+    W_b: np.ndarray,
+    B_prev: np.ndarray,
+    C: np.ndarray,
     low: float,
     high: float,
     steepness: float,
 ) -> np.ndarray:
-    """Per-bond EMA rates (``alpha_sigmoid`` in run_epoch.rs)."""
-    buy = np.clip(w_bonds - consensus[None, :], 0.0, 1.0)
-    sell = np.clip(bonds - w_bonds, 0.0, 1.0)
-    diff = np.where(w_bonds >= bonds, buy, sell)
+    """Per-bond EMA rates of Yuma 3 (``alpha_sigmoid`` in run_epoch.rs). Lesson 08."""
+    buy = np.clip(W_b - C[None, :], 0.0, 1.0)
+    sell = np.clip(B_prev - W_b, 0.0, 1.0)
+    diff = np.where(W_b >= B_prev, buy, sell)
     sigmoid = 1.0 / (1.0 + np.exp(-steepness / 100.0 * (diff - 0.5)))
     return np.clip(low + sigmoid * (high - low), low, high)
+
+
+def yuma3_bonds(W_b: np.ndarray, B_prev: np.ndarray, rates: object) -> np.ndarray:
+    """Step 7 (Yuma 3): bond levels ``B = min(1, (1-α) B_prev + α W_b)``, with one
+    rate for all or a matrix of liquid-alpha rates. Lesson 08."""
+    return np.minimum(1.0, (1.0 - rates) * B_prev + rates * W_b)
+
+
+def dividends(B: np.ndarray, inc: np.ndarray) -> np.ndarray:
+    """Step 8 (classic): ``D = B @ inc``, normalised. Lesson 08."""
+    return _normalize(B @ inc)
+
+
+def yuma3_dividends(S: np.ndarray, B: np.ndarray, inc: np.ndarray) -> np.ndarray:
+    """Step 8 (Yuma 3): ``D ∝ S ∘ (colnorm(B) @ inc)``: stake enters here, so an
+    inactive validator earns nothing. Lesson 08."""
+    return _normalize(S * (colnorm(B) @ inc))
+
+
+def emission_split(
+    inc: np.ndarray, D: np.ndarray, S: np.ndarray, S_active: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Step 9: miners ``inc/(Σinc+ΣD)``, validators ``D/(Σinc+ΣD)``; with no usable
+    weights (both sums 0) validators take everything by ``S+`` (or ``S``).
+    Returns ``(server, validator, fallback)``. Lesson 08."""
+    total = inc.sum() + D.sum()
+    if total == 0:
+        return np.zeros(inc.size), (S if not S_active.any() else S_active).copy(), True
+    return inc / total, D / total, False
 
 
 def epoch(
@@ -228,132 +388,117 @@ def epoch(
     its own rate in [alpha_low, alpha_high] with ``steepness`` (the chain's
     AlphaSigmoidSteepness, divided by 100 in use).
 
-    Bad input (NaN/inf/negative values, wrong shapes, parameters out of range)
-    raises :class:`~refimpl.market.errors.InvalidWeights` before any work.
+    The body is lesson 08's steps, one function each. :func:`epoch_fused` is the
+    same epoch with the classic bond steps fused into one pass (fewer large
+    temporaries); ``tests/test_yuma.py`` holds the two equal on every upstream case.
+
+    Bad input (NaN/inf/negative values, ragged or non-numeric arrays, wrong
+    shapes, parameters out of range) raises
+    :class:`~refimpl.market.errors.InvalidWeights` before any work.
     Introduced in lesson 08.
     """
-    # ---- validation (nothing is computed before every input is accepted) ----
-    s = _array("stake", stake)
-    if s.ndim != 1:
-        raise InvalidWeights(f"stake must be a 1-D vector, got shape {s.shape}")
-    w_raw = _array("weights", weights)
-    if w_raw.ndim != 2:
-        raise InvalidWeights(f"weights must be a 2-D matrix, got shape {w_raw.shape}")
-    n_val, n_min = w_raw.shape
-    if s.shape != (n_val,):
-        raise InvalidWeights(
-            f"stake has {s.size} entries but weights has {n_val} rows (validators)"
-        )
-    if not np.all(np.isfinite(s)):
-        i = int(np.flatnonzero(~np.isfinite(s))[0])
-        raise InvalidWeights(f"stake[{i}] is not finite ({s[i]})")
-    if np.any(s < 0):
-        i = int(np.flatnonzero(s < 0)[0])
-        raise InvalidWeights(f"stake[{i}] is negative ({s[i]})")
-    _check_matrix("weights", w_raw, (n_val, n_min))
-    if bonds is None:
-        b_prev = np.zeros((n_val, n_min))
+    x = _check_inputs(
+        stake, weights, bonds, kappa, alpha, bonds_penalty, active,
+        validator_permit, version, liquid_alpha, alpha_low, alpha_high, steepness,
+    )  # fmt: skip
+    S, S_active = stake_shares(x.stake, x.active, x.permit)
+    W = normalize_weights(x.weights, x.permit)
+    C = consensus(S_active, W, x.kappa)
+    W_clip = clip(W, C)
+    vtrust = validator_trust(W_clip)
+    pre = ranks(S_active, W)
+    R = ranks(S_active, W_clip)
+    inc = incentive(R)
+    T = trust(R, pre)
+    W_b = bond_weights(W, W_clip, x.beta)
+    B_prev = np.where(x.permit[:, None], x.bonds, 0.0)
+    if x.version == "classic":
+        B = ema_bonds(instant_bonds(S_active, W_b), B_prev, x.alpha)
+        D = dividends(B, inc)
     else:
-        b_prev = _array("bonds", bonds)
-        _check_matrix("bonds", b_prev, (n_val, n_min))
-    act = _mask("active", active, n_val)
-    permit = _mask("validator_permit", validator_permit, n_val)
-    kappa = _unit("kappa", kappa)
-    alpha = _unit("alpha", alpha)
-    beta = _unit("bonds_penalty", bonds_penalty)
-    if version not in ("classic", "yuma3"):
-        raise InvalidWeights(f"version must be 'classic' or 'yuma3', got {version!r}")
-    if liquid_alpha:
-        alpha_low = _unit("alpha_low", alpha_low)
-        alpha_high = _unit("alpha_high", alpha_high)
-        if alpha_low > alpha_high:
-            raise InvalidWeights("alpha_low must not exceed alpha_high")
-        if not np.isfinite(float(steepness)):
-            raise InvalidWeights("steepness must be finite")
-    if version == "yuma3" and bonds is not None and (b_prev > 1).any():
-        raise InvalidWeights("Yuma 3 bonds are levels in [0, 1]")
-
-    # ---- 1. stake: S = S/ΣS; S+ = normalize(S ∘ active ∘ permit) ----
-    s = _normalize(s)
-    s_active = _normalize(np.where(act & permit, s, 0.0))
-
-    # ---- 2. weights: rows of unpermitted validators zeroed, rows normalised ----
-    w = _row_normalize(w_raw if permit.all() else np.where(permit[:, None], w_raw, 0))
-
-    # ---- 3-5. consensus, clipping, validator trust ----
-    preranks = s_active @ w
-    consensus = weighted_median_col(s_active, w, kappa)
-    clipped = np.minimum(w, consensus[None, :])
-    validator_trust = clipped.sum(axis=1)
-
-    # ---- 6. ranks, miner trust, incentive ----
-    ranks = s_active @ clipped
-    trust = np.divide(ranks, preranks, out=np.zeros(n_min), where=preranks != 0)
-    incentive = _normalize(ranks)
-
-    # ---- 7. bonds ----
-    if beta == 1.0:
-        w_bonds = clipped
-    elif beta == 0.0:
-        w_bonds = w
-    else:
-        w_bonds = (1.0 - beta) * w + beta * clipped
-    if not permit.all():
-        b_prev = np.where(permit[:, None], b_prev, 0.0)
-    if version == "classic":
-        # B = colnorm(α·colnorm(S+ ∘ W̃) + (1-α)·colnorm(B⁻)), as one pass with
-        # per-column scales: colnorm(S+ ∘ W̃) has column sums S+ @ W̃, and the
-        # final column sum is known (α where anyone bonds, 1-α where B⁻ had any).
-        c_new = s_active @ w_bonds
-        c_old = b_prev.sum(axis=0) if bonds is not None else np.zeros(n_min)
-        total = alpha * (c_new > 0) + (1.0 - alpha) * (c_old > 0)
-        total[total == 0] = 1.0
-        c_new[c_new == 0] = 1.0
-        c_old[c_old == 0] = 1.0
-        new_bonds = np.multiply(w_bonds, s_active[:, None])
-        new_bonds *= alpha / (c_new * total)
-        if bonds is not None:
-            new_bonds += b_prev * ((1.0 - alpha) / (c_old * total))
-        # ---- 8. dividends ----
-        dividends = _normalize(new_bonds @ incentive)
-    else:
-        if liquid_alpha and np.any(consensus != 0):
-            rates = _liquid_alphas(
-                w_bonds, b_prev, consensus, alpha_low, alpha_high, float(steepness)
-            )
-        else:
-            rates = alpha
-        new_bonds = np.minimum(1.0, (1.0 - rates) * b_prev + rates * w_bonds)
-        dividends = _normalize(s_active * (_col_normalize(new_bonds) @ incentive))
-
-    # ---- 9. emission split, with the stake fallback ----
-    total = incentive.sum() + dividends.sum()
-    fallback = bool(total == 0)
-    if fallback:
-        server_emission = np.zeros(n_min)
-        validator_emission = s.copy() if not s_active.any() else s_active.copy()
-    else:
-        server_emission = incentive / total
-        validator_emission = dividends / total
-
+        rates: object = x.alpha
+        if x.liquid_alpha and np.any(C != 0):
+            lo, hi = x.alpha_low, x.alpha_high
+            rates = liquid_alphas(W_b, B_prev, C, lo, hi, x.steepness)
+        B = yuma3_bonds(W_b, B_prev, rates)
+        D = yuma3_dividends(S_active, B, inc)
+    server, validator, fallback = emission_split(inc, D, S, S_active)
     return EpochResult(
-        stake=s,
-        active_stake=s_active,
-        weights=w,
-        preranks=preranks,
-        consensus=consensus,
-        clipped_weights=clipped,
-        validator_trust=validator_trust,
-        ranks=ranks,
-        incentive=incentive,
-        trust=trust,
-        weights_for_bonds=w_bonds,
-        bonds=new_bonds,
-        dividends=dividends,
-        server_emission=server_emission,
-        validator_emission=validator_emission,
-        fallback=fallback,
-    )
+        stake=S, active_stake=S_active, weights=W, preranks=pre, consensus=C,
+        clipped_weights=W_clip, validator_trust=vtrust, ranks=R, incentive=inc,
+        trust=T, weights_for_bonds=W_b, bonds=B, dividends=D,
+        server_emission=server, validator_emission=validator, fallback=fallback,
+    )  # fmt: skip
+
+
+def epoch_fused(
+    stake: object,
+    weights: object,
+    bonds: object = None,
+    *,
+    kappa: float = 0.5,
+    alpha: float = 0.1,
+    bonds_penalty: float = 1.0,
+    active: object = None,
+    validator_permit: object = None,
+    version: str = "classic",
+    liquid_alpha: bool = False,
+    alpha_low: float = 0.7,
+    alpha_high: float = 0.9,
+    steepness: float = 1000,
+) -> EpochResult:
+    """:func:`epoch` with the classic bond steps fused: same arguments, same result.
+
+    ``B = colnorm(α·colnorm(S+ ∘ W̃) + (1-α)·colnorm(B⁻))`` is computed in one pass
+    with per-column scales (the column sums of ``colnorm(S+ ∘ W̃)`` are
+    ``S+ @ W̃``, and the final column sum is known: α where anyone bonds, 1-α
+    where old bonds exist), so no V×M temporary is made per step. Yuma 3 is not
+    fused (it runs :func:`epoch`'s steps). ``make bench`` (bench_yuma) shows what
+    it buys. Introduced in lesson 08.
+    """
+    if version != "classic":
+        return epoch(
+            stake, weights, bonds, kappa=kappa, alpha=alpha,
+            bonds_penalty=bonds_penalty, active=active,
+            validator_permit=validator_permit, version=version,
+            liquid_alpha=liquid_alpha, alpha_low=alpha_low,
+            alpha_high=alpha_high, steepness=steepness,
+        )  # fmt: skip
+    x = _check_inputs(
+        stake, weights, bonds, kappa, alpha, bonds_penalty, active,
+        validator_permit, version, liquid_alpha, alpha_low, alpha_high, steepness,
+    )  # fmt: skip
+    n_min = x.weights.shape[1]
+    s, s_active = stake_shares(x.stake, x.active, x.permit)
+    w = normalize_weights(x.weights, x.permit)
+    preranks = s_active @ w
+    cons = weighted_median_col(s_active, w, x.kappa)
+    clipped = np.minimum(w, cons[None, :])
+    ranks_ = s_active @ clipped
+    inc = _normalize(ranks_)
+    w_bonds = bond_weights(w, clipped, x.beta)
+    b_prev = x.bonds if x.permit.all() else np.where(x.permit[:, None], x.bonds, 0.0)
+    a = x.alpha
+    c_new = s_active @ w_bonds
+    c_old = b_prev.sum(axis=0) if x.has_bonds else np.zeros(n_min)
+    total = a * (c_new > 0) + (1.0 - a) * (c_old > 0)
+    total[total == 0] = 1.0
+    c_new[c_new == 0] = 1.0
+    c_old[c_old == 0] = 1.0
+    new_bonds = np.multiply(w_bonds, s_active[:, None])
+    new_bonds *= a / (c_new * total)
+    if x.has_bonds:
+        new_bonds += b_prev * ((1.0 - a) / (c_old * total))
+    divs = _normalize(new_bonds @ inc)
+    server, validator, fallback = emission_split(inc, divs, s, s_active)
+    return EpochResult(
+        stake=s, active_stake=s_active, weights=w, preranks=preranks,
+        consensus=cons, clipped_weights=clipped,
+        validator_trust=clipped.sum(axis=1), ranks=ranks_, incentive=inc,
+        trust=np.divide(ranks_, preranks, out=np.zeros(n_min), where=preranks != 0),
+        weights_for_bonds=w_bonds, bonds=new_bonds, dividends=divs,
+        server_emission=server, validator_emission=validator, fallback=fallback,
+    )  # fmt: skip
 
 
 def quantize_bonds(bonds: object, version: str = "classic") -> np.ndarray:
@@ -364,7 +509,7 @@ def quantize_bonds(bonds: object, version: str = "classic") -> np.ndarray:
     ``floor(b * 65535)``. Feed ``quantize_bonds(r.bonds) / 65535`` back as the next
     epoch's ``bonds`` to replay the chain. Introduced in lesson 08.
     """
-    b = np.asarray(bonds, dtype=np.float64)
+    b = real_array("bonds", bonds, 2)
     if version == "classic":
         col_max = b.max(axis=0, keepdims=True) if b.size else b
         b = np.divide(b, col_max, out=np.zeros_like(b), where=col_max > 0)
@@ -380,9 +525,9 @@ def validator_permits(stake: object, k: int) -> np.ndarray:
     ``n - k`` smallest, so among equal stakes the lower uid loses its permit
     first; zero stake never gets a permit. Introduced in lesson 08.
     """
-    s = np.asarray(stake, dtype=np.float64)
-    if s.ndim != 1 or not np.all(np.isfinite(s)) or np.any(s < 0):
-        raise InvalidWeights("stake must be a 1-D vector of finite values >= 0")
+    s = real_array("stake", stake, 1)
+    if not isinstance(k, Integral) or isinstance(k, (bool, np.bool_)):
+        raise InvalidWeights(f"k must be an int, got {k!r}")
     if k < 0:
         raise InvalidWeights(f"k must be >= 0, got {k}")
     permits = s > 0
