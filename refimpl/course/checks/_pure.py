@@ -20,6 +20,11 @@ from refimpl.course import FunctionCheck, Wrong
 __all__ = ["PureFunctionCheck", "same_value"]
 
 
+def _a(noun: str) -> str:
+    noun = "numpy array" if noun == "ndarray" else noun
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
 def same_value(a: Any, b: Any) -> bool:
     """Exact structural equality, arrays by dtype, shape and bits (nan == nan)."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
@@ -45,34 +50,59 @@ def same_value(a: Any, b: Any) -> bool:
 
 
 class PureFunctionCheck(FunctionCheck):
-    """A :class:`FunctionCheck` whose answer must leave its arguments unchanged."""
+    """A :class:`FunctionCheck` whose answer must leave its arguments unchanged.
+
+    ``returns`` (a type or tuple of types), if given, is the container the exercise
+    text asks for (``list``, ``tuple``, ``np.ndarray``); another one is reported as
+    such, whatever its values.
+    """
+
+    def __init__(self, *args: Any, returns: Any = None, **kwargs: Any):
+        self._returns = returns
+        super().__init__(*args, **kwargs)
 
     def _run(self, answer: Any) -> None:
         if not callable(answer):
             super()._run(answer)
             return
-        changed: list[str] = []
+        problems: dict[str, str] = {}  # "mutated" / "type" -> message (first seen)
         name = self.func_name
 
         def watched(*args: Any) -> Any:
             before = [copy.deepcopy(a) for a in args]
             try:
-                return answer(*args)
+                got = answer(*args)
+                wanted = self._returns
+                stub = got is None or got is Ellipsis
+                if wanted is not None and not stub and not isinstance(got, wanted):
+                    names = wanted if isinstance(wanted, tuple) else (wanted,)
+                    kinds = " or ".join(_a(t.__name__) for t in names)
+                    problems.setdefault(
+                        "type",
+                        f"{name}(...) returned {_a(type(got).__name__)}; the "
+                        f"exercise asks for {kinds}",
+                    )
+                return got
             finally:
                 for pos, (old, new) in enumerate(zip(before, args, strict=True)):
-                    if not changed and not same_value(old, new):
-                        changed.append(
+                    if not same_value(old, new):
+                        problems.setdefault(
+                            "mutated",
                             f"{name}(...) changed its argument number {pos + 1} in "
                             "place; work on a copy (or build a new value) and "
-                            "return it, so the caller's data stays as it was"
+                            "return it, so the caller's data stays as it was",
                         )
 
         watched.__name__ = getattr(answer, "__name__", "answer")
+
+        def first_problem() -> str | None:
+            return problems.get("mutated") or problems.get("type")
+
         try:
             super()._run(watched)
         except Wrong:
-            if changed:
-                raise Wrong(changed[0]) from None
+            if first_problem():
+                raise Wrong(first_problem()) from None
             raise
-        if changed:
-            raise Wrong(changed[0])
+        if first_problem():
+            raise Wrong(first_problem())

@@ -110,6 +110,7 @@ normalize_rows = PureFunctionCheck(
         (_m([[0.1, 0.2, 0.7], [1, 1, 1]]),),
     ],
     compare=_close,
+    returns=np.ndarray,
     hints=[
         "Each validator's row of weights should sum to 1; a row of zeros stays zeros.",
         "Divide by W.sum(axis=1, keepdims=True), but not where that sum is 0. Make a "
@@ -248,6 +249,7 @@ clip_weights = PureFunctionCheck(
         (_m([[0.5, 0.5], [0.5, 0.5]]), np.array([0.5, 0.5])),  # square, nothing cut
     ],
     compare=_close,
+    returns=tuple,
     hints=[
         "Run the teammate's version and look at W_demo afterwards, and at the shape "
         "of the trust it returns.",
@@ -306,6 +308,7 @@ incentive = PureFunctionCheck(
         (np.array([8, 4, 4]), np.array([[9, 1], [1, 9], [5, 5]]), 0.5),
     ],
     compare=_close,
+    returns=np.ndarray,
     hints=[
         "Four steps: S = stake / stake.sum(); Wn = normalize_rows(W); C[j] = "
         "weighted_median(S, Wn[:, j], kappa) for each miner; ranks = S @ min(Wn, C).",
@@ -424,6 +427,7 @@ bonds_and_dividends = PureFunctionCheck(
         ),
     ],
     compare=_close,
+    returns=tuple,
     hints=[
         "Return (B, D). The instant bonds are S_i * W_clipped_ij, normalised so each "
         "column sums to 1 (an all-zero column stays zero).",

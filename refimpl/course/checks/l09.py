@@ -1,164 +1,300 @@
-"""Checks for lesson 09 (the market on chain)."""
+"""Checks for lesson 09 (the market on chain).
+
+One source of truth: 09.2 is checked against ``refimpl.market.subnet.split_tokens``,
+09.3 against ``refimpl.market.yuma.validator_permits`` and 09.4 against
+``refimpl.market.commit_reveal.copier_toy``. 09.1 is the rule of the three lines
+of ``Subnet``'s epoch that split the minted tokens (owner, miner pool, validator
+pool), with the owner's percent as a parameter. Function checks refuse answers
+that change their inputs in place.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from refimpl.course import FunctionCheck, ValueCheck
+import numpy as np
 
-__all__ = ["emission_split", "split_tokens", "permits", "copier_ratio"]
+from refimpl.course import ValueCheck
+from refimpl.course.checks._pure import PureFunctionCheck
+from refimpl.market.subnet import split_tokens as _refimpl_split_tokens
+from refimpl.market.yuma import validator_permits
+
+__all__ = ["emission_split", "split_tokens", "permits", "min_delay"]
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
+
+
+def _ints_equal(got: Any, expected: Any) -> bool:
+    """Same length, each item an int (numpy ints welcome) of the same value."""
+    if isinstance(expected, tuple) and type(got) is not tuple:
+        return False
+    if isinstance(expected, list) and type(got) is not list:
+        return False
+    return (
+        len(got) == len(expected)
+        and all(_is_int(g) for g in got)
+        and all(int(g) == e for g, e in zip(got, expected, strict=True))
+    )
 
 
 # -- 09.1 --------------------------------------------------------------------------
-def _emission_split(total: int) -> tuple[int, int, int]:
-    owner = total * 18 // 100
+def _emission_split(total: int, owner_percent: int) -> tuple[int, int, int]:
+    owner = total * owner_percent // 100
     miners = (total - owner) // 2
     return owner, miners, total - owner - miners
 
 
-emission_split = FunctionCheck(
+emission_split = PureFunctionCheck(
     "09.1 emission_split",
     reference=_emission_split,
-    cases=[(10_000,), (5000,), (1001,), (7,), (0,), (12_345,)],
+    cases=[
+        (10_000, 18), (5000, 18), (1001, 18), (7, 18), (0, 18), (12_345, 18),
+        (999, 0), (999, 100), (101, 50), (3, 33), (1, 99), (2**62 + 1, 18),
+    ],
+    compare=_ints_equal,
+    returns=tuple,
     hints=[
-        "The owner takes 18% first (rounded down); the rest is halved.",
+        "The owner takes owner_percent percent first (rounded down); the rest is "
+        "halved.",
         "Miners get half of the rest rounded down; validators get what is left, "
         "so the three parts always add up to the total.",
-        "owner = total * 18 // 100; miners = (total - owner) // 2; "
-        "validators = total - owner - miners",
+        "owner = total * owner_percent // 100; miners = (total - owner) // 2; "
+        "validators = total - owner - miners. Integers only: floats lose tokens on "
+        "large totals.",
     ],
     solution=(
-        "def emission_split(total):\n"
-        "    owner = total * 18 // 100\n"
+        "def emission_split(total, owner_percent):\n"
+        "    owner = total * owner_percent // 100\n"
         "    miners = (total - owner) // 2\n"
         "    return owner, miners, total - owner - miners"
     ),
     wrong=[
-        lambda t: (t * 18 // 100, t * 41 // 100, t * 41 // 100),
-        lambda t: (round(t * 0.18), round(t * 0.41), round(t * 0.41)),
-        lambda t: (
-            t * 18 // 100,
-            t - t * 18 // 100 - (t - t * 18 // 100) // 2,
-            (t - t * 18 // 100) // 2,
+        lambda t, p: (t * p // 100, t * 41 // 100, t * 41 // 100),
+        lambda t, p: (
+            t * p // 100,
+            t * (100 - p) // 200,
+            t * (100 - p) // 200,
+        ),
+        lambda t, p: (round(t * p / 100), round(t * (100 - p) / 200),
+                      t - round(t * p / 100) - round(t * (100 - p) / 200)),
+        lambda t, p: (  # the odd unit to the miners instead of the validators
+            t * p // 100,
+            t - t * p // 100 - (t - t * p // 100) // 2,
+            (t - t * p // 100) // 2,
+        ),
+        lambda t, p: _emission_split(t, 18),  # only the lesson's 18%
+        lambda t, p: (  # the owner rounded up
+            -(-t * p // 100),
+            (t + (t * p // -100)) // 2,
+            t + (t * p // -100) - (t + (t * p // -100)) // 2,
+        ),
+        lambda t, p: tuple(float(x) for x in _emission_split(t, p)),
+        lambda t, p: (  # floats: exact on small totals only
+            int(t * p / 100),
+            int((t - int(t * p / 100)) / 2),
+            t - int(t * p / 100) - int((t - int(t * p / 100)) / 2),
         ),
     ],
 )
 
 
 # -- 09.2 --------------------------------------------------------------------------
-def _split_tokens(pool: int, shares: list[float]) -> list[int]:
+def _split_tokens(pool: int, shares: list[int]) -> list[int]:
+    return _refimpl_split_tokens(pool, shares)
+
+
+def _split_float(pool, shares, *, tie_high=False):
+    """The float version: wrong at exact ties and on large pools."""
     total = sum(shares)
     quota = [pool * s / total for s in shares]
     base = [math.floor(q) for q in quota]
-    left = pool - sum(base)
-    order = sorted(range(len(shares)), key=lambda i: (-(quota[i] - base[i]), i))
-    for k in range(left):
+    sign = 1 if tie_high else -1
+    order = sorted(range(len(shares)), key=lambda i: (-(quota[i] - base[i]), sign * i))
+    for k in range(pool - sum(base)):
         base[order[k % len(shares)]] += 1
     return base
 
 
-split_tokens = FunctionCheck(
+def _split_exact(pool, shares, *, tie_high=False, smallest_first=False):
+    total = sum(shares)
+    base = [pool * s // total for s in shares]
+    rest = [pool * s % total for s in shares]
+    sign = 1 if smallest_first else -1
+    tie = -1 if tie_high else 1
+    order = sorted(range(len(shares)), key=lambda i: (sign * rest[i], tie * i))
+    for i in order[: pool - sum(base)]:
+        base[i] += 1
+    return base
+
+
+def _split_sorts_shares(pool, shares):
+    result = _split_exact(pool, shares)
+    shares.sort()
+    return result
+
+
+split_tokens = PureFunctionCheck(
     "09.2 split_tokens",
     reference=_split_tokens,
-    cases=[
+    cases=lambda: [
         (10, [1, 1, 1]),
-        (7, [0.5, 0.25, 0.25]),
-        (100, [0.3, 0.3, 0.4]),
-        (1000, [0.125, 0.375, 0.5]),
+        (7, [2, 1, 1]),
+        (100, [3, 3, 4]),
+        (3, [1, 1, 7]),  # every remainder exactly 1/3: a real tie
         (5, [1, 1, 1, 1, 1, 1, 1]),
-        (4100, [0.238, 0.249, 0.213, 0.161, 0.084, 0.0, 0.055]),
+        (4100, [238, 249, 213, 161, 84, 0, 55]),
+        (0, [5, 3]),
+        (1, [0, 4, 4]),
+        (2, [3, 0, 3, 3]),
+        (10**17 + 1, [1, 2]),  # floats lose whole tokens here
+        (9, [10**18, 1, 10**18]),
     ],
+    compare=_ints_equal,
+    returns=list,
     hints=[
-        "Give everyone the floor of their exact share first; some units are left.",
+        "Give everyone the floor of their exact share first; some units are left "
+        "(fewer than the number of shares).",
         "Hand the leftover units out one each, largest fractional part first; "
         "on a tie, the lower index goes first.",
-        "order = sorted(range(n), key=lambda i: (-(quota[i] - base[i]), i))",
+        "Integers only: base = pool * s // total, rest = pool * s % total; sort the "
+        "indices by (-rest[i], i) and give one unit to each of the first "
+        "pool - sum(base).",
     ],
     solution=(
         "def split_tokens(pool, shares):\n"
         "    total = sum(shares)\n"
-        "    quota = [pool * s / total for s in shares]\n"
-        "    base = [math.floor(q) for q in quota]\n"
-        "    order = sorted(range(len(shares)),\n"
-        "                   key=lambda i: (-(quota[i] - base[i]), i))\n"
-        "    for k in range(pool - sum(base)):\n"
-        "        base[order[k % len(shares)]] += 1\n"
+        "    base = [pool * s // total for s in shares]\n"
+        "    rest = [pool * s % total for s in shares]\n"
+        "    order = sorted(range(len(shares)), key=lambda i: (-rest[i], i))\n"
+        "    for i in order[: pool - sum(base)]:\n"
+        "        base[i] += 1\n"
         "    return base"
     ),
     wrong=[
         lambda pool, shares: [math.floor(pool * s / sum(shares)) for s in shares],
         lambda pool, shares: [round(pool * s / sum(shares)) for s in shares],
+        _split_float,
+        lambda pool, shares: _split_exact(pool, shares, tie_high=True),
+        lambda pool, shares: _split_exact(pool, shares, smallest_first=True),
+        lambda pool, shares: [float(x) for x in _split_exact(pool, shares)],
+        lambda pool, shares: np.array(_split_exact(pool, shares)),
+        _split_sorts_shares,
     ],
 )
 
 
 # -- 09.3 --------------------------------------------------------------------------
+def _bools_equal(got: Any, expected: list[bool]) -> bool:
+    return (
+        type(got) is list
+        and len(got) == len(expected)
+        and all(isinstance(g, bool | np.bool_) for g in got)
+        and all(bool(g) == e for g, e in zip(got, expected, strict=True))
+    )
+
+
 def _permits(stake: list[int], k: int) -> list[bool]:
-    order = sorted(range(len(stake)), key=lambda i: stake[i])  # stable, ascending
+    return [bool(x) for x in validator_permits(stake, k)]
+
+
+def _permits_negative_slice(stake, k):  # the old solution: wrong when k > n
+    order = sorted(range(len(stake)), key=lambda i: stake[i])
     top = set(order[len(order) - k :]) if k > 0 else set()
     return [i in top and stake[i] > 0 for i in range(len(stake))]
 
 
 def _permits_zero_ok(stake, k):
     order = sorted(range(len(stake)), key=lambda i: stake[i])
-    top = set(order[len(order) - k :]) if k > 0 else set()
+    top = set(order[max(0, len(order) - k) :])
     return [i in top for i in range(len(stake))]
 
 
 def _permits_low_uid_wins(stake, k):
     order = sorted(range(len(stake)), key=lambda i: (stake[i], -i))
-    top = set(order[len(order) - k :]) if k > 0 else set()
+    top = set(order[max(0, len(order) - k) :])
     return [i in top and stake[i] > 0 for i in range(len(stake))]
 
 
-permits = FunctionCheck(
+def _permits_threshold(stake, k):  # everyone tied with the k-th stake gets one
+    if k == 0:
+        return [False] * len(stake)
+    cut = sorted(stake, reverse=True)[min(k, len(stake)) - 1]
+    return [s >= cut and s > 0 for s in stake]
+
+
+def _permits_sorts_in_place(stake, k):
+    result = _permits(list(stake), k)
+    stake.sort()
+    return result
+
+
+permits = PureFunctionCheck(
     "09.3 permits",
     reference=_permits,
-    cases=[
+    cases=lambda: [
         ([400, 0, 250, 150, 200], 2),
         ([400, 0, 250, 150, 200], 4),
         ([5, 0, 0], 2),
         ([3, 3, 3, 1], 2),
         ([7, 7], 1),
         ([1, 2, 3], 0),
+        ([1, 2, 3], 5),  # k > n: every staked uid
+        ([4, 0, 9], 7),
+        ([2, 2, 2], 3),  # k = n
+        ([], 2),
+        ([0, 0], 1),
     ],
+    compare=_bools_equal,
+    returns=list,
     hints=[
         "Validator permits go to the k largest stakes; zero stake never gets one.",
         "Sort the uids by stake, ascending, with a stable sort; the last k win. "
         "So among equal stakes the lower uid loses first.",
-        "order = sorted(range(n), key=lambda i: stake[i]); top = set(order[n - k:])",
+        "Careful when k > n: order[n - k:] with a negative start counts from the end. "
+        "Use order[max(0, n - k):].",
     ],
     solution=(
         "def permits(stake, k):\n"
         "    order = sorted(range(len(stake)), key=lambda i: stake[i])\n"
-        "    top = set(order[len(order) - k:]) if k > 0 else set()\n"
+        "    top = set(order[max(0, len(order) - k):])\n"
         "    return [i in top and stake[i] > 0 for i in range(len(stake))]"
     ),
-    wrong=[_permits_zero_ok, _permits_low_uid_wins],
+    wrong=[
+        _permits_negative_slice,
+        _permits_zero_ok,
+        _permits_low_uid_wins,
+        _permits_threshold,
+        _permits_sorts_in_place,
+        lambda stake, k: np.array(_permits(stake, k)),
+        lambda stake, k: [int(x) for x in _permits(stake, k)],
+    ],
 )
 
 
 # -- 09.4 --------------------------------------------------------------------------
-def _copier_ratio() -> float:
+def _min_delay() -> int:
     from refimpl.market.commit_reveal import copier_toy
 
-    return round(copier_toy(2).copier_ratio, 2)
+    return next(d for d in range(20) if copier_toy(d, period=4).copier_ratio < 0.9)
 
 
-copier_ratio = ValueCheck(
-    "09.4 copier_ratio",
-    expected=_copier_ratio,
-    compare=lambda got, exp: isinstance(got, float | int) and abs(got - exp) < 0.006,
-    describe="the copier's dividends / stake share with weights revealed 2 epochs "
-    "late, rounded to 2 decimals",
+min_delay = ValueCheck(
+    "09.4 min_delay",
+    expected=_min_delay,
+    compare=lambda got, exp: _is_int(got) and int(got) == exp,
+    describe="the smallest reveal delay (whole epochs) that pays the copier less "
+    "than 90% when the best miner changes every 4 epochs",
     hints=[
-        "Run refimpl.market.commit_reveal.copier_toy with delay=2.",
-        "The result has a .copier_ratio property; round it to 2 decimals.",
-        "round(copier_toy(2).copier_ratio, 2)",
+        "Loop over delays 0, 1, 2, ... and run copier_toy(delay, period=4) each time.",
+        "Stop at the first delay whose .copier_ratio is below 0.9 (strictly).",
+        "next(d for d in range(20) if copier_toy(d, period=4).copier_ratio < 0.9)",
     ],
     solution=(
-        "from refimpl.market.commit_reveal import copier_toy\n"
-        "answer = round(copier_toy(2).copier_ratio, 2)"
+        "min_delay = next(d for d in range(20)\n"
+        "                 if copier_toy(d, period=4).copier_ratio < 0.9)"
     ),
-    wrong=[1.0, 0.93, 0.2],
+    wrong=[2, 4, 1, 3.0, "3", 0.898, True],
 )
