@@ -104,7 +104,7 @@ def _sql(path: Path, statement: str, *args) -> None:
 def test_tampered_row_even_with_fixed_checksum(chain: Chain, saved: Path) -> None:
     # Change a block's timestamp through SQL and fix the stored checksum, as a
     # careful forger would: re-validation still refuses it.
-    from refimpl.chain.storage import _digest
+    from refimpl.chain.storage import checksum as _digest
 
     blocks = chain.all_blocks()
     blk = blocks[3]

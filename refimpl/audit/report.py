@@ -127,26 +127,16 @@ def verify_chain(chain: Chain) -> None:
     if not isinstance(chain, Chain):
         raise AuditError(f"audit_report takes a Chain, got {type(chain).__name__}")
     try:
-        fresh = Chain(
+        fresh = Chain.from_blocks(
+            chain.all_blocks(),
             chain.params,
             chain.extensions,
-            chain.genesis_alloc,
+            genesis_alloc=chain.genesis_alloc,
             clock=chain.clock,
             sigcache=chain.sigcache,
         )
     except ChainError as e:
-        raise AuditError(f"cannot rebuild the genesis block: {e}") from None
-    blocks = chain.all_blocks()
-    if not blocks or blocks[0].hash() != fresh.genesis.hash():
-        raise AuditError("the genesis block does not match the chain's parameters")
-    for block in blocks[1:]:
-        try:
-            fresh.add_block(block, allow_orphan=False)
-        except ChainError as e:
-            where = block.hash_hex()[:16]
-            raise AuditError(
-                f"the chain fails validation at block {where}: {e}"
-            ) from None
+        raise AuditError(f"the chain fails validation: {e}") from None
     if fresh.tip.hash() != chain.tip.hash():
         raise AuditError("the chain's tip is not the block with the most work")
     a, b = fresh.state, chain.state

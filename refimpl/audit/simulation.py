@@ -14,8 +14,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from refimpl.chain import Chain, ChainParams, Transaction, encode_payload
-from refimpl.chain.block import block_from_parts, make_coinbase
-from refimpl.chain.pow import mine
 from refimpl.crypto import PrivateKey
 from refimpl.market.subnet import Subnet, SubnetParams
 from refimpl.nft.onchain import NFTExtension
@@ -172,27 +170,7 @@ class Sim:
 
     def mine_on(self, parent: bytes, txs: list[Transaction], miner: str) -> bytes:
         """Mine a block on ``parent`` (any branch) and add it to the chain."""
-        chain = self.chain
-        entry = chain.entry(parent)
-        height = entry.height + 1
-        cb = make_coinbase(
-            miner,
-            chain.params.subsidy_at(height) + sum(t.fee for t in txs),
-            height,
-            chain.params.chain_id,
-        )
-        ts = max(
-            chain.median_time_past(entry) + 1,
-            entry.block.header.timestamp + chain.params.target_spacing,
-        )
-        block = block_from_parts(
-            parent, [cb, *txs], ts, chain.next_bits(entry), chain.params.block_version
-        )
-        header = mine(block.header)
-        assert header is not None  # easy bits: about two tries
-        block = block.with_header(header)
-        chain.add_block(block, allow_orphan=False)
-        return block.hash()
+        return self.chain.mine_block(txs, miner, parent=parent).hash()
 
     def run_actions(self, height: int) -> list[Transaction]:
         txs: list[Transaction] = []

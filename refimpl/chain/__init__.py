@@ -10,7 +10,7 @@ from .attack import attacker_success_probability, blocks_to_wait
 from .block import Block, make_coinbase
 from .chain import BlockEntry, Chain
 from .errors import ChainError, InvalidBlock, InvalidTransaction, StorageError
-from .extension import Extension
+from .extension import Extension, check_fields
 from .header import BlockHeader
 from .ledger import (
     SIGNATURE_CACHE,
@@ -31,7 +31,7 @@ from .pow import (
     work_from_bits,
 )
 from .race import RaceEstimate, race_success_probability, simulate_double_spend
-from .state import BlockContext, State
+from .state import BlockContext, Overlay, State, StateDelta
 from .transaction import MAX_AMOUNT, Transaction, decode_payload, encode_payload
 
 __all__ = [
@@ -60,6 +60,9 @@ __all__ = [
     "BlockEntry",
     "ChainParams",
     "Extension",
+    "check_fields",
+    "Overlay",
+    "StateDelta",
     "SignatureCache",
     "SIGNATURE_CACHE",
     "check_transaction",

@@ -19,7 +19,7 @@ from .header import HEADER_SIZE, BlockHeader
 from .merkle import merkle_root
 from .transaction import COINBASE, Transaction
 
-__all__ = ["Block", "make_coinbase"]
+__all__ = ["Block", "make_coinbase", "block_from_parts"]
 
 MAX_TXS = 100_000
 
@@ -55,8 +55,22 @@ class Block:
     txs: tuple[Transaction, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.txs, tuple):
-            object.__setattr__(self, "txs", tuple(self.txs))
+        if not isinstance(self.header, BlockHeader):
+            raise InvalidBlock(
+                f"a block's header must be a BlockHeader, not {type(self.header).__name__}"
+            )
+        if isinstance(self.txs, (str, bytes, bytearray)):
+            raise InvalidBlock("a block's txs must be a sequence of Transactions")
+        try:
+            txs = tuple(self.txs)
+        except TypeError:
+            raise InvalidBlock("a block's txs must be a sequence of Transactions") from None
+        for i, tx in enumerate(txs):
+            if not isinstance(tx, Transaction):
+                raise InvalidBlock(
+                    f"transaction {i} is a {type(tx).__name__}, not a Transaction"
+                )
+        object.__setattr__(self, "txs", txs)
 
     def hash(self) -> bytes:
         """The header's hash (internal byte order)."""
@@ -120,5 +134,7 @@ def block_from_parts(
 ) -> Block:
     """An unmined block (nonce 0) over ``txs`` with the right Merkle root."""
     txs = tuple(txs)
+    if not txs or not all(isinstance(tx, Transaction) for tx in txs):
+        raise InvalidBlock("a block needs Transactions, its coinbase first")
     root = merkle_root([tx.txid() for tx in txs])
     return Block(BlockHeader(version, prev, root, timestamp, bits, 0), txs)

@@ -1,45 +1,70 @@
 """The chain: a tree of valid blocks, the most-work tip, orphans, reorgs.
 
-Every block that connects is fully validated against its parent's state and
-keeps its own resulting state, so switching to another branch (a reorg) is just
-pointing the tip elsewhere: the state, extension state included, is that
-branch's. Fork choice is most cumulative work (sum of 2**256 // (target + 1),
+Every block that connects is fully validated against its parent's state. The chain
+keeps the full state only at the tip (plus a few recent states in a small cache);
+each block entry keeps its :class:`~refimpl.chain.state.StateDelta`, the entries it
+changed with their old and new values (Bitcoin Core's undo data, ``CBlockUndo``).
+The state at any other block is rebuilt exactly from the nearest kept state by
+undoing and redoing deltas, so memory grows with the changes, not with blocks x
+accounts, and a reorg is still exact: the state, extension state included, is the
+new branch's. Fork choice is most cumulative work (sum of 2**256 // (target + 1),
 Bitcoin Core ``CChainState::FindMostWorkChain``), ties going to the block seen
-first. Blocks whose parent is unknown wait as orphans and connect when it comes.
-Introduced in lesson 05.
+first. Blocks whose parent is unknown wait as orphans (bounded in count and bytes)
+and connect when it comes. Introduced in lesson 05.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
+from . import storage as blockfile
 from .block import Block, block_from_parts, make_coinbase
-from .errors import ChainError, InvalidBlock
+from .errors import ChainError, InvalidBlock, InvalidTransaction, StorageError
 from .extension import Extension
-from .ledger import SIGNATURE_CACHE, SignatureCache, apply_block, check_transaction
+from .ledger import (
+    CORE_KINDS,
+    SIGNATURE_CACHE,
+    SignatureCache,
+    apply_transaction,
+    block_state,
+    check_transaction,
+)
 from .params import ChainParams
 from .pow import mine, work_from_bits
-from .state import BlockContext, State
-from .transaction import MAX_AMOUNT, Transaction, encode_payload
+from .state import BlockContext, State, StateDelta
+from .transaction import COINBASE, MAX_AMOUNT, Transaction, decode_payload, encode_payload
 from .validation import check_block, check_context, expected_bits, median_time_past
 
-__all__ = ["Chain", "BlockEntry"]
+__all__ = ["Chain", "BlockEntry", "MAX_ORPHANS", "MAX_ORPHAN_BYTES"]
 
 MAX_ORPHANS = 500
+MAX_ORPHAN_BYTES = 8_000_000  # a few full blocks; the oldest orphans go first
+_STATE_CACHE = 4  # full states kept besides the tip's (side branches, scans)
 
 
-@dataclass
+@dataclass(eq=False)
 class BlockEntry:
-    """A connected block with its height, cumulative work and resulting state."""
+    """A connected block: height, cumulative work, parent, and what it changed.
+
+    ``state`` is the state right after the block (rebuilt on demand for blocks
+    other than the tip: read it, never mutate it). ``delta`` is None for genesis.
+    """
 
     block: Block
     height: int
     work: int
-    state: State
     parent: BlockEntry | None
     seq: int
+    delta: StateDelta | None
+    chain: Chain = field(repr=False)
+
+    @property
+    def state(self) -> State:
+        """The state after this block (see :meth:`Chain.state_of`)."""
+        return self.chain.state_of(self)
 
 
 class Chain:
@@ -58,16 +83,22 @@ class Chain:
         clock: Callable[[], float] | None = None,
         sigcache: SignatureCache | None = None,
     ) -> None:
+        if not isinstance(params, ChainParams):
+            raise ChainError(f"params must be ChainParams, not {type(params).__name__}")
+        if clock is not None and not callable(clock):
+            raise ChainError("clock must be a function returning seconds")
+        if sigcache is not None and not isinstance(sigcache, SignatureCache):
+            raise ChainError("sigcache must be a SignatureCache")
         self.params = params
-        self.extensions = tuple(extensions)
+        try:
+            self.extensions = tuple(extensions)
+        except TypeError:
+            raise ChainError("extensions must be a sequence of Extension") from None
         self.clock = clock or time.time
         self.sigcache = sigcache or SIGNATURE_CACHE
-        self._by_kind: dict[str, Extension] = {}
-        for ext in self.extensions:
-            for kind in ext.kinds:
-                if kind in self._by_kind or kind in ("transfer", "coinbase"):
-                    raise ChainError(f"transaction kind {kind!r} is claimed twice")
-                self._by_kind[kind] = ext
+        self.kinds = self._kind_table()
+        if genesis_alloc is not None and not isinstance(genesis_alloc, dict):
+            raise ChainError("genesis_alloc maps address strings to integers")
         self.genesis_alloc = dict(genesis_alloc or {})
         self._check_alloc()
         genesis = self._genesis_block()
@@ -77,15 +108,34 @@ class Chain:
             ext={ext.name: ext.init_state() for ext in self.extensions},
         )
         entry = BlockEntry(
-            genesis, 0, work_from_bits(genesis.header.bits), state, None, 0
+            genesis, 0, work_from_bits(genesis.header.bits), None, 0, None, self
         )
         self._entries: dict[bytes, BlockEntry] = {genesis.hash(): entry}
         self._tip = entry
+        self._tip_state = state
+        self._states: OrderedDict[BlockEntry, State] = OrderedDict()
         self.genesis = genesis
         self._orphans: dict[bytes, Block] = {}
+        self._orphan_bytes = 0
         self.reorgs: list[tuple[int, bytes, bytes]] = []  # (fork height, old, new)
 
-    # -- genesis ------------------------------------------------------------------
+    # -- set-up -------------------------------------------------------------------
+    def _kind_table(self) -> dict[str, Extension]:
+        """kind -> the extension that owns it (one table for every dispatch)."""
+        table: dict[str, Extension] = {}
+        names: set[str] = set()
+        for ext in self.extensions:
+            if not isinstance(ext, Extension):
+                raise ChainError(f"{type(ext).__name__} is not an Extension")
+            for kind in ext.kinds:
+                if kind in table or kind in CORE_KINDS or kind == COINBASE:
+                    raise ChainError(f"transaction kind {kind!r} is claimed twice")
+                table[kind] = ext
+            if not isinstance(ext.name, str) or ext.name in names:
+                raise ChainError(f"extension name {ext.name!r} is taken or not a str")
+            names.add(ext.name)
+        return table
+
     def _check_alloc(self) -> None:
         for addr, amount in self.genesis_alloc.items():
             if not isinstance(addr, str) or isinstance(amount, bool):
@@ -118,14 +168,14 @@ class Chain:
     @property
     def state(self) -> State:
         """State at the tip (read it; to experiment, ``state.copy()`` first)."""
-        return self._tip.state
+        return self._tip_state
 
     @property
     def total_work(self) -> int:
         """Cumulative work of the best branch."""
         return self._tip.work
 
-    def __contains__(self, block_hash: bytes) -> bool:
+    def __contains__(self, block_hash: object) -> bool:
         return block_hash in self._entries
 
     def entry(self, block_hash: bytes) -> BlockEntry:
@@ -137,9 +187,50 @@ class Chain:
         e = self._entries.get(block_hash)
         return e.block if e else None
 
+    def state_of(self, entry: BlockEntry) -> State:
+        """The state right after ``entry``'s block (read it, never mutate it).
+
+        The tip's is kept; any other is rebuilt from the nearest kept state (the
+        tip's or a cached one) by reverting and applying the deltas on the way, and
+        cached, so walking a branch block by block costs one step each.
+        """
+        if entry is self._tip:
+            return self._tip_state
+        cached = self._states.get(entry)
+        if cached is not None:
+            self._states.move_to_end(entry)
+            return cached
+        best = None
+        for start, state in [(self._tip, self._tip_state), *self._states.items()]:
+            fork = self._fork(start, entry)
+            cost = start.height + entry.height - 2 * fork.height
+            if best is None or cost < best[0]:
+                best = (cost, start, state, fork)
+        _, start, state, fork = best  # type: ignore[misc]
+        out = state.copy_shared()
+        e = start
+        while e is not fork:
+            e.delta.revert(out)  # type: ignore[union-attr]
+            e = e.parent  # type: ignore[assignment]
+        down = []
+        e = entry
+        while e is not fork:
+            down.append(e)
+            e = e.parent  # type: ignore[assignment]
+        for e in reversed(down):
+            e.delta.apply(out)  # type: ignore[union-attr]
+        self._remember(entry, out)
+        return out
+
+    def _remember(self, entry: BlockEntry, state: State) -> None:
+        self._states[entry] = state
+        self._states.move_to_end(entry)
+        while len(self._states) > _STATE_CACHE:
+            self._states.popitem(last=False)
+
     def state_at(self, block_hash: bytes) -> State:
-        """A copy of the state right after ``block_hash``."""
-        return self._entries[block_hash].state.copy()
+        """A copy of the state right after ``block_hash`` (change it freely)."""
+        return self.state_of(self._entries[block_hash]).copy()
 
     def main_chain(self) -> list[Block]:
         """Blocks from genesis to the tip."""
@@ -164,6 +255,21 @@ class Chain:
         while e.height > height:
             e = e.parent  # type: ignore[assignment]
         return e
+
+    @staticmethod
+    def _fork(a: BlockEntry, b: BlockEntry) -> BlockEntry:
+        while a.height > b.height:
+            a = a.parent  # type: ignore[assignment]
+        while b.height > a.height:
+            b = b.parent  # type: ignore[assignment]
+        while a is not b:
+            a, b = a.parent, b.parent  # type: ignore[assignment]
+        return a
+
+    def fork_point(self, a: bytes, b: bytes) -> BlockEntry:
+        """The last block two connected blocks have in common (KeyError if one is
+        unknown): the block a reorg from ``a`` to ``b`` rewinds to."""
+        return self._fork(self._entries[a], self._entries[b])
 
     def next_bits(self, parent: BlockEntry) -> int:
         """Bits required of a child of ``parent``."""
@@ -205,7 +311,9 @@ class Chain:
         or InvalidTransaction (with the reason) if it breaks a rule; then nothing
         changes. With ``allow_orphan=False`` an unknown parent is an error.
         """
-        h = block.hash() if isinstance(block, Block) else None
+        if not isinstance(block, Block):
+            raise InvalidBlock(f"not a Block: {type(block).__name__}")
+        h = block.hash()
         if h in self._entries or h in self._orphans:
             return False
         check_block(block, self.params)
@@ -216,13 +324,26 @@ class Chain:
                     "unknown previous block "
                     f"{block.header.prev_hash[::-1].hex()[:16]}... (wrong prev hash?)"
                 )
-            if len(self._orphans) >= MAX_ORPHANS:
-                self._orphans.pop(next(iter(self._orphans)))
-            self._orphans[h] = block
+            self._keep_orphan(h, block)
             return False
         self._connect(block, parent)
         self._connect_orphans(h)
         return True
+
+    def _keep_orphan(self, h: bytes, block: Block) -> None:
+        size = block.size()
+        while self._orphans and (
+            len(self._orphans) >= MAX_ORPHANS
+            or self._orphan_bytes + size > MAX_ORPHAN_BYTES
+        ):
+            self._drop_orphan(next(iter(self._orphans)))
+        self._orphans[h] = block
+        self._orphan_bytes += size
+
+    def _drop_orphan(self, h: bytes) -> Block:
+        block = self._orphans.pop(h)
+        self._orphan_bytes -= block.size()
+        return block
 
     def _connect(self, block: Block, parent: BlockEntry) -> BlockEntry:
         height = parent.height + 1
@@ -235,47 +356,48 @@ class Chain:
             self.clock(),
         )
         ctx = self._context(block, height)
-        state = apply_block(
-            parent.state,
+        parent_state = self.state_of(parent)
+        child = block_state(
+            parent_state,
             block,
             ctx,
-            self._by_kind,
+            self.kinds,
             self.extensions,
             self.params.subsidy_at(height),
             self.sigcache,
         )
+        delta = child.delta_from(parent_state)
+        state = parent_state.copy_shared()
+        delta.apply(state)
         work = parent.work + work_from_bits(block.header.bits)
-        entry = BlockEntry(block, height, work, state, parent, len(self._entries))
+        entry = BlockEntry(
+            block, height, work, parent, len(self._entries), delta, self
+        )
         self._entries[block.hash()] = entry
         if work > self._tip.work:
             old = self._tip
             if parent is not old:
-                fork = self._fork_point(old, entry)
+                fork = self._fork(old, entry)
                 self.reorgs.append((fork.height, old.block.hash(), block.hash()))
-            self._tip = entry
+                self._remember(old, self._tip_state)
+            self._states.pop(entry, None)
+            self._tip, self._tip_state = entry, state
+        else:
+            self._remember(entry, state)
         return entry
 
     def _connect_orphans(self, parent_hash: bytes) -> None:
         queue = [parent_hash]
         while queue:
             ph = queue.pop()
-            waiting = [b for b in self._orphans.values() if b.header.prev_hash == ph]
-            for b in waiting:
-                del self._orphans[b.hash()]
+            waiting = [h for h, b in self._orphans.items() if b.header.prev_hash == ph]
+            for h in waiting:
+                b = self._drop_orphan(h)
                 try:
                     self._connect(b, self._entries[ph])
                 except ChainError:
                     continue
-                queue.append(b.hash())
-
-    def _fork_point(self, a: BlockEntry, b: BlockEntry) -> BlockEntry:
-        while a.height > b.height:
-            a = a.parent  # type: ignore[assignment]
-        while b.height > a.height:
-            b = b.parent  # type: ignore[assignment]
-        while a is not b:
-            a, b = a.parent, b.parent  # type: ignore[assignment]
-        return a
+                queue.append(h)
 
     def _context(self, block: Block, height: int) -> BlockContext:
         return BlockContext(
@@ -286,9 +408,60 @@ class Chain:
             chain_id=self.params.chain_id,
         )
 
+    # -- replaying ----------------------------------------------------------------
+    @classmethod
+    def from_blocks(
+        cls,
+        blocks: Iterable[Block],
+        params: ChainParams,
+        extensions: Sequence[Extension] = (),
+        *,
+        genesis_alloc: dict[str, int] | None = None,
+        clock: Callable[[], float] | None = None,
+        sigcache: SignatureCache | None = None,
+    ) -> Chain:
+        """Rebuild a chain from its blocks, validating each as if from the network.
+
+        ``blocks`` start with the genesis block, parents before children (what
+        :meth:`all_blocks` returns). The genesis allocation is read from the
+        genesis block unless given. The one replay routine: ``Chain.load`` and the
+        auditor use it. Raises ChainError (InvalidBlock naming the block's index).
+        """
+        blocks = list(blocks)
+        if not blocks or not isinstance(blocks[0], Block):
+            raise InvalidBlock("no genesis block to start from")
+        if genesis_alloc is None:
+            try:
+                genesis_alloc = decode_payload(blocks[0].txs[0].payload)["alloc"]
+            except (ChainError, KeyError, TypeError, IndexError) as e:
+                raise InvalidBlock(f"unreadable genesis block: {e}") from None
+        chain = cls(params, extensions, genesis_alloc, clock=clock, sigcache=sigcache)
+        if chain.genesis.hash() != blocks[0].hash():
+            raise InvalidBlock("the genesis block does not match these parameters")
+        for i, block in enumerate(blocks[1:], start=1):
+            try:
+                chain.add_block(block, allow_orphan=False)
+            except InvalidTransaction as e:
+                raise InvalidTransaction(f"block {i} is invalid: {e}") from None
+            except ChainError as e:
+                raise InvalidBlock(f"block {i} is invalid: {e}") from None
+        return chain
+
     # -- making blocks ------------------------------------------------------------
-    def validate_transaction(self, tx: Transaction) -> None:
-        """Raise InvalidTransaction unless ``tx`` could go in the next block."""
+    def _parent(self, parent: bytes | None) -> BlockEntry:
+        if parent is None:
+            return self._tip
+        entry = self._entries.get(parent) if isinstance(parent, bytes) else None
+        if entry is None:
+            raise InvalidBlock(f"parent {parent!r} is not a connected block hash")
+        return entry
+
+    def validate_transaction(
+        self, tx: Transaction, pending: Sequence[Transaction] = ()
+    ) -> None:
+        """Raise InvalidTransaction unless ``tx`` could go in the next block on the
+        tip, after ``pending`` (which must apply, in order). Runs exactly the checks
+        of block connection (a mempool uses it)."""
         ctx = BlockContext(
             self.height + 1,
             self.tip.header.timestamp,
@@ -296,38 +469,96 @@ class Chain:
             b"\x00" * 32,
             self.params.chain_id,
         )
-        check_transaction(self.state, tx, ctx, self._by_kind, self.sigcache)
+        if not pending:
+            check_transaction(self.state, tx, ctx, self.kinds, self.sigcache)
+            return
+        state = self.state.child()
+        for other in pending:
+            apply_transaction(state, other, ctx, self.kinds, self.sigcache)
+        check_transaction(state, tx, ctx, self.kinds, self.sigcache)
+
+    def select_transactions(
+        self, candidates: Iterable[Transaction], miner_address: str = ""
+    ) -> list[Transaction]:
+        """The candidates that apply, in order, on the tip: each is tried on a
+        working state (lowest nonce first, then highest fee) until none is left that
+        applies. What a miner puts in its block."""
+        state = self.state.child()
+        ctx = BlockContext(
+            self.height + 1,
+            self.tip.header.timestamp,
+            miner_address,
+            b"\x00" * 32,
+            self.params.chain_id,
+        )
+        pending = sorted(candidates, key=lambda t: (t.nonce, -t.fee, t.txid()))
+        chosen: list[Transaction] = []
+        taken: set[bytes] = set()
+        progress = True
+        while progress:
+            progress = False
+            for tx in pending:
+                if tx.txid() in taken:
+                    continue
+                try:
+                    apply_transaction(state, tx, ctx, self.kinds, self.sigcache)
+                except InvalidTransaction:
+                    continue
+                chosen.append(tx)
+                taken.add(tx.txid())
+                progress = True
+        return chosen
+
+    def default_timestamp(self, parent: BlockEntry) -> int:
+        """The timestamp ``build_block`` gives a child of ``parent``: the target
+        schedule. Each block comes ``target_spacing`` after its parent, and the last
+        block of each retarget period twice that, because Bitcoin's retarget
+        measures interval - 1 gaps (its famous off-by-one): the measured time is
+        then exactly the target timespan and the difficulty stays put (with
+        ``retarget_interval=1`` nothing can keep it). Always after median-time-past.
+        """
+        p = self.params
+        height = parent.height + 1
+        gap = p.target_spacing
+        if p.retarget_interval > 1 and height % p.retarget_interval == (
+            p.retarget_interval - 1
+        ):
+            gap *= 2
+        return max(self.median_time_past(parent) + 1, parent.block.header.timestamp + gap)
 
     def build_block(
         self,
         txs: Sequence[Transaction],
         miner_address: str,
         timestamp: int | None = None,
+        *,
+        parent: bytes | None = None,
     ) -> Block:
-        """An unmined block on the tip: coinbase (subsidy + fees) then ``txs``.
-
-        The default timestamp is the ideal schedule, parent + target spacing
-        (but always after the median-time-past), so chains are reproducible.
-        Bitcoin's retarget measures interval - 1 gaps (its famous off-by-one), so
-        on this schedule each period looks (interval-1)/interval of the target
-        time and the difficulty creeps up ~11% per period at interval 10; pass
-        explicit timestamps to model real time.
+        """An unmined block on ``parent`` (a block hash; default the tip): coinbase
+        (subsidy + fees) then ``txs``. The default timestamp keeps the target block
+        interval (:meth:`default_timestamp`), so chains are reproducible and a
+        chain of thousands of blocks keeps its difficulty; pass explicit timestamps
+        to model real time.
         """
-        parent = self._tip
-        height = parent.height + 1
+        entry = self._parent(parent)
+        height = entry.height + 1
+        txs = tuple(txs)
+        for i, tx in enumerate(txs):
+            if not isinstance(tx, Transaction):
+                raise InvalidTransaction(f"txs[{i}] is not a Transaction")
+            tx.check_fields()
         fees = sum(tx.fee for tx in txs)
         amount = self.params.subsidy_at(height) + fees
+        if amount > MAX_AMOUNT:
+            raise InvalidBlock("subsidy + fees overflow 2**63 - 1")
         cb = make_coinbase(miner_address, amount, height, self.params.chain_id)
         if timestamp is None:
-            timestamp = max(
-                self.median_time_past(parent) + 1,
-                parent.block.header.timestamp + self.params.target_spacing,
-            )
+            timestamp = self.default_timestamp(entry)
         return block_from_parts(
-            parent.block.hash(),
+            entry.block.hash(),
             [cb, *txs],
             timestamp,
-            self.next_bits(parent),
+            self.next_bits(entry),
             self.params.block_version,
         )
 
@@ -338,9 +569,10 @@ class Chain:
         timestamp: int | None = None,
         *,
         workers: int = 1,
+        parent: bytes | None = None,
     ) -> Block:
-        """Build, mine and add a block on the tip; return it."""
-        block = self.build_block(txs, miner_address, timestamp)
+        """Build, mine and add a block on ``parent`` (default the tip); return it."""
+        block = self.build_block(txs, miner_address, timestamp, parent=parent)
         header = block.header
         while True:
             found = mine(header, workers=workers)
@@ -354,9 +586,7 @@ class Chain:
     # -- storage ------------------------------------------------------------------
     def save(self, path: str) -> None:
         """Write every connected block to a SQLite file (see ``storage``)."""
-        from .storage import save_chain
-
-        save_chain(self, path)
+        blockfile.write(path, self.params.chain_id, self.all_blocks(), self.tip.hash())
 
     @classmethod
     def load(
@@ -368,6 +598,14 @@ class Chain:
         clock: Callable[[], float] | None = None,
     ) -> Chain:
         """Read and fully re-validate a saved chain; StorageError if it is bad."""
-        from .storage import load_chain
+        saved = blockfile.read(path, params.chain_id)
+        try:
+            chain = cls.from_blocks(saved.blocks, params, extensions, clock=clock)
+        except ChainError as e:
+            raise StorageError(f"{saved.path}: {e}") from None
+        if chain.tip.hash() != saved.tip:
+            raise StorageError(
+                f"{saved.path}: the best chain is not the one that was saved"
+            )
+        return chain
 
-        return load_chain(cls, path, params, extensions, clock=clock)

@@ -9,9 +9,10 @@ it byte-reversed. Introduced in lesson 04.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from dataclasses import dataclass, replace
+
+from refimpl.crypto import sha256d
 
 from .errors import InvalidBlock
 
@@ -31,6 +32,20 @@ class BlockHeader:
     timestamp: int
     bits: int
     nonce: int
+
+    def __post_init__(self) -> None:
+        for name in ("prev_hash", "merkle_root"):
+            value = getattr(self, name)
+            if isinstance(value, (bytearray, memoryview)):
+                object.__setattr__(self, name, bytes(value))  # never keep a buffer
+            elif not isinstance(value, bytes):
+                raise InvalidBlock(f"{name} must be 32 bytes, not {type(value).__name__}")
+        for name in ("version", "timestamp", "bits", "nonce"):
+            value = getattr(self, name)
+            if type(value) is not int:
+                raise InvalidBlock(
+                    f"header {name} must be an int, not {type(value).__name__}"
+                )
 
     def serialize(self) -> bytes:
         """The 80 bytes that are hashed and sent."""
@@ -58,7 +73,7 @@ class BlockHeader:
 
     def hash(self) -> bytes:
         """sha256d of the 80 bytes, internal byte order."""
-        return hashlib.sha256(hashlib.sha256(self.serialize()).digest()).digest()
+        return sha256d(self.serialize())
 
     def hash_hex(self) -> str:
         """The hash as block explorers show it (byte-reversed hex)."""

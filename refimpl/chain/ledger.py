@@ -15,13 +15,15 @@ Introduced in lesson 03 (transactions) and lesson 05 (blocks).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+
+from refimpl.crypto import is_valid_address
 
 from .block import Block
-from .errors import InvalidBlock, InvalidTransaction
+from .errors import ChainError, InvalidBlock, InvalidTransaction
 from .extension import Extension
 from .state import BlockContext, State
-from .transaction import COINBASE, MAX_AMOUNT, Transaction
+from .transaction import COINBASE, MAX_AMOUNT, TRANSFER, Transaction
 
 __all__ = [
     "SignatureCache",
@@ -29,6 +31,8 @@ __all__ = [
     "check_transaction",
     "apply_transaction",
     "apply_block",
+    "block_state",
+    "CORE_KINDS",
 ]
 
 
@@ -69,10 +73,55 @@ class SignatureCache:
 SIGNATURE_CACHE = SignatureCache()
 
 
-def _valid_address(address: str) -> bool:
-    from refimpl.crypto import is_valid_address
+class Transfers(Extension):
+    """The core kind ``transfer``: move ``amount`` from the sender to ``recipient``.
 
-    return bool(is_valid_address(address))
+    Written as an extension without a namespace, so every kind, the core's and the
+    extensions', dispatches through one table (:data:`CORE_KINDS` then the chain's).
+    """
+
+    name = ""
+    kinds = (TRANSFER,)
+
+    def check_payload(self, tx: Transaction) -> None:
+        if tx.amount <= 0:
+            raise InvalidTransaction("a transfer must move a positive amount")
+        if not is_valid_address(tx.recipient):
+            raise InvalidTransaction(
+                f"recipient {tx.recipient!r} is not a valid address"
+            )
+
+    def apply_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
+        sender = tx.sender_address
+        state.balances[sender] = state.balance(sender) - tx.amount
+        state.balances[tx.recipient] = state.balance(tx.recipient) + tx.amount
+
+
+CORE_KINDS: Mapping[str, Extension] = {TRANSFER: Transfers()}
+"""Kinds the ledger itself handles; extensions may not claim them (nor coinbase)."""
+
+
+def handler_for(kind: str, extensions: Mapping[str, Extension]) -> Extension:
+    """The extension that owns ``kind`` (the core's first); InvalidTransaction if none."""
+    handler = CORE_KINDS.get(kind) or extensions.get(kind)
+    if handler is None:
+        raise InvalidTransaction(f"unknown transaction kind {kind!r}")
+    return handler
+
+
+def _guarded(handler: Extension, tx: Transaction, step: Callable[[], object]) -> None:
+    """Run an extension hook; any error that is not a ChainError (an extension that
+    trips over a malformed payload) becomes InvalidTransaction, so a peer's
+    transaction can never crash a node."""
+    try:
+        step()
+    except ChainError:
+        raise
+    except Exception as e:  # noqa: BLE001 - deliberately every foreign error
+        who = handler.name or "ledger"
+        raise InvalidTransaction(
+            f"{tx.kind}: the {who} extension refused it ({type(e).__name__}: {e})"
+        ) from None
 
 
 def check_transaction(
@@ -96,18 +145,8 @@ def check_transaction(
             f"chain id {tx.chain_id} is not this chain's ({ctx.chain_id}): "
             "a replay from another chain?"
         )
-    ext = None
-    if tx.kind == "transfer":
-        if tx.amount <= 0:
-            raise InvalidTransaction("a transfer must move a positive amount")
-        if not _valid_address(tx.recipient):
-            raise InvalidTransaction(
-                f"recipient {tx.recipient!r} is not a valid address"
-            )
-    else:
-        ext = extensions.get(tx.kind)
-        if ext is None:
-            raise InvalidTransaction(f"unknown transaction kind {tx.kind!r}")
+    handler = handler_for(tx.kind, extensions)
+    _guarded(handler, tx, lambda: handler.check_payload(tx))
     if tx.signature is None:
         raise InvalidTransaction("transaction is not signed")
     sender = tx.sender_address
@@ -124,8 +163,7 @@ def check_transaction(
         )
     if not sigcache.verify(tx):
         raise InvalidTransaction("bad signature: it does not verify for the sender")
-    if ext is not None:
-        ext.validate_tx(state, tx, ctx)
+    _guarded(handler, tx, lambda: handler.validate_tx(state, tx, ctx))
 
 
 def apply_transaction(
@@ -137,22 +175,21 @@ def apply_transaction(
 ) -> int:
     """Check ``tx`` then apply it to ``state`` in place; return the fee taken.
 
-    On rejection nothing has changed. The fee leaves the sender here; the block's
-    coinbase pays it to the miner.
+    When a check fails nothing has changed. The fee leaves the sender here; the
+    block's coinbase pays it to the miner. (An extension whose ``apply_tx`` raises
+    after its ``validate_tx`` passed has a bug; the error becomes InvalidTransaction,
+    and :func:`apply_block` works on a child state, so a block changes nothing.)
     """
     check_transaction(state, tx, ctx, extensions, sigcache)
     sender = tx.sender_address
     state.nonces[sender] = tx.nonce + 1
-    state.balances[sender] = state.balances.get(sender, 0) - tx.fee
-    if tx.kind == "transfer":
-        state.balances[sender] -= tx.amount
-        state.balances[tx.recipient] = state.balances.get(tx.recipient, 0) + tx.amount
-    else:
-        extensions[tx.kind].apply_tx(state, tx, ctx)
+    state.balances[sender] = state.balance(sender) - tx.fee
+    handler = handler_for(tx.kind, extensions)
+    _guarded(handler, tx, lambda: handler.apply_tx(state, tx, ctx))
     return tx.fee
 
 
-def apply_block(
+def block_state(
     parent_state: State,
     block: Block,
     ctx: BlockContext,
@@ -161,14 +198,15 @@ def apply_block(
     subsidy: int,
     sigcache: SignatureCache = SIGNATURE_CACHE,
 ) -> State:
-    """The state after ``block``: applied to a copy, so failure changes nothing.
+    """The state after ``block`` as a :meth:`State.child` of ``parent_state`` (which
+    is never modified): ``delta_from(parent_state)`` gives the block's changes.
 
     The coinbase (``block.txs[0]``) may pay its recipient at most subsidy + fees;
     it is credited after the other transactions, then every extension's
     ``end_block`` runs in order. Raises InvalidBlock or InvalidTransaction.
     """
     coinbase, rest = block.txs[0], block.txs[1:]
-    if not _valid_address(coinbase.recipient):
+    if not is_valid_address(coinbase.recipient):
         raise InvalidBlock(
             f"coinbase recipient {coinbase.recipient!r} is not an address"
         )
@@ -180,7 +218,7 @@ def apply_block(
             f"coinbase pays {coinbase.amount}, more than subsidy + fees = "
             f"{subsidy} + {fees}"
         )
-    state = parent_state.copy()
+    state = parent_state.child()
     for i, tx in enumerate(rest, start=1):
         try:
             apply_transaction(state, tx, ctx, extensions, sigcache)
@@ -188,8 +226,33 @@ def apply_block(
             raise InvalidTransaction(
                 f"transaction {i} ({tx.txid_hex()[:16]}): {e}"
             ) from e
-    state.balances[ctx.miner] = state.balances.get(ctx.miner, 0) + coinbase.amount
+    state.balances[ctx.miner] = state.balance(ctx.miner) + coinbase.amount
     state.supply += coinbase.amount - fees
     for ext in ordered_extensions:
-        ext.end_block(state, ctx)
+        try:
+            ext.end_block(state, ctx)
+        except ChainError:
+            raise
+        except Exception as e:  # noqa: BLE001 - an extension bug refuses the block
+            raise InvalidBlock(
+                f"the {ext.name} extension failed at the end of the block "
+                f"({type(e).__name__}: {e})"
+            ) from None
     return state
+
+
+def apply_block(
+    parent_state: State,
+    block: Block,
+    ctx: BlockContext,
+    extensions: Mapping[str, Extension],
+    ordered_extensions: tuple[Extension, ...],
+    subsidy: int,
+    sigcache: SignatureCache = SIGNATURE_CACHE,
+) -> State:
+    """The state after ``block``, a new plain :class:`State` (``parent_state`` is
+    never modified, so failure changes nothing). See :func:`block_state`."""
+    child = block_state(
+        parent_state, block, ctx, extensions, ordered_extensions, subsidy, sigcache
+    )
+    return State(dict(child.balances), dict(child.nonces), child.supply, child.ext)

@@ -10,8 +10,9 @@ Introduced in lesson 03.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
+
+from refimpl.crypto import sha256d
 
 __all__ = [
     "merkle_parent",
@@ -22,13 +23,9 @@ __all__ = [
 ]
 
 
-def _sha256d(data: bytes) -> bytes:
-    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
-
-
 def merkle_parent(left: bytes, right: bytes) -> bytes:
     """The parent node: sha256d of the two children concatenated."""
-    return _sha256d(left + right)
+    return sha256d(left + right)
 
 
 def _check_leaves(leaves: Sequence[bytes]) -> list[bytes]:
@@ -44,7 +41,7 @@ def _check_leaves(leaves: Sequence[bytes]) -> list[bytes]:
 def _next_level(level: list[bytes]) -> list[bytes]:
     if len(level) % 2:
         level = level + [level[-1]]
-    return [_sha256d(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
+    return [sha256d(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
 
 
 def merkle_root(leaves: Sequence[bytes]) -> bytes:
@@ -93,9 +90,9 @@ def verify_merkle_proof(
             if len(sibling) != 32:
                 return False
             if side == "left":
-                node = _sha256d(sibling + node)
+                node = sha256d(sibling + node)
             elif side == "right":
-                node = _sha256d(node + sibling)
+                node = sha256d(node + sibling)
             else:
                 return False
         return node == bytes(root)

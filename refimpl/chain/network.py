@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .chain import Chain
-from .errors import ChainError, InvalidTransaction
+from .errors import ChainError
 from .extension import Extension
-from .ledger import apply_transaction
 from .params import ChainParams
-from .state import BlockContext
+from .race import check_race_args
 from .transaction import Transaction
 
 __all__ = [
@@ -344,25 +343,31 @@ class Network:
                 self._send(peer.name, src, "block", (block,))
 
     def _receive_tx(self, peer: Peer, tx: Transaction, source: str | None) -> bool:
-        txid = tx.txid()
-        if txid in peer.mempool:
+        """Mempool admission: the checks of block connection, on the tip's state
+        after this sender's earlier mempool transactions (which must fill every
+        nonce up to this one). A transaction that fails them is refused, so nothing
+        invalid can reach a block a peer mines."""
+        if not isinstance(tx, Transaction):
             return False
         try:
-            tx.check_fields()
+            txid = tx.txid()
             sender = tx.sender_address
         except ChainError:
             return False
-        if tx.chain_id != self.params.chain_id:
-            return False
-        if tx.nonce < peer.chain.state.nonce(sender):
-            return False
-        if not peer.chain.sigcache.verify(tx):
+        if txid in peer.mempool:
             return False
         # First seen wins: a second transaction with the same sender and nonce
         # (a double spend) is not accepted into the mempool.
-        for other in peer.mempool.values():
-            if other.sender == tx.sender and other.nonce == tx.nonce:
-                return False
+        mine = [t for t in peer.mempool.values() if t.sender == tx.sender]
+        if any(t.nonce == tx.nonce for t in mine):
+            return False
+        start = peer.chain.state.nonce(sender)
+        earlier = sorted((t for t in mine if start <= t.nonce < tx.nonce),
+                         key=lambda t: t.nonce)  # fmt: skip
+        try:
+            peer.chain.validate_transaction(tx, pending=earlier)
+        except ChainError:
+            return False
         peer.mempool[txid] = tx
         if not peer.private:
             self._broadcast(peer.name, "tx", (tx,), skip=source)
@@ -414,35 +419,8 @@ class Network:
                 del peer.mempool[txid]
 
     def _select(self, peer: Peer) -> list[Transaction]:
-        """Mempool transactions that apply, in order, on the tip (lowest nonce first,
-        then highest fee): each is tried on a scratch copy of the tip's state."""
-        chain = peer.chain
-        state = chain.state.copy()
-        kinds = {k: ext for ext in chain.extensions for k in ext.kinds}
-        ctx = BlockContext(
-            chain.height + 1,
-            chain.tip.header.timestamp,
-            peer.address,
-            b"\x00" * 32,
-            self.params.chain_id,
-        )
-        pending = sorted(
-            peer.mempool.values(), key=lambda t: (t.nonce, -t.fee, t.txid())
-        )
-        chosen: list[Transaction] = []
-        progress = True
-        while progress:
-            progress = False
-            for tx in pending:
-                if tx in chosen:
-                    continue
-                try:
-                    apply_transaction(state, tx, ctx, kinds, chain.sigcache)
-                except InvalidTransaction:
-                    continue
-                chosen.append(tx)
-                progress = True
-        return chosen
+        """Mempool transactions that apply, in order, on the tip."""
+        return peer.chain.select_transactions(peer.mempool.values(), peer.address)
 
     def _mine(self, peer: Peer) -> Any:
         chain = peer.chain
@@ -464,15 +442,7 @@ class Network:
 def reorg_depth(chain: Chain, old_tip: bytes, new_tip: bytes) -> int:
     """How many blocks of the branch ending at ``old_tip`` are not ancestors of
     ``new_tip`` (0 when the new tip simply extends the old one)."""
-    old, new = chain.entry(old_tip), chain.entry(new_tip)
-    depth = 0
-    while old.height > new.height:
-        old, depth = old.parent, depth + 1  # type: ignore[assignment]
-    while new.height > old.height:
-        new = new.parent  # type: ignore[assignment]
-    while old is not new:
-        old, new, depth = old.parent, new.parent, depth + 1  # type: ignore[assignment]
-    return depth
+    return chain.height_of(old_tip) - chain.fork_point(old_tip, new_tip).height
 
 
 @dataclass(frozen=True)
@@ -512,9 +482,7 @@ def double_spend_race(
     and a long ``retarget_interval``, so both branches carry equal work per block).
     Introduced in lesson 05.
     """
-    from .race import _check_args
-
-    _check_args(q, z)
+    check_race_args(q, z)
     if not 0.0 < q < 0.5:
         raise ValueError("q must be in (0, 0.5) for a race that can end")
     params = params if params is not None else ChainParams()

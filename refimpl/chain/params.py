@@ -9,9 +9,28 @@ Introduced in lesson 04.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+from .errors import ChainError
+from .pow import bits_to_target
 
 __all__ = ["ChainParams"]
+
+_MAX = 2**63 - 1
+# field: (smallest allowed, largest allowed)
+_RANGES = {
+    "chain_id": (0, _MAX),
+    "subsidy": (0, _MAX),
+    "genesis_bits": (1, 2**32 - 1),
+    "pow_limit": (1, 2**256 - 1),
+    "retarget_interval": (1, _MAX),
+    "target_spacing": (1, 2**32 - 1),
+    "max_block_size": (81, 2**32 - 1),  # at least a header and a count
+    "max_future_seconds": (0, 2**32 - 1),
+    "median_time_span": (1, 1_000),
+    "genesis_timestamp": (0, 2**32 - 1),
+    "block_version": (-(2**31), 2**31 - 1),
+}
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,30 @@ class ChainParams:
     median_time_span: int = 11  # blocks in median-time-past (BIP-113)
     genesis_timestamp: int = 1_700_000_000
     block_version: int = 1
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "halving_interval" and value is None:
+                continue
+            lo, hi = _RANGES.get(f.name, (1, _MAX))
+            if type(value) is not int:
+                raise ChainError(
+                    f"ChainParams.{f.name} must be an int, not {type(value).__name__}"
+                )
+            if not lo <= value <= hi:
+                raise ChainError(
+                    f"ChainParams.{f.name} = {value} is outside [{lo}, {hi}]"
+                )
+        try:
+            target = bits_to_target(self.genesis_bits)
+        except ValueError as e:
+            raise ChainError(f"ChainParams.genesis_bits: {e}") from None
+        if not 0 < target <= self.pow_limit:
+            raise ChainError(
+                f"ChainParams.genesis_bits {self.genesis_bits:#010x} encode a target "
+                "outside (0, pow_limit]"
+            )
 
     @property
     def target_timespan(self) -> int:

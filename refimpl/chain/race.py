@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "check_race_args",
     "RaceEstimate",
     "race_success_probability",
     "race_walk",
@@ -69,7 +70,8 @@ class RaceEstimate:
         return abs(self.estimate - probability) <= sigmas * se
 
 
-def _check_args(q: float, z: int) -> None:
+def check_race_args(q: float, z: int) -> None:
+    """ValueError unless 0 <= q < 1 and z is an int >= 0 (every race function)."""
     if not isinstance(z, int) or isinstance(z, bool) or z < 0:
         raise ValueError(f"z must be a non-negative int, got {z!r}")
     if not 0.0 <= q < 1.0:
@@ -87,7 +89,7 @@ def race_success_probability(q: float, z: int, *, ties_win: bool = True) -> floa
     wins ties" needs before it reorgs): the exponent becomes ``z-m+1``.
     Introduced in lesson 05.
     """
-    _check_args(q, z)
+    check_race_args(q, z)
     p = 1.0 - q
     if q >= p:
         return 1.0
@@ -124,7 +126,7 @@ def simulate_double_spend(
     that fall so far behind that returning has probability < 1e-12 count as losses.
     Introduced in lesson 05.
     """
-    _check_args(q, z)
+    check_race_args(q, z)
     if model not in _MODELS:
         raise ValueError(f"model must be one of {_MODELS}, got {model!r}")
     if not isinstance(trials, int) or trials <= 0:
@@ -162,7 +164,7 @@ def race_walk(q: float, z: int, *, seed: int = 0, max_blocks: int = 60) -> list[
     ships after the honest side's z-th block; the attacker wins when his lead is >= 0
     after that. Stops at ``max_blocks`` blocks. For plots; introduced in lesson 05.
     """
-    _check_args(q, z)
+    check_race_args(q, z)
     rng = np.random.Generator(np.random.PCG64(seed))
     lead, honest, out = 0, 0, [0]
     for _ in range(max_blocks):

@@ -23,12 +23,14 @@ Introduced in lesson 03.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
+
+from refimpl import boundedjson
+from refimpl.crypto import CURVE_ORDER, PrivateKey, PublicKey, Signature, sha256d
 
 from .encoding import Reader, write_compact_size
 from .errors import InvalidTransaction
@@ -39,15 +41,18 @@ __all__ = [
     "decode_payload",
     "MAX_AMOUNT",
     "COINBASE",
+    "TRANSFER",
     "TX_VERSION",
+    "clear_key_cache",
 ]
 
 TX_VERSION = 1
 MAX_AMOUNT = 2**63 - 1  # every amount, fee and sum of them must stay <= this
 COINBASE = "coinbase"  # the kind of the first transaction of every block
-_KIND_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+TRANSFER = "transfer"  # the ledger's own kind: move amount to recipient
+_KIND_RE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _MAX_PAYLOAD = 100_000
-_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141  # secp256k1
+_N = CURVE_ORDER
 
 
 def encode_payload(obj: dict) -> bytes:
@@ -55,21 +60,29 @@ def encode_payload(obj: dict) -> bytes:
     if not isinstance(obj, dict):
         raise InvalidTransaction("payload must be a dict")
     try:
+        boundedjson.check_depth(obj)
         text = json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, RecursionError) as e:
         raise InvalidTransaction(f"payload is not plain JSON: {e}") from None
     return text.encode("utf-8")
 
 
 def decode_payload(b: bytes) -> dict:
-    """Parse canonical JSON payload bytes into a dict (else InvalidTransaction)."""
+    """Parse canonical JSON payload bytes into a dict (else InvalidTransaction).
+
+    Parsed by :func:`refimpl.boundedjson.loads`: size and nesting are bounded before
+    ``json`` sees the text, so a deeply nested payload is refused, never a crash.
+    """
+    if not isinstance(b, (bytes, bytearray, memoryview)):
+        raise InvalidTransaction(f"payload must be bytes, not {type(b).__name__}")
+    raw = bytes(b)
     try:
-        obj = json.loads(bytes(b).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, TypeError) as e:
+        obj = boundedjson.loads(raw, max_bytes=_MAX_PAYLOAD)
+    except (ValueError, TypeError) as e:
         raise InvalidTransaction(f"malformed payload: {e}") from None
     if not isinstance(obj, dict):
         raise InvalidTransaction("malformed payload: not a JSON object")
-    if encode_payload(obj) != bytes(b):
+    if encode_payload(obj) != raw:
         raise InvalidTransaction("malformed payload: not canonical JSON")
     return obj
 
@@ -82,9 +95,7 @@ def _sig_to_bytes(sig: Any) -> bytes:
     return sig.r.to_bytes(32, "big") + sig.s.to_bytes(32, "big") + bytes([sig.v])
 
 
-def _sig_from_bytes(b: bytes) -> Any:
-    from refimpl.crypto import Signature
-
+def _sig_from_bytes(b: bytes) -> Signature:
     return Signature(
         int.from_bytes(b[:32], "big"), int.from_bytes(b[32:64], "big"), b[64]
     )
@@ -105,12 +116,20 @@ class Transaction:
     chain_id: int
     kind: str = "transfer"
     payload: bytes = b""
-    signature: Any = field(default=None)
+    signature: Signature | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        # Keep bytes, never a caller's buffer: reusing a bytearray must not rewrite
+        # a transaction (or the block that holds it) after the fact.
+        for name in ("sender", "payload"):
+            value = getattr(self, name)
+            if isinstance(value, (bytearray, memoryview)):
+                object.__setattr__(self, name, bytes(value))
 
     # -- checks -------------------------------------------------------------------
     def check_fields(self) -> None:
         """Raise InvalidTransaction naming the first field out of range."""
-        if not isinstance(self.kind, str) or not _KIND_RE.match(self.kind):
+        if not isinstance(self.kind, str) or not _KIND_RE.fullmatch(self.kind):
             raise InvalidTransaction(
                 f"kind {self.kind!r} is not a short lowercase name"
             )
@@ -138,6 +157,11 @@ class Transaction:
         if len(self.payload) > _MAX_PAYLOAD:
             raise InvalidTransaction(f"payload is longer than {_MAX_PAYLOAD} bytes")
         if self.signature is not None:
+            if not isinstance(self.signature, Signature):
+                raise InvalidTransaction(
+                    "signature must be a refimpl.crypto.Signature, not "
+                    f"{type(self.signature).__name__}"
+                )
             r, s = self.signature.r, self.signature.s
             if not (_is_int(r) and _is_int(s) and 0 < r < _N and 0 < s < _N):
                 raise InvalidTransaction("signature r or s is out of range")
@@ -206,8 +230,7 @@ class Transaction:
     # -- identity and signatures --------------------------------------------------
     @cached_property
     def _txid(self) -> bytes:
-        b = self.serialize_unsigned()
-        return hashlib.sha256(hashlib.sha256(b).digest()).digest()
+        return sha256d(self.serialize_unsigned())
 
     def txid(self) -> bytes:
         """sha256d of the unsigned serialization (internal byte order)."""
@@ -217,8 +240,12 @@ class Transaction:
         """The txid as Bitcoin displays it (byte-reversed hex)."""
         return self._txid[::-1].hex()
 
-    def sign(self, private_key: Any) -> Transaction:
+    def sign(self, private_key: PrivateKey) -> Transaction:
         """Return a copy signed by ``private_key`` (its public key must be sender)."""
+        if not isinstance(private_key, PrivateKey):
+            raise InvalidTransaction(
+                f"sign needs a PrivateKey, not {type(private_key).__name__}"
+            )
         if private_key.public_key.to_bytes(compressed=True) != bytes(self.sender):
             raise InvalidTransaction("private key does not match the sender")
         return replace(self, signature=private_key.sign(self.txid()))
@@ -237,23 +264,26 @@ class Transaction:
         try:
             self.check_fields()
             key = _public_key(bytes(self.sender))
-        except Exception:
+        except InvalidTransaction:
             return False
         return bool(key.verify(self.txid(), self.signature))
 
 
-_KEYS: dict[bytes, Any] = {}  # sender bytes -> PublicKey (keeps its verify table)
+_KEYS: dict[bytes, PublicKey] = {}  # sender bytes -> PublicKey (keeps its table)
 
 
-def _public_key(sender: bytes) -> Any:
+def clear_key_cache() -> None:
+    """Forget the parsed sender keys (benchmarks use it to time a cold start)."""
+    _KEYS.clear()
+
+
+def _public_key(sender: bytes) -> PublicKey:
     """The sender's PublicKey, parsed once per process (like a node's key cache)."""
     key = _KEYS.get(sender)
     if key is None:
-        from refimpl.crypto import PublicKey
-
         try:
             key = PublicKey.from_bytes(sender)
-        except Exception as e:
+        except ValueError as e:
             raise InvalidTransaction(f"sender is not a valid public key: {e}") from None
         if len(_KEYS) >= 10_000:
             _KEYS.clear()
