@@ -6,23 +6,39 @@ never in notebook metadata, so learners may copy, move or rename cells and noteb
 A check answers in one of three ways:
 
 * **correct**;
-* **not attempted yet**: the answer is still the stub (``...`` or ``None``, or a
-  function that returns one of them);
-* **incorrect**: a message that says what went wrong on which input, never the expected
-  value.
+* **not attempted yet**: the answer is still the untouched stub (``...``, or a function
+  whose body is still only ``...``);
+* **incorrect**: a message that says what went wrong on which input and *where* the
+  answer differs (the first wrong byte, character or item, with a little context),
+  never the expected value. A function that returns ``None`` is asked whether it forgot
+  its ``return``.
 
-A learner's exception is caught and reported in one friendly line plus the learner's own
-traceback; frames from this package are left out.
+One type policy for every check: NumPy integer and bool scalars count as Python ints and
+bools; a float is refused where an int is asked for (the message says so); an int is
+fine where a float is asked for; a wrong value is described by its value, not blamed on
+its type.
+
+The learner's function runs within limits (:mod:`refimpl.course.limits`): on copies of
+the inputs, with a sane recursion limit, a time limit and a memory budget. A learner's
+exception (any ``BaseException`` but ``KeyboardInterrupt``) is reported in one friendly
+line plus the learner's own traceback; frames from this package are left out. Every
+``check()`` adds one line to the progress log (:mod:`refimpl.course.progress`), and
+``solution()`` prints the answer region of ``solutions/NN_*.ipynb``
+(:mod:`refimpl.course.solutions`).
 """
 
 from __future__ import annotations
 
 import os
+import reprlib
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+import types
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from refimpl.course import limits
 
 __all__ = [
     "CORRECT",
@@ -45,6 +61,9 @@ CORRECT = "correct"
 NOT_ATTEMPTED = "not attempted"
 INCORRECT = "incorrect"
 
+MAX_ITEMS = 10_000_000
+"""An answer with more items (or bytes) than this is refused before it is compared."""
+
 _ICONS = {CORRECT: "✅", NOT_ATTEMPTED: "⏳", INCORRECT: "❌"}
 _OUR_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -58,10 +77,14 @@ class Wrong(Exception):
 class _LearnerError(Exception):
     """Wraps an exception raised by the learner's own code."""
 
-    def __init__(self, call: str, error: BaseException):
+    def __init__(
+        self, call: str, error: BaseException, timed_out: bool = False, seconds=None
+    ):
         super().__init__(call)
         self.call = call
         self.error = error
+        self.timed_out = timed_out
+        self.seconds = seconds
 
 
 @dataclass(frozen=True)
@@ -80,18 +103,73 @@ class Result:
         return self.ok
 
 
+# -- showing values, safely and briefly ---------------------------------------------
+def _make_repr() -> reprlib.Repr:
+    r = reprlib.Repr()
+    r.maxlevel, r.maxstring, r.maxlong, r.maxother = 4, 120, 120, 120
+    r.maxlist = r.maxtuple = r.maxdict = r.maxset = r.maxfrozenset = 24
+    r.maxdeque = r.maxarray = 24
+    return r
+
+
+_REPR = _make_repr()
+
+
+def _safe_repr(value: Any) -> str:
+    """``repr`` that is bounded in size and never raises (a learner's object may)."""
+    try:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value.bit_length() > 1000:
+                return f"<an int of {value.bit_length()} bits>"
+            return repr(value)
+        if isinstance(value, bytes | bytearray | memoryview):
+            return _bytes_repr(bytes(value[:4096]), len(value))
+        return _REPR.repr(value)
+    except Exception:
+        return f"<{_type_name(value)} object>"
+
+
+def _bytes_repr(head: bytes, length: int, limit: int = 90) -> str:
+    if length <= 12:
+        return repr(head)
+    if length == len(head) and 2 * length + 16 <= limit:
+        return f"bytes.fromhex('{head.hex()}')"
+    return f"{head[:8].hex()}… ({length} bytes)"
+
+
 def short_repr(value: Any, limit: int = 60) -> str:
-    """A one-line ``repr`` cut to ``limit`` characters, for messages about inputs."""
-    text = repr(value)
-    if isinstance(value, bytes | bytearray) and len(value) > 12:
-        text = f"{bytes(value[:8]).hex()}… ({len(value)} bytes)"
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A one-line ``repr`` of at most ``limit`` characters, for messages about inputs.
+
+    Short values are shown whole (byte strings up to about ``limit`` hex digits as
+    ``bytes.fromhex('…')``), so a learner can rebuild the input; longer ones are cut.
+    """
+    if isinstance(value, bytes | bytearray | memoryview):
+        try:
+            text = _bytes_repr(bytes(value[:4096]), len(value), limit)
+        except Exception:
+            text = _safe_repr(value)
+    else:
+        text = _safe_repr(value)
+    return _cut(text, limit)
 
 
 def _cut(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _type_name(value: Any) -> str:
+    try:
+        return type(value).__name__
+    except Exception:  # pragma: no cover - every object has a type
+        return "object"
+
+
+def _safe_str(error: BaseException) -> str:
+    try:
+        return str(error)
+    except BaseException:  # a learner's __str__ may raise anything
+        return "(its message could not be shown)"
 
 
 def _a(noun: str) -> str:
@@ -104,32 +182,406 @@ def _is_stub(value: Any) -> bool:
     return value is None or value is Ellipsis
 
 
-def _learner_traceback(error: BaseException) -> str:
+def _empty(): ...
+
+
+def _is_stub_function(fn: Any) -> bool:
+    """True for the exercise's untouched stub: a function whose body is only ``...``."""
+    code = getattr(fn, "__code__", None)
+    if not isinstance(fn, types.FunctionType) or code is None:
+        return False
+    return code.co_code == _empty.__code__.co_code and not code.co_freevars
+
+
+def _learner_traceback(error: BaseException, max_frames: int = 30) -> str:
     """The learner's part of a traceback: frames from refimpl.course are dropped."""
-    frames = [
-        f
-        for f in traceback.extract_tb(error.__traceback__)
-        if not os.path.abspath(f.filename).startswith(_OUR_DIR)
-    ]
-    lines = traceback.format_list(frames)
-    lines += traceback.format_exception_only(type(error), error)
-    return "Traceback (your code):\n" + "".join(lines)
-
-
-def call_learner(fn: Callable[..., Any], args: tuple, call_text: str) -> Any:
-    """Call a learner's function; its exceptions come back as ``_LearnerError``."""
     try:
-        return fn(*args)
-    except Exception as error:  # a learner's bug is feedback, not a crash
-        raise _LearnerError(call_text, error) from None
+        frames = [
+            f
+            for f in traceback.extract_tb(error.__traceback__)
+            if not os.path.abspath(f.filename).startswith(_OUR_DIR)
+        ]
+        lines = traceback.format_list(frames[-max_frames:])
+        lines += traceback.format_exception_only(type(error), error)
+    except BaseException:
+        return ""
+    skipped = max(0, len(frames) - max_frames)
+    more = f"  ... {skipped} earlier frames left out ...\n" if skipped else ""
+    return "Traceback (your code):\n" + more + "".join(lines)
 
 
+def call_learner(
+    fn: Callable[..., Any],
+    args: tuple,
+    call_text: str,
+    *,
+    time_limit: float | None = limits.TIME_LIMIT,
+    may_change_inputs: bool = False,
+) -> Any:
+    """Call a learner's function within limits, on copies of ``args``.
+
+    Its exceptions (and running out of time or memory) come back as ``_LearnerError``;
+    an answer that changes one of its arguments in place raises :class:`Wrong`, unless
+    ``may_change_inputs`` (the check's own ``args`` are never changed either way).
+    """
+    given = limits.safe_copy(tuple(args))
+    outcome = limits.call_limited(fn, given, time_limit=time_limit)
+    if outcome.error is not None:
+        raise _LearnerError(
+            call_text, outcome.error, outcome.timed_out, time_limit
+        ) from None
+    if not may_change_inputs:
+        position = limits.changed_argument(tuple(args), given)
+        if position is not None:
+            raise Wrong(
+                f"{call_text} changed its argument number {position} in place; work "
+                "on a copy (or build a new value) and return it, so the caller's data "
+                "stays as it was"
+            )
+    return outcome.value
+
+
+# -- the type policy and where an answer differs -------------------------------------
+def _np() -> Any:
+    try:
+        import numpy
+
+        return numpy
+    except ImportError:  # pragma: no cover - numpy is a course dependency
+        return None
+
+
+def _is_bool(x: Any) -> bool:
+    np = _np()
+    return isinstance(x, bool) or (np is not None and isinstance(x, np.bool_))
+
+
+def _is_int(x: Any) -> bool:
+    """A Python or NumPy integer (bools are not integers here)."""
+    np = _np()
+    if isinstance(x, bool):
+        return False
+    return isinstance(x, int) or (np is not None and isinstance(x, np.integer))
+
+
+def _is_float(x: Any) -> bool:
+    np = _np()
+    return isinstance(x, float) or (np is not None and isinstance(x, np.floating))
+
+
+def _is_array(x: Any) -> bool:
+    np = _np()
+    return np is not None and isinstance(x, np.ndarray)
+
+
+def _kind(x: Any) -> str:
+    """What a value is, for messages: ``a float``, ``an ndarray of float64``."""
+    if _is_array(x):
+        return f"an array of {x.dtype}"
+    if isinstance(x, Iterator) and not isinstance(x, Sequence):
+        return f"{_a(_type_name(x))} (an iterator)"
+    return _a(_type_name(x))
+
+
+def _wanted(expected: Any) -> str:
+    if _is_bool(expected):
+        return "a bool (True or False)"
+    if _is_int(expected):
+        return "an int"
+    if _is_float(expected):
+        return "a float"
+    if _is_array(expected):
+        return "an array" if expected.dtype.kind != "b" else "an array of bools"
+    return _a(_type_name(expected))
+
+
+def _type_problem(got: Any, expected: Any) -> str | None:
+    """Why ``got``'s type cannot be right where ``expected``'s is wanted, or None."""
+    if expected is None:
+        return None  # the value message never reveals that None is wanted
+    if _is_bool(expected):
+        ok = _is_bool(got)
+    elif _is_int(expected):
+        ok = _is_int(got)
+    elif _is_float(expected):
+        ok = _is_int(got) or _is_float(got)
+    elif _is_array(expected):
+        ok = _is_array(got) or isinstance(got, list | tuple)
+        if ok and _is_array(got):
+            return _dtype_problem(got, expected)
+    elif isinstance(expected, list | tuple) and _is_array(got):
+        ok = True  # arrays and lists compare by shape and values
+    elif isinstance(expected, bytes | bytearray):
+        ok = isinstance(got, bytes | bytearray)
+    elif isinstance(expected, dict):
+        ok = isinstance(got, dict)
+    elif isinstance(expected, set | frozenset):
+        ok = isinstance(got, set | frozenset)
+    else:
+        ok = isinstance(got, type(expected))
+    if ok:
+        return None
+    return f"{_kind(got)}, but {_wanted(expected)} is wanted"
+
+
+def _dtype_problem(got: Any, expected: Any) -> str | None:
+    have, want = got.dtype.kind, expected.dtype.kind
+    if want == "b" and have != "b":
+        return f"an array of {got.dtype}, but an array of bools is wanted"
+    if want in "iu" and have not in "iu":
+        return f"an array of {got.dtype}, but an array of integers is wanted"
+    if want in "fc" and have not in "iufc":
+        return f"an array of {got.dtype}, but an array of numbers is wanted"
+    return None
+
+
+def _both_nan(a: Any, b: Any) -> bool:
+    try:
+        return bool(a != a and b != b)
+    except Exception:
+        return False
+
+
+def _equal(got: Any, expected: Any) -> bool:
+    """Exact equality under the course's one type policy (see the module docstring)."""
+    if _type_problem(got, expected) is not None:
+        return False
+    np = _np()
+    if _is_array(got) or _is_array(expected):
+        got_a, exp_a = np.asarray(got), np.asarray(expected)
+        if got_a.shape != exp_a.shape:
+            return False
+        if _is_array(expected) and _dtype_problem(got_a, exp_a) is not None:
+            return False
+        nan = got_a.dtype.kind in "fc" and exp_a.dtype.kind in "fc"
+        return bool(np.array_equal(got_a, exp_a, equal_nan=nan))
+    if _is_bool(expected):
+        return bool(got) == bool(expected)
+    if isinstance(expected, list | tuple) and type(got) is type(expected):
+        return len(got) == len(expected) and all(
+            _equal(g, e) for g, e in zip(got, expected, strict=True)
+        )
+    if isinstance(expected, dict) and isinstance(got, dict):
+        return got.keys() == expected.keys() and all(
+            _equal(got[k], expected[k]) for k in expected
+        )
+    if _is_float(expected) or _is_float(got):
+        return bool(got == expected) or _both_nan(got, expected)
+    return bool(got == expected)
+
+
+def _close(got: Any, expected: Any) -> bool:
+    """Equal, or equal up to float rounding (to find which item of a tuple is off)."""
+    try:
+        if _equal(got, expected):
+            return True
+        if _type_problem(got, expected) is not None:
+            return False
+        np = _np()
+        return bool(np.allclose(got, expected, rtol=1e-9, atol=1e-12))
+    except Exception:
+        return False
+
+
+def _show(value: Any, hex_ints: bool) -> str:
+    if hex_ints and _is_int(value):
+        v = int(value)
+        return f"{v:#x}" if v >= 0 else f"-{-v:#x}"
+    return short_repr(value)
+
+
+def _context(items: Sequence[str], index: int, sep: str, before: int = 4) -> str:
+    start, end = max(0, index - before), min(len(items), index + before + 1)
+    shown = list(items[start:end])
+    shown[index - start] = f"[{shown[index - start]}]"
+    head = "…" if start else ""
+    tail = "…" if end < len(items) else ""
+    return head + sep.join(shown) + tail
+
+
+def _first_difference(got: Sequence[Any], expected: Sequence[Any]) -> int | None:
+    for index in range(min(len(got), len(expected))):
+        if got[index] != expected[index]:
+            return index
+    return None
+
+
+def _bytes_mismatch(got: bytes, expected: bytes, verb: str) -> str:
+    first = _first_difference(got, expected)
+    hexes = [f"{b:02x}" for b in got]
+    count = f"{len(got)} byte" + ("" if len(got) == 1 else "s")
+    if len(got) != len(expected):
+        if first is None:
+            return (
+                f"{verb} {count}; that length is not right "
+                f"(its first {min(len(got), len(expected))} bytes are right)"
+            )
+        return (
+            f"{verb} {count}; that length is not right, and already byte [{first}] "
+            f"is wrong: {_context(hexes, first, ' ')}"
+        )
+    return f"{verb} {count} whose first wrong byte is [{first}]: " + _context(
+        hexes, first or 0, " "
+    )
+
+
+def _str_mismatch(got: str, expected: str, verb: str) -> str:
+    first = _first_difference(got, expected)
+    chars = [repr(c)[1:-1] for c in got]
+    count = f"a str of {len(got)} character" + ("" if len(got) == 1 else "s")
+    if len(got) <= 40 and first is not None and len(got) == len(expected):
+        return (
+            f"{verb} {short_repr(got, 80)}, whose first wrong character is "
+            f"[{first}] ({chars[first]!r})"
+        )
+    if len(got) != len(expected):
+        if first is None:
+            where = f"its first {min(len(got), len(expected))} characters are right"
+        else:
+            where = (
+                f"already character [{first}] is wrong: {_context(chars, first, '')}"
+            )
+        return f"{verb} {count}; that length is not right ({where})"
+    return f"{verb} {count} whose first wrong character is [{first}]: " + _context(
+        chars, first or 0, ""
+    )
+
+
+def _sequence_mismatch(got: Any, expected: Any, verb: str, hex_ints: bool) -> str:
+    kind = _type_name(got)
+    for index, (item, want) in enumerate(zip(got, expected, strict=False)):
+        if not _close(item, want):
+            why = _describe(item, want, "is", hex_ints)
+            if len(got) != len(expected):
+                items = "item" if len(got) == 1 else "items"
+                return (
+                    f"{verb} {len(got)} {items}; that length is not right, and "
+                    f"already item [{index}] {why}"
+                )
+            return f"{verb} {_a(kind)} whose item [{index}] {why}"
+    if len(got) != len(expected):
+        items = "item" if len(got) == 1 else "items"
+        return f"{verb} {len(got)} {items}; that length is not right"
+    return f"{verb} {short_repr(got)}, which is not right (compare the items exactly)"
+
+
+def _array_mismatch(got: Any, expected: Any, verb: str) -> str:
+    np = _np()
+    got_a, exp_a = np.asarray(got), np.asarray(expected)
+    if got_a.shape != exp_a.shape:
+        return f"{verb} shape {tuple(got_a.shape)}; that shape is not right"
+    try:
+        same = got_a == exp_a
+        if got_a.dtype.kind in "fc" and exp_a.dtype.kind in "fc":
+            same = same | (np.isnan(got_a) & np.isnan(exp_a))
+        wrong = np.argwhere(~np.asarray(same, dtype=bool))
+    except Exception:
+        wrong = []
+    if len(wrong) == 0:
+        return f"{verb} {short_repr(got)}, which is not right"
+    index = tuple(int(i) for i in wrong[0])
+    where = ", ".join(str(i) for i in index)
+    value = got_a[index] if index else got_a[()]
+    count = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
+    shape = f"an array of shape {tuple(got_a.shape)}" if got_a.ndim else "an array"
+    return (
+        f"{verb} {shape} whose item [{where}] is {short_repr(value.item())}, "
+        f"which is not right{count}"
+    )
+
+
+def _dict_mismatch(got: dict, expected: dict, verb: str, hex_ints: bool) -> str:
+    extra = [k for k in got if k not in expected]
+    if extra:
+        key = short_repr(extra[0])
+        return f"{verb} a dict with the key {key}, which should not be there"
+    missing = [k for k in expected if k not in got]
+    if missing:
+        keys = "key" if len(missing) == 1 else "keys"
+        return f"{verb} a dict that lacks {len(missing)} {keys}"
+    for key in expected:
+        if not _close(got[key], expected[key]):
+            why = _describe(got[key], expected[key], "is", hex_ints)
+            return f"{verb} a dict whose value at key {short_repr(key)} {why}"
+    return f"{verb} {short_repr(got)}, which is not right"
+
+
+def _set_mismatch(got: Any, expected: Any, verb: str) -> str:
+    extra = [x for x in got if x not in expected]
+    if extra:
+        return (
+            f"{verb} {_a(_type_name(got))} holding {short_repr(extra[0])}, "
+            "which should not be in it"
+        )
+    missing = len([x for x in expected if x not in got])
+    items = "item" if missing == 1 else "items"
+    shown = short_repr(got) if got else f"an empty {_type_name(got)}"
+    return f"{verb} {shown}, which lacks {missing} {items}"
+
+
+def _describe(got: Any, expected: Any, verb: str, hex_ints: bool) -> str:
+    problem = _type_problem(got, expected)
+    if problem is not None:
+        return f"{verb} {problem}"
+    if _is_array(got) or _is_array(expected):
+        return _array_mismatch(got, expected, verb)
+    if isinstance(got, bytes | bytearray) and isinstance(expected, bytes | bytearray):
+        return _bytes_mismatch(bytes(got), bytes(expected), verb)
+    if isinstance(got, str) and isinstance(expected, str):
+        return _str_mismatch(got, expected, verb)
+    if isinstance(got, list | tuple) and isinstance(expected, list | tuple) and got:
+        return _sequence_mismatch(got, expected, verb, hex_ints)
+    if isinstance(got, list | tuple) and len(got) != len(expected or ()):
+        return f"{verb} 0 items; that length is not right"
+    if isinstance(got, dict) and isinstance(expected, dict):
+        return _dict_mismatch(got, expected, verb, hex_ints)
+    if isinstance(got, set | frozenset) and isinstance(expected, set | frozenset):
+        return _set_mismatch(got, expected, verb)
+    return f"{verb} {_show(got, hex_ints)}, which is not right"
+
+
+def _describe_mismatch(
+    got: Any, expected: Any, verb: str = "returned", *, hex_ints: bool = False
+) -> str:
+    """Say how ``got`` differs from what was wanted, never showing the wanted value.
+
+    The message names the first wrong byte, character or item (with the learner's own
+    neighbouring values), or the type that cannot be right; ints in hex if asked.
+    """
+    try:
+        return _describe(got, expected, verb, hex_ints)
+    except Exception:
+        return f"{verb} {short_repr(got)}, which is not right"
+
+
+describe_mismatch = _describe_mismatch
+
+
+def _too_big(got: Any) -> str | None:
+    """Why an answer is too large to compare, or None."""
+    try:
+        if _is_array(got):
+            size = int(got.size)
+        elif isinstance(got, str | bytes | bytearray | list | tuple | dict | set):
+            size = len(got)
+        else:
+            return None
+    except Exception:
+        return None
+    if size > MAX_ITEMS:
+        return f"returned {size:,} items; that is far more than this question asks for"
+    return None
+
+
+# -- checks ------------------------------------------------------------------------
 class Check:
     """One question: ``check(answer)``, ``hint()``, ``solution()``.
 
     ``test(answer)`` raises :class:`Wrong` with a message naming the failing input, and
     returns normally when the answer is right. ``right`` and ``wrong`` are known answers
     that the course's own tests use to prove the check can pass and can fail.
+    ``solution()`` prints the answer region of ``solutions/NN_*.ipynb``; the
+    ``solution`` text given here is used only when no solutions notebook holds one.
     """
 
     def __init__(
@@ -138,7 +590,7 @@ class Check:
         test: Callable[[Any], None],
         *,
         hints: Sequence[str],
-        solution: str,
+        solution: str = "",
         right: Sequence[Any] = (),
         wrong: Sequence[Any] = (),
     ):
@@ -159,37 +611,41 @@ class Check:
     # -- the learner's three buttons -------------------------------------------------
     def evaluate(self, answer: Any) -> Result:
         """Judge ``answer`` without printing (the course's tests use this)."""
-        if _is_stub(answer):
+        if answer is Ellipsis or _is_stub_function(answer):
             return Result(
                 NOT_ATTEMPTED, "replace the `...` with your answer and run again"
+            )
+        if answer is None:
+            return Result(
+                NOT_ATTEMPTED,
+                "your answer is None: replace the `...` with your answer and run "
+                "again (if a function of yours computed it, did it forget a `return`?)",
             )
         try:
             self._test(answer)
         except _Stub:
-            return Result(
-                NOT_ATTEMPTED, "your function still returns the stub (None or ...)"
-            )
+            return Result(NOT_ATTEMPTED, "your function still returns the stub `...`")
         except Wrong as wrong:
-            return Result(INCORRECT, str(wrong))
+            return Result(INCORRECT, _safe_str(wrong))
         except _LearnerError as err:
-            kind = type(err.error).__name__
-            return Result(
-                INCORRECT,
-                f"{err.call} raised {kind}: {_cut(str(err.error), 120)}",
-                _learner_traceback(err.error),
-            )
-        except Exception as error:  # the answer broke the comparison: say so kindly
-            kind = type(error).__name__
+            return _learner_result(err)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # the answer broke the comparison: say so kindly
+            kind = _type_name(error)
             return Result(
                 INCORRECT,
                 f"your answer could not be compared ({kind}); "
-                f"it is {_a(type(answer).__name__)}",
+                f"it is {_a(_type_name(answer))}",
             )
         return Result(CORRECT, "well done")
 
     def check(self, answer: Any) -> None:
         """Print whether ``answer`` is correct, not attempted yet, or incorrect."""
         result = self.evaluate(answer)
+        from refimpl.course import progress
+
+        progress.record(self.name, result.status)
         icon = _ICONS[result.status]
         if result.status == CORRECT:
             print(f"{icon} {self.name}: correct. Well done!")
@@ -216,19 +672,53 @@ class Check:
         text = self.hints[level - 1]
         print(f"💡 {self.name}, hint {level}/{len(self.hints)}{more}: {text}")
 
+    def solution_text(self) -> tuple[str, str]:
+        """The worked solution and where it comes from (``solutions/NN_….ipynb``)."""
+        from refimpl.course import solutions
+
+        return solutions.solution_for(self)
+
     def solution(self) -> None:
-        """Print a worked solution."""
-        print(f"📖 {self.name}, a worked solution:\n{self._solution}")
+        """Print a worked solution (the answer region of ``solutions/NN_*.ipynb``)."""
+        text, origin = self.solution_text()
+        print(f"📖 {self.name}, a worked solution ({origin}):\n{text}")
 
     def _handle(self) -> str:
         """How the learner reaches this check, e.g. ``l03.merkle_parent``."""
         for mod_name, module in list(sys.modules.items()):
             if not mod_name.startswith("refimpl.course.checks."):
                 continue
-            for attr, value in vars(module).items():
+            for attr, value in list(vars(module).items()):
                 if value is self:
                     return f"{mod_name.rsplit('.', 1)[-1]}.{attr}"
         return ""
+
+
+def _learner_result(err: _LearnerError) -> Result:
+    error = err.error
+    kind = _type_name(error)
+    if err.timed_out:
+        seconds = err.seconds or limits.TIME_LIMIT
+        unit = "second" if seconds == 1 else "seconds"
+        return Result(
+            INCORRECT,
+            f"{err.call} was stopped: it ran for more than {seconds:g} {unit} "
+            "(an endless loop?)",
+            _learner_traceback(error),
+        )
+    text = _cut(_safe_str(error), 120)
+    if isinstance(error, RecursionError):
+        text += " (a recursion that never reaches its base case?)"
+    elif isinstance(error, MemoryError):
+        text = text or "it ran out of memory"
+        text += " (an answer that grows without end?)"
+    elif isinstance(error, SystemExit):
+        text = "exit() and sys.exit() stop a program; return a value instead"
+    return Result(
+        INCORRECT,
+        f"{err.call} raised {kind}" + (f": {text}" if text else ""),
+        _learner_traceback(error),
+    )
 
 
 class _Stub(Exception):
@@ -242,73 +732,22 @@ NotAttempted = _Stub
 
 
 def reject_stub(got: Any, call: str, *, first: bool) -> None:
-    """A stub (``None`` or ``...``) on the first input means *not attempted yet*;
-    later, it means a branch without a ``return``. Use it in custom checks."""
+    """Refuse a stub result: ``...`` on the first input means *not attempted yet*;
+    ``None`` means a missing ``return``. Use it in custom checks."""
+    if got is Ellipsis and first:
+        raise _Stub()
     if _is_stub(got):
-        if first:
-            raise _Stub()
-        raise Wrong(f"{call} returned {got!r}; did you forget a return?")
-
-
-def _equal(got: Any, expected: Any) -> bool:
-    try:
-        import numpy as np
-
-        if isinstance(got, np.ndarray) or isinstance(expected, np.ndarray):
-            got_a, exp_a = np.asarray(got), np.asarray(expected)
-            return got_a.shape == exp_a.shape and bool(np.array_equal(got_a, exp_a))
-    except ImportError:  # pragma: no cover - numpy is a course dependency
-        pass
-    if isinstance(got, bool) or isinstance(expected, bool):
-        return type(got) is type(expected) and got == expected
-    if isinstance(expected, int) and isinstance(got, float):
-        return False  # an int is asked for: 15.0 is a float
-    return bool(got == expected)
-
-
-def _close(got: Any, expected: Any) -> bool:
-    """Equal, or equal up to float rounding (to find which item of a tuple is off)."""
-    try:
-        if _equal(got, expected):
-            return True
-        import numpy as np
-
-        return bool(np.allclose(got, expected, rtol=1e-9, atol=1e-12))
-    except Exception:
-        return False
-
-
-def _describe_mismatch(got: Any, expected: Any, verb: str = "returned") -> str:
-    """Say how ``got`` differs from what was wanted, never showing the wanted value."""
-    int_for_float = isinstance(got, int) and isinstance(expected, float)
-    if type(got) is not type(expected) and not int_for_float:
-        have, wanted = type(got).__name__, type(expected).__name__
-        if have == wanted:  # numpy.bool vs bool: say whose
-            have = f"{type(got).__module__}.{have}"
-            wanted = f"{type(expected).__module__}.{wanted}".removeprefix("builtins.")
-        return f"{verb} {_a(have)}, but {_a(wanted)} is wanted"
-    shape_g, shape_e = getattr(got, "shape", None), getattr(expected, "shape", None)
-    if shape_g is not None and shape_e is not None and shape_g != shape_e:
-        return f"{verb} shape {tuple(shape_g)}; that shape is not right"
-    if isinstance(got, tuple | list) and len(got) == len(expected) and got:
-        for index, (item, want) in enumerate(zip(got, expected, strict=True)):
-            if not _close(item, want):
-                why = _describe_mismatch(item, want, "is")
-                kind = type(got).__name__
-                return f"{verb} {_a(kind)} whose item [{index}] {why}"
-    if isinstance(got, bytes | bytearray) and len(got) != len(expected):
-        return f"{verb} {len(got)} bytes; that length is not right"
-    if isinstance(got, list | tuple | dict | set) and len(got) != len(expected):
-        items = "item" if len(got) == 1 else "items"
-        return f"{verb} {len(got)} {items}; that length is not right"
-    return f"{verb} {short_repr(got)}, which is not right"
-
-
-describe_mismatch = _describe_mismatch
+        raise Wrong(f"{call} returned {got!r}; did you forget a `return`?")
 
 
 class FunctionCheck(Check):
-    """A question answered by writing a function: it is compared with ``reference``."""
+    """A question answered by writing a function: it is compared with ``reference``.
+
+    Each case runs on copies of its arguments within :mod:`refimpl.course.limits`
+    (``time_limit`` seconds per call); an answer that changes an argument in place is
+    refused unless ``may_change_inputs``. ``hex_ints`` shows ints in hex (bit-level
+    values) in the failing call and in the message.
+    """
 
     def __init__(
         self,
@@ -317,16 +756,24 @@ class FunctionCheck(Check):
         reference: Callable[..., Any],
         cases: Sequence[tuple] | Callable[[], Sequence[tuple]],
         hints: Sequence[str],
-        solution: str,
+        solution: str = "",
         wrong: Sequence[Any] = (),
         compare: Callable[[Any, Any], bool] | None = None,
         func_name: str | None = None,
         show: Callable[[tuple], str] | None = None,
+        hex_ints: bool = False,
+        time_limit: float | None = limits.TIME_LIMIT,
+        may_change_inputs: bool = False,
     ):
         self.reference = reference
         self._cases = cases
+        self.hex_ints = hex_ints
+        self.time_limit = time_limit
+        self.may_change_inputs = may_change_inputs
         # show(args) -> the text between the parentheses of the failing call
-        self._show = show or (lambda args: ", ".join(short_repr(a, 40) for a in args))
+        self._show = show or (
+            lambda args: ", ".join(_cut(_show(a, hex_ints), 90) for a in args)
+        )
         self._compare = compare or _equal
         self.func_name = func_name or name.split()[-1]
         super().__init__(
@@ -346,20 +793,42 @@ class FunctionCheck(Check):
     def _run(self, answer: Any) -> None:
         if not callable(answer):
             raise Wrong(
-                f"expected a function, got {_a(type(answer).__name__)}; "
+                f"expected a function, got {_a(_type_name(answer))}; "
                 f"pass the function itself, without calling it"
             )
         for index, args in enumerate(self.cases):
-            call = f"{self.func_name}({self._show(args)})"
-            got = call_learner(answer, args, call)
-            reject_stub(got, call, first=index == 0)
-            expected = self.reference(*args)
             try:
-                same = self._compare(got, expected)
+                call = f"{self.func_name}({self._show(args)})"
             except Exception:
-                same = False
-            if not same:
-                raise Wrong(f"{call} {_describe_mismatch(got, expected)}")
+                call = f"{self.func_name}(<case {index + 1}>)"
+            got = call_learner(
+                answer,
+                args,
+                call,
+                time_limit=self.time_limit,
+                may_change_inputs=self.may_change_inputs,
+            )
+            expected = self.reference(*limits.safe_copy(args))
+            if not (got is None and expected is None):  # None may be the answer
+                reject_stub(got, call, first=index == 0)
+            too_big = _too_big(got)
+            if too_big is not None:
+                raise Wrong(f"{call} {too_big}")
+            outcome = limits.call_limited(
+                self._compare, (got, expected), time_limit=self.time_limit
+            )
+            if isinstance(outcome.error, Wrong | _Stub):
+                raise outcome.error
+            if outcome.error is not None or not _truthy(outcome.value):
+                why = _describe_mismatch(got, expected, hex_ints=self.hex_ints)
+                raise Wrong(f"{call} {why}")
+
+
+def _truthy(value: Any) -> bool:
+    try:
+        return bool(value)
+    except Exception:
+        return False
 
 
 class ValueCheck(Check):
@@ -371,27 +840,32 @@ class ValueCheck(Check):
         *,
         expected: Callable[[], Any],
         hints: Sequence[str],
-        solution: str,
+        solution: str = "",
         wrong: Sequence[Any] = (),
         compare: Callable[[Any, Any], bool] | None = None,
         describe: str = "the answer",
+        hex_ints: bool = False,
     ):
         self._expected = expected
         self._compare = compare or _equal
         self.describe = describe
+        self.hex_ints = hex_ints
         super().__init__(name, self._run, hints=hints, solution=solution, wrong=wrong)
         self.right = [_Lazy(expected)]
 
     def _run(self, answer: Any) -> None:
         expected = self._expected()
-        try:
-            same = self._compare(answer, expected)
-        except Exception:
-            same = False
-        if not same:
-            raise Wrong(
-                f"{self.describe}: {_describe_mismatch(answer, expected, 'you gave')}"
+        too_big = _too_big(answer)
+        if too_big is not None:
+            raise Wrong(f"{self.describe}: your answer has too many items")
+        outcome = limits.call_limited(self._compare, (answer, expected))
+        if isinstance(outcome.error, Wrong | _Stub):
+            raise outcome.error
+        if outcome.error is not None or not _truthy(outcome.value):
+            why = _describe_mismatch(
+                answer, expected, "you gave", hex_ints=self.hex_ints
             )
+            raise Wrong(f"{self.describe}: {why}")
 
 
 class _Lazy:
