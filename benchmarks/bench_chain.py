@@ -10,6 +10,13 @@ Rows: (what, figure, unit, ratio vs baseline, baseline description).
   cache), with its ratio to 1,000 bare ``PublicKey.verify`` calls.
 * Re-validating the same block on a node that has seen it (warm signature
   cache): the ratio is cold time / warm time.
+* Building a chain of 1,000 / 2,000 / 4,000 blocks with ``mine_block``'s default
+  timestamps on a state of 20,000 accounts (credited in block 1; each block pays a
+  different one of them), each size in a fresh process: the seconds it takes and
+  how much the process grew (peak RSS after building minus before). Ratios: time per
+  block against the 1,000-block run (1.0 = constant), memory against the size half
+  as long (2.0 = linear in blocks). Before issue 14 every block kept a full copy of
+  the state: 400 / 800 / 1,600 MB. Alone: ``python benchmarks/bench_chain.py grow``.
 
 Mining uses an impossible target, so every attempt runs to the end of its range.
 The things compared run interleaved in every round, order rotated; figures are
@@ -19,9 +26,13 @@ medians, ratios the median of the per-round ratios. Run as a script to print.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import resource
 import statistics
 import struct
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -29,12 +40,13 @@ from refimpl.chain import (
     BlockHeader,
     Chain,
     ChainParams,
+    Extension,
     SignatureCache,
     Transaction,
     mine,
 )
-from refimpl.chain.transaction import _KEYS
-from refimpl.crypto import PrivateKey, PublicKey
+from refimpl.chain.transaction import clear_key_cache
+from refimpl.crypto import PrivateKey, PublicKey, p2pkh_address
 
 Row = tuple[str, float, str, float, str]
 
@@ -128,7 +140,7 @@ def _validation_rows(rounds: int) -> list[Row]:
     cold, warm, ratios, per_verify = [], [], [], []
     for _ in range(rounds):
         cache = SignatureCache()
-        _KEYS.clear()  # cold: no parsed keys, no verified signatures
+        clear_key_cache()  # cold: no parsed keys, no verified signatures
         tc = _time(lambda c=cache: _validate(params, alloc, block, c))
         tw = _time(lambda c=cache: _validate(params, alloc, block, c))
         tv = _time(
@@ -148,10 +160,80 @@ def _validation_rows(rounds: int) -> list[Row]:
     ]  # fmt: skip
 
 
+class _Airdrop(Extension):
+    """Credits ``addresses`` one token each in block 1 (minting, so supply adds up)."""
+
+    name = "airdrop"
+
+    def __init__(self, addresses: list[str]) -> None:
+        self.addresses = addresses
+
+    def end_block(self, state, ctx) -> None:  # noqa: ANN001
+        if ctx.height == 1:
+            for a in self.addresses:
+                state.balances[a] = state.balance(a) + 1
+            state.supply += len(self.addresses)
+
+
+def grow(blocks: int, accounts: int) -> dict:
+    """Build ``blocks`` blocks on ``accounts`` accounts in this process; figures."""
+    params = ChainParams(chain_id=7, genesis_bits=0x207FFFFF)
+    addrs = [p2pkh_address(b"\x02" + i.to_bytes(32, "big")) for i in range(accounts)]
+    chain = Chain(params, [_Airdrop(addrs)], {}, clock=lambda: 4e9)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    for i in range(blocks):
+        chain.mine_block([], addrs[(i * 7919) % accounts])
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "blocks": blocks,
+        "accounts": len(chain.state.balances),
+        "seconds": seconds,
+        "mb": (peak - before) / 1024,
+        "bits_kept": chain.tip.header.bits == params.genesis_bits,
+    }
+
+
+def _grow_rows(sizes: tuple[int, ...] = (1000, 2000, 4000), accounts: int = 20_000):
+    runs = []
+    for n in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "grow", str(n), str(accounts)],
+            capture_output=True, text=True, check=True, timeout=900,
+        )  # fmt: skip
+        runs.append(json.loads(out.stdout.splitlines()[-1]))
+    rows: list[Row] = []
+    base = runs[0]["seconds"] / runs[0]["blocks"]
+    kept = all(r["bits_kept"] for r in runs)
+    for r in runs:
+        n = r["blocks"]
+        rows.append((f"build {n:,} blocks, {accounts:,} accounts", r["seconds"], "s",
+                     r["seconds"] / n / base,
+                     f"time per block vs {runs[0]['blocks']:,} blocks; "
+                     f"difficulty kept: {kept}"))  # fmt: skip
+    for prev, r in zip([None, *runs], runs, strict=False):
+        ratio = r["mb"] / prev["mb"] if prev and prev["mb"] > 0 else None
+        rows.append((f"memory after {r['blocks']:,} blocks, {accounts:,} accounts",
+                     r["mb"], "MB", ratio,
+                     "peak RSS growth while building; ratio vs half as many blocks "
+                     "(2.0 = linear)"))  # fmt: skip
+    return rows
+
+
 def run(rounds: int = 5) -> list[Row]:
-    return _mining_rows(rounds) + _validation_rows(max(3, rounds // 2 + 1))
+    return (
+        _mining_rows(rounds) + _validation_rows(max(3, rounds // 2 + 1)) + _grow_rows()
+    )
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["grow"] and len(sys.argv) == 4:
+        print(json.dumps(grow(int(sys.argv[2]), int(sys.argv[3]))))
+        raise SystemExit(0)
+    if sys.argv[1:2] == ["grow"]:
+        for row in _grow_rows():
+            print(row)
+        raise SystemExit(0)
     for what, fig, unit, ratio, base in run():
         print(f"{what:45s} {fig:10.3f} {unit:5s} {ratio:8.2f}x  vs {base}")

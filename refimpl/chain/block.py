@@ -57,14 +57,17 @@ class Block:
     def __post_init__(self) -> None:
         if not isinstance(self.header, BlockHeader):
             raise InvalidBlock(
-                f"a block's header must be a BlockHeader, not {type(self.header).__name__}"
+                "a block's header must be a BlockHeader, not "
+                f"{type(self.header).__name__}"
             )
         if isinstance(self.txs, (str, bytes, bytearray)):
             raise InvalidBlock("a block's txs must be a sequence of Transactions")
         try:
             txs = tuple(self.txs)
         except TypeError:
-            raise InvalidBlock("a block's txs must be a sequence of Transactions") from None
+            raise InvalidBlock(
+                "a block's txs must be a sequence of Transactions"
+            ) from None
         for i, tx in enumerate(txs):
             if not isinstance(tx, Transaction):
                 raise InvalidBlock(

@@ -35,7 +35,13 @@ from .ledger import (
 from .params import ChainParams
 from .pow import mine, work_from_bits
 from .state import BlockContext, State, StateDelta
-from .transaction import COINBASE, MAX_AMOUNT, Transaction, decode_payload, encode_payload
+from .transaction import (
+    COINBASE,
+    MAX_AMOUNT,
+    Transaction,
+    decode_payload,
+    encode_payload,
+)
 from .validation import check_block, check_context, expected_bits, median_time_past
 
 __all__ = ["Chain", "BlockEntry", "MAX_ORPHANS", "MAX_ORPHAN_BYTES"]
@@ -370,9 +376,7 @@ class Chain:
         state = parent_state.copy_shared()
         delta.apply(state)
         work = parent.work + work_from_bits(block.header.bits)
-        entry = BlockEntry(
-            block, height, work, parent, len(self._entries), delta, self
-        )
+        entry = BlockEntry(block, height, work, parent, len(self._entries), delta, self)
         self._entries[block.hash()] = entry
         if work > self._tip.work:
             old = self._tip
@@ -524,7 +528,8 @@ class Chain:
             p.retarget_interval - 1
         ):
             gap *= 2
-        return max(self.median_time_past(parent) + 1, parent.block.header.timestamp + gap)
+        after = parent.block.header.timestamp + gap
+        return max(self.median_time_past(parent) + 1, after)
 
     def build_block(
         self,
@@ -608,4 +613,3 @@ class Chain:
                 f"{saved.path}: the best chain is not the one that was saved"
             )
         return chain
-

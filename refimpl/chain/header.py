@@ -39,7 +39,9 @@ class BlockHeader:
             if isinstance(value, (bytearray, memoryview)):
                 object.__setattr__(self, name, bytes(value))  # never keep a buffer
             elif not isinstance(value, bytes):
-                raise InvalidBlock(f"{name} must be 32 bytes, not {type(value).__name__}")
+                raise InvalidBlock(
+                    f"{name} must be 32 bytes, not {type(value).__name__}"
+                )
         for name in ("version", "timestamp", "bits", "nonce"):
             value = getattr(self, name)
             if type(value) is not int:

@@ -102,7 +102,7 @@ CORE_KINDS: Mapping[str, Extension] = {TRANSFER: Transfers()}
 
 
 def handler_for(kind: str, extensions: Mapping[str, Extension]) -> Extension:
-    """The extension that owns ``kind`` (the core's first); InvalidTransaction if none."""
+    """The extension that owns ``kind`` (the core's first), else InvalidTransaction."""
     handler = CORE_KINDS.get(kind) or extensions.get(kind)
     if handler is None:
         raise InvalidTransaction(f"unknown transaction kind {kind!r}")

@@ -13,6 +13,7 @@ Introduced in lesson 03 (state) and lesson 05 (children, deltas).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,7 +100,7 @@ class Overlay(MutableMapping):
             old = base.get(key, ABSENT)
             if old is ABSENT and new is ABSENT:
                 continue
-            if old is ABSENT or new is ABSENT or type(old) is not type(new) or old != new:
+            if old is ABSENT or new is ABSENT or not identical(old, new):
                 out[key] = (old, new)
         return out
 
@@ -120,6 +121,18 @@ def identical(a: Any, b: Any) -> bool:
         return False
 
 
+def _is_record(x: Any) -> bool:
+    """A dataclass instance (its fields are diffed one by one, like dict keys)."""
+    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+
+
+def _own(ns: Any) -> Any:
+    """A namespace the caller may change at the top level without touching ``ns``."""
+    if type(ns) is dict:
+        return dict(ns)
+    return copy.copy(ns) if _is_record(ns) else ns
+
+
 def _set(target: MutableMapping, key: Any, value: Any) -> None:
     if value is ABSENT:
         target.pop(key, None)
@@ -130,8 +143,9 @@ def _set(target: MutableMapping, key: Any, value: Any) -> None:
 @dataclass(frozen=True)
 class StateDelta:
     """What one block changed: ``{key: (old, new)}`` per table, old and new supply,
-    and per extension namespace either ``("keys", {key: (old, new)})`` (a dict
-    namespace, top-level keys) or ``("whole", old, new)``. ``ABSENT`` marks a missing
+    and per extension namespace ``("keys", {key: (old, new)})`` (a dict namespace,
+    top-level keys), ``("fields", {name: (old, new)})`` (a dataclass namespace) or
+    ``("whole", old, new)``. ``ABSENT`` marks a missing
     entry. :meth:`apply` goes from the parent's state to the block's, :meth:`revert`
     back (Bitcoin Core's ``CBlockUndo``). Introduced in lesson 05.
     """
@@ -159,6 +173,10 @@ class StateDelta:
         for name, change in self.ext.items():
             if change[0] == "whole":
                 _set(state.ext, name, change[1 + side])
+            elif change[0] == "fields":
+                ns = state.ext[name]
+                for key, pair in change[1].items():
+                    object.__setattr__(ns, key, pair[side])
             else:
                 ns = state.ext[name]
                 for key, pair in change[1].items():
@@ -205,15 +223,18 @@ class State:
         )
 
     def copy_shared(self) -> State:
-        """Own balance, nonce and namespace dicts, but the *values* inside extension
-        namespaces shared with this state: never mutate them in place (replace
-        them). What the chain keeps for a block and rebuilds old states with."""
-        ext = {k: dict(v) if isinstance(v, dict) else v for k, v in self.ext.items()}
+        """Own balance, nonce and namespace dicts (dataclass namespaces: a shallow
+        copy), but the *values* inside extension namespaces shared with this
+        state: never mutate them in place (replace them). What the chain keeps for
+        a block and rebuilds old states with."""
+        ext = {k: _own(v) for k, v in self.ext.items()}
         return State(dict(self.balances), dict(self.nonces), self.supply, ext)
 
     def delta_from(self, parent: State) -> StateDelta:
         """The changes that turn ``parent`` into this state, a :meth:`child` of it."""
-        if not (isinstance(self.balances, Overlay) and isinstance(self.nonces, Overlay)):
+        if not isinstance(self.balances, Overlay) or not isinstance(
+            self.nonces, Overlay
+        ):
             raise TypeError("delta_from needs a State made by parent.child()")
         ext: dict[str, tuple] = {}
         for name in parent.ext.keys() | self.ext.keys():
@@ -227,6 +248,14 @@ class State:
                 }
                 if keys:
                     ext[name] = ("keys", keys)
+            elif type(old) is type(new) and _is_record(old):
+                pairs = {
+                    f.name: (getattr(old, f.name), getattr(new, f.name))
+                    for f in dataclasses.fields(old)
+                }
+                fields = {k: p for k, p in pairs.items() if not identical(*p)}
+                if fields:
+                    ext[name] = ("fields", fields)
             elif not identical(old, new):
                 ext[name] = ("whole", old, new)
         return StateDelta(

@@ -63,7 +63,9 @@ def _path(path: object) -> str:
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     if not isinstance(path, (str, os.PathLike)):
-        raise StorageError(f"a chain file path must be a str, not {type(path).__name__}")
+        raise StorageError(
+            f"a chain file path must be a str, not {type(path).__name__}"
+        )
     path = os.fspath(path)
     if not isinstance(path, str) or not path or "\x00" in path:
         raise StorageError(f"{path!r} is not a usable file path")
