@@ -59,7 +59,7 @@ __all__ = [
     "Listing",
     "NFTLedger",
     "NFTExtension",
-    "check_payload",
+    "check_nft_payload",
     "nft_tx",
 ]
 
@@ -117,6 +117,8 @@ class NFTExtension(Extension):
 
     name = "nft"
     kinds = NFT_KINDS
+    #: The chain's stateless payload hook reads this (exact types per field).
+    payload_fields = PAYLOAD_SCHEMA
 
     def __init__(self, collection: str = "ChainMind Art", symbol: str = "CMA") -> None:
         self.collection = collection
@@ -127,12 +129,20 @@ class NFTExtension(Extension):
         return NFTLedger(NFTRegistry(self.collection, self.symbol, allow_remint=False))
 
     # ----- validation (never mutates) ------------------------------------------------
+    def check_payload(self, tx: Transaction) -> None:
+        """The chain's stateless payload hook (mempool and block validation).
+
+        Stricter than the generic field check: exactly the fields of
+        :data:`PAYLOAD_SCHEMA`, each of its exact type (:func:`check_nft_payload`).
+        """
+        check_nft_payload(tx)
+
     def validate_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
         """Raise InvalidTransaction with the ERC-721/market reason, else None.
 
-        The payload's shape and types are checked first (:func:`check_payload`).
+        The payload's shape and types are checked first (:func:`check_nft_payload`).
         """
-        p = check_payload(tx)
+        p = check_nft_payload(tx)
         try:
             self._check(state.ext[self.name], state, tx, p)
         except NFTError as e:
@@ -214,7 +224,7 @@ class NFTExtension(Extension):
     def apply_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
         """Apply a validated ``nft_*`` transaction (the fee and nonce are done)."""
         led: NFTLedger = state.ext[self.name]
-        p = check_payload(tx)
+        p = check_nft_payload(tx)
         reg, caller, kind = led.registry, tx.sender_address, tx.kind
         tid = p.get("token_id")
         if kind == "nft_mint":
@@ -294,7 +304,7 @@ def nft_tx(
     return tx.sign(key)
 
 
-def check_payload(tx: Transaction) -> dict[str, Any]:
+def check_nft_payload(tx: Transaction) -> dict[str, Any]:
     """The payload of an ``nft_*`` transaction, checked field by field; lesson 12.
 
     Raises :class:`~refimpl.chain.errors.InvalidTransaction` (never anything else)

@@ -291,8 +291,10 @@ class NFTRegistry:
 
         Error order (OpenZeppelin 5): InvalidReceiver(0), NonexistentToken,
         InsufficientApproval, IncorrectOwner. Clears the single approval (no
-        ``Approval`` event), emits one ``Transfer``.
+        ``Approval`` event), emits one ``Transfer``. ``caller`` must be an address
+        (the unrestricted transfer is :meth:`unrestricted_transfer`).
         """
+        _check_account("caller", caller)
         owner = self.check_transfer(caller, from_, to, token_id)
         self._update(to, token_id, owner)
 
@@ -300,6 +302,7 @@ class NFTRegistry:
         self, caller: str, from_: str, to: str, token_id: int, data: bytes = b""
     ) -> None:
         """``transfer_from``, then ask a contract receiver; undone if it refuses."""
+        _check_account("caller", caller)
         owner = self.check_transfer(caller, from_, to, token_id)
         _check_data(data)
         with self._undo_on_error():
