@@ -12,7 +12,7 @@ export OMP_WAIT_POLICY := PASSIVE
 export PYTHONHASHSEED := 0
 
 .PHONY: lab test test-unit test-notebooks test-browser lint exercises outputs bench \
-	check-env setup clean clean-venv
+	check-env setup clean clean-venv progress progress-reset
 
 setup: $(STAMP)
 
@@ -30,6 +30,10 @@ lab: setup
 test: setup lint test-unit test-notebooks test-browser
 	@echo "make test: all passed"
 
+# Tests never write the learner's progress log (.chainmind/): they log under build/.
+test test-unit test-notebooks test-browser: export CHAINMIND_PROGRESS ?= \
+	$(CURDIR)/build/test-progress.jsonl
+
 lint: setup
 	$(BIN)/ruff check .
 
@@ -46,6 +50,13 @@ test-browser: setup
 
 exercises: setup
 	$(BIN)/python -m refimpl.course.exercises
+
+# Your progress through the exercises (every check() logs to .chainmind/, git-ignored).
+progress: setup
+	$(BIN)/python -m refimpl.course.progress
+
+progress-reset: setup
+	$(BIN)/python -m refimpl.course.progress --reset
 
 # Re-execute lessons and solutions in place, top to bottom (NB=lessons/03_*.ipynb for one).
 NB ?= lessons/*.ipynb solutions/*.ipynb

@@ -124,6 +124,9 @@ def _safe_repr(value: Any) -> str:
             return repr(value)
         if isinstance(value, bytes | bytearray | memoryview):
             return _bytes_repr(bytes(value[:4096]), len(value))
+        np = _np()
+        if np is not None and isinstance(value, np.generic):
+            return repr(value.item())  # np.int64(8) reads as 8
         return _REPR.repr(value)
     except Exception:
         return f"<{_type_name(value)} object>"
@@ -292,6 +295,8 @@ def _wanted(expected: Any) -> str:
         return "a float"
     if _is_array(expected):
         return "an array" if expected.dtype.kind != "b" else "an array of bools"
+    if isinstance(expected, bytes | bytearray):
+        return "a bytes object"
     return _a(_type_name(expected))
 
 
