@@ -1,13 +1,19 @@
-"""Checks for lesson 02 (keys and signatures): curve points, SEC 1, addresses, ECDSA."""
+"""Checks for lesson 02 (keys and signatures): curve points, SEC 1, addresses, ECDSA.
+
+The exercises transfer the lesson: point addition on any short Weierstrass curve,
+parsing SEC 1 keys (the inverse of the lesson's encoding), decoding an address back to
+its hash160, and the course chain's strict verification rule (low s, right v).
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.course.checks._optional import optional_check
 from refimpl.course.feedback import call_learner, describe_mismatch, reject_stub
 
-__all__ = ["ec_add", "compress", "address", "verify", "low_s"]
+__all__ = ["ec_add", "parse_pubkey", "address_hash160", "verify_strict", "low_s"]
 
 # secp256k1 (SEC 2 §2.4.1)
 _P = 2**256 - 2**32 - 977
@@ -65,247 +71,510 @@ def _num(value: int, name: str) -> _NamedInt:
     return out
 
 
-# -- 02.1 ec_add -------------------------------------------------------------------
-def _wrong_add_chord_always(p1, p2):
-    lam = (p2[1] - p1[1]) * pow((p2[0] - p1[0]) or 1, -1, _P) % _P
-    x3 = (lam * lam - p1[0] - p2[0]) % _P
-    return x3, (lam * (p1[0] - x3) - p1[1]) % _P
-
-
-def _wrong_add_no_negate(p1, p2):
-    x3, y3 = _add(p1, p2)
-    return x3, (_P - y3) % _P  # the third intersection point, not its mirror
-
-
-def _wrong_add_mod_n(p1, p2):
+# -- 02.1 ec_add on any curve y^2 = x^3 + a x + b --------------------------------
+def _add_any(p1, p2, a: int, p: int):
+    """The group law on y² = x³ + a·x + b mod p (b is not needed); None is infinity."""
+    if p1 is None:
+        return p2
+    if p2 is None:
+        return p1
+    (x1, y1), (x2, y2) = p1, p2
+    if x1 == x2 and (y1 + y2) % p == 0:
+        return None
     if p1 == p2:
-        lam = 3 * p1[0] * p1[0] * pow(2 * p1[1], -1, _N) % _N
+        lam = (3 * x1 * x1 + a) * pow(2 * y1, -1, p) % p
     else:
-        lam = (p2[1] - p1[1]) * pow(p2[0] - p1[0], -1, _N) % _N
-    x3 = (lam * lam - p1[0] - p2[0]) % _P
-    return x3, (lam * (p1[0] - x3) - p1[1]) % _P
+        lam = (y2 - y1) * pow(x2 - x1, -1, p) % p
+    x3 = (lam * lam - x1 - x2) % p
+    return x3, (lam * (x1 - x3) - y1) % p
 
 
-ec_add = FunctionCheck(
+# NIST P-256 (FIPS 186-4 D.1.2.3): a = -3; its generator.
+_P256 = 2**256 - 2**224 + 2**192 + 2**96 - 1
+_P256_G = _NamedPoint(
+    (
+        0x6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296,
+        0x4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5,
+    )
+)
+_P256_G.name = "G(P-256)"
+
+
+def _named(point, name: str) -> _NamedPoint:
+    out = _NamedPoint(point)
+    out.name = name
+    return out
+
+
+def _ec_add_cases() -> list[tuple]:
+    g2 = _named(_add_any(_P256_G, _P256_G, -3, _P256), "2G(P-256)")
+    return [
+        ((3, 6), (0, 10), 2, 97),  # a toy curve y² = x³ + 2x + 3 mod 97
+        ((3, 6), (3, 6), 2, 97),  # doubling: the tangent needs a
+        ((3, 6), (3, 91), 2, 97),  # a point plus its mirror
+        ((30, 0), (30, 0), 2, 97),  # a vertical tangent: 2P = infinity
+        (None, (1, 43), 2, 97),
+        ((1, 43), None, 2, 97),
+        (None, None, 2, 97),
+        ((1, 43), (1, 43), 2, 97),
+        (_P256_G, _P256_G, -3, _P256),  # NIST P-256: a = -3
+        (_P256_G, g2, -3, _P256),
+        (_pt(1), _pt(1), 0, _P),  # secp256k1: a = 0
+        (_pt(2), _pt(5), 0, _P),
+    ]
+
+
+def _wrong_add_no_a(p1, p2, a, p):
+    return _add_any(p1, p2, 0, p)  # the lesson's tangent, secp256k1 only
+
+
+def _wrong_add_no_infinity(p1, p2, a, p):
+    if p1 is None or p2 is None:
+        return p1 or p2
+    (x1, y1), (x2, y2) = p1, p2
+    if p1 == p2:
+        lam = (3 * x1 * x1 + a) * pow(2 * y1, -1, p) % p
+    else:
+        lam = (y2 - y1) * pow(x2 - x1, -1, p) % p
+    x3 = (lam * lam - x1 - x2) % p
+    return x3, (lam * (x1 - x3) - y1) % p
+
+
+def _wrong_add_vertical_tangent(p1, p2, a, p):
+    if p1 is not None and p1 == p2 and p1[1] == 0:
+        return p1  # a point of order 2 doubled is infinity, not itself
+    return _add_any(p1, p2, a, p)
+
+
+def _wrong_add_mirror_same_x(p1, p2, a, p):
+    if p1 is not None and p2 is not None and p1[0] == p2[0]:
+        return None  # equal x does not always mean P + (-P)
+    return _add_any(p1, p2, a, p)
+
+
+def _wrong_add_no_mod(p1, p2, a, p):
+    out = _add_any(p1, p2, a, p)
+    if out is None or p1 is None or p2 is None:
+        return out
+    lam_x = out[0]
+    return lam_x, out[1] - p if out[1] > p // 2 else out[1]  # negative y left
+
+
+ec_add = optional_check(
     "02.1 ec_add",
-    reference=_add,
-    cases=lambda: [
-        (_pt(1), _pt(2)),
-        (_pt(1), _pt(1)),
-        (_pt(2), _pt(3)),
-        (_pt(7), _pt(11)),
-        (_pt(5), _pt(5)),
-    ],
+    reference=_add_any,
+    cases=_ec_add_cases,
+    show=lambda args: ", ".join(repr(a) for a in args),
     hints=[
-        "Two cases: different points use the slope of the line through them; equal "
-        "points use the slope of the tangent. All arithmetic is modulo p.",
-        "Chord: λ = (y2 - y1) / (x2 - x1); tangent: λ = 3·x1² / (2·y1). Divide by "
-        "multiplying with pow(d, -1, P). Then x3 = λ² - x1 - x2, y3 = λ(x1 - x3) - y1.",
-        "if p1 == p2: lam = 3*x1*x1 * pow(2*y1, -1, P) % P\n"
-        "else: lam = (y2 - y1) * pow(x2 - x1, -1, P) % P\n"
-        "x3 = (lam*lam - x1 - x2) % P; y3 = (lam*(x1 - x3) - y1) % P",
+        "On y² = x³ + a·x + b only the tangent's slope changes: differentiate both "
+        "sides. Keep the lesson's special cases for None and for P + (-P).",
+        "Tangent: λ = (3·x1² + a) / (2·y1). A point with y = 0 has a vertical tangent: "
+        "P + P is the point at infinity (it is P + (-P), since -P = P).",
+        "if p1 is None: return p2 ... if x1 == x2 and (y1 + y2) % p == 0: return None\n"
+        "if p1 == p2: lam = (3*x1*x1 + a) * pow(2*y1, -1, p) % p",
     ],
     solution=(
-        "def ec_add(p1, p2):\n"
+        "def ec_add(p1, p2, a, p):\n"
+        "    if p1 is None:\n"
+        "        return p2\n"
+        "    if p2 is None:\n"
+        "        return p1\n"
         "    (x1, y1), (x2, y2) = p1, p2\n"
+        "    if x1 == x2 and (y1 + y2) % p == 0:\n"
+        "        return None\n"
         "    if p1 == p2:\n"
-        "        lam = 3 * x1 * x1 * pow(2 * y1, -1, P) % P\n"
+        "        lam = (3 * x1 * x1 + a) * pow(2 * y1, -1, p) % p\n"
         "    else:\n"
-        "        lam = (y2 - y1) * pow(x2 - x1, -1, P) % P\n"
-        "    x3 = (lam * lam - x1 - x2) % P\n"
-        "    return x3, (lam * (x1 - x3) - y1) % P"
-    ),
-    wrong=[_wrong_add_chord_always, _wrong_add_no_negate, _wrong_add_mod_n],
-)
-
-
-# -- 02.2 compress -----------------------------------------------------------------
-def _compress(point: tuple[int, int]) -> bytes:
-    return bytes([2 + (point[1] & 1)]) + point[0].to_bytes(32, "big")
-
-
-compress = FunctionCheck(
-    "02.2 compress",
-    reference=_compress,
-    cases=lambda: [(_pt(1),), (_pt(2),), (_pt(3),), (_pt(6),)],
-    hints=[
-        "SEC 1 §2.3.3: one prefix byte, then x as 32 big-endian bytes (33 in all).",
-        "The prefix says which of the two possible y values it is: 0x02 if y is "
-        "even, 0x03 if y is odd.",
-        "bytes([2 + (y & 1)]) + x.to_bytes(32, 'big')",
-    ],
-    solution=(
-        "def compress(point):\n"
-        "    x, y = point\n"
-        "    return bytes([2 + (y & 1)]) + x.to_bytes(32, 'big')"
+        "        lam = (y2 - y1) * pow(x2 - x1, -1, p) % p\n"
+        "    x3 = (lam * lam - x1 - x2) % p\n"
+        "    return x3, (lam * (x1 - x3) - y1) % p"
     ),
     wrong=[
-        lambda pt: b"\x02" + pt[0].to_bytes(32, "big"),  # always 'even'
-        lambda pt: bytes([3 - (pt[1] & 1)]) + pt[0].to_bytes(32, "big"),  # inverted
-        lambda pt: bytes([2 + (pt[1] & 1)]) + pt[0].to_bytes(32, "little"),
-        lambda pt: b"\x04" + pt[0].to_bytes(32, "big") + pt[1].to_bytes(32, "big"),
+        _wrong_add_no_a,
+        _wrong_add_no_infinity,
+        _wrong_add_vertical_tangent,
+        _wrong_add_mirror_same_x,
+        _wrong_add_no_mod,
+        lambda p1, p2, a, p: _add_any(p1, p2, a, p) and list(_add_any(p1, p2, a, p)),
     ],
 )
 
 
-# -- 02.3 address ------------------------------------------------------------------
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+# -- 02.2 parse_pubkey: the inverse of the lesson's SEC 1 encoding ---------------------
+def _parse_pubkey(data: bytes):
+    from refimpl.crypto import PublicKey
 
-# Public vectors: SEC 1 public key -> Bitcoin P2PKH address (private keys 1, 2, 3;
-# the uncompressed key 1 and the key Bitcoin's genesis coinbase pays).
-_KNOWN = {
-    "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798":
-        "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH",
-    "02c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee5":
-        "1cMh228HTCiwS8ZsaakH8A8wze1JR5ZsP",
-    "02f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9":
-        "1CUNEBjYrCn2y1SdiUMohaKUi4wpP326Lb",
-    "0479be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
-    "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8":
-        "1EHNa6Q4Jz2uvNExL497mE43ikXhwF6kZm",
-    "04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb6"
-    "49f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5f":
-        "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
-}  # fmt: skip
-
-
-def _address(pubkey: bytes) -> str:
-    return _KNOWN[pubkey.hex()]
-
-
-def _b58(data: bytes) -> str:
-    n, out = int.from_bytes(data, "big"), ""
-    while n:
-        n, rem = divmod(n, 58)
-        out = _B58[rem] + out
-    return "1" * (len(data) - len(data.lstrip(b"\x00"))) + out
-
-
-def _ripemd160(data: bytes) -> bytes:
     try:
-        return hashlib.new("ripemd160", data).digest()
-    except ValueError:  # pragma: no cover - OpenSSL without RIPEMD-160
-        from refimpl.crypto.ripemd160 import ripemd160
-
-        return ripemd160(data)
+        return PublicKey.from_bytes(data).point
+    except ValueError:
+        return None
 
 
-def _wrong_address(pubkey: bytes, *, version: bytes = b"\x00", double: bool = True):
-    h160 = _ripemd160(hashlib.sha256(pubkey).digest())
-    payload = version + h160
-    check = hashlib.sha256(payload).digest()
-    if double:
-        check = hashlib.sha256(check).digest()
-    return _b58(payload + check[:4])
+class _Hex(bytes):
+    """Bytes that print as a short hex label in feedback."""
+
+    label = ""
+
+    def __repr__(self) -> str:
+        return self.label
 
 
-address = FunctionCheck(
-    "02.3 address",
-    reference=_address,
-    cases=[(bytes.fromhex(k),) for k in _KNOWN],
+def _key_bytes(data: bytes, label: str) -> _Hex:
+    out = _Hex(data)
+    out.label = label
+    return out
+
+
+def _parse_cases() -> list[tuple]:
+    def x32(v: int) -> bytes:
+        return v.to_bytes(32, "big")
+
+    g1, g2, g3 = _mul(1, _G), _mul(2, _G), _mul(3, _G)
+    x_bad = 5  # x³ + 7 has no square root mod p for x = 5
+    return [
+        (_key_bytes(b"\x02" + x32(g1[0]), "02 || x(G)"),),
+        (_key_bytes(b"\x03" + x32(g1[0]), "03 || x(G)"),),
+        (_key_bytes(b"\x03" + x32(g2[0]), "03 || x(2G)"),),
+        (_key_bytes(b"\x04" + x32(g3[0]) + x32(g3[1]), "04 || x(3G) || y(3G)"),),
+        (_key_bytes(b"\x04" + x32(g3[0]) + x32(_P - g3[1]), "04 || x(3G) || -y(3G)"),),
+        (_key_bytes(b"\x02" + x32(x_bad), "02 || 5 (no curve point)"),),
+        (_key_bytes(b"\x04" + x32(g3[0]) + x32(g3[1] ^ 1), "04 || x || y+-1 (off)"),),
+        (_key_bytes(b"\x06" + x32(g1[0]) + x32(g1[1]), "06 || x(G) || y(G) (hybrid)"),),
+        (_key_bytes(b"\x05" + x32(g1[0]), "05 || x(G)"),),
+        (_key_bytes(b"\x02" + x32(g1[0])[1:], "02 || 31-byte x"),),
+        (_key_bytes(b"\x02" + x32(g1[0]) + b"\x00", "02 || x(G) || 00"),),
+        (_key_bytes(b"\x02" + x32(_P + 1), "02 || p + 1"),),
+        (_key_bytes(b"", "b''"),),
+    ]
+
+
+def _wrong_parse_no_root_check(data):
+    if len(data) == 33 and data[0] in (2, 3):
+        x = int.from_bytes(data[1:], "big")
+        y = pow((x**3 + 7) % _P, (_P + 1) // 4, _P)
+        if y & 1 != data[0] & 1:
+            y = _P - y
+        return (x, y)
+    return _parse_pubkey(data)
+
+
+def _wrong_parse_trust_uncompressed(data):
+    if len(data) == 65 and data[0] == 4:
+        return (int.from_bytes(data[1:33], "big"), int.from_bytes(data[33:], "big"))
+    return _parse_pubkey(data)
+
+
+def _wrong_parse_parity_flipped(data):
+    point = _parse_pubkey(data)
+    if point is not None and len(data) == 33:
+        return (point[0], _P - point[1])
+    return point
+
+
+def _wrong_parse_any_prefix(data):
+    if len(data) == 65 and data[0] in (4, 6, 7):
+        return _parse_pubkey(b"\x04" + data[1:])
+    return _parse_pubkey(data)
+
+
+def _wrong_parse_prefix_from_length_only(data):
+    if len(data) == 33:
+        return _parse_pubkey(bytes([2 + (data[0] & 1)]) + data[1:])
+    return _parse_pubkey(data)
+
+
+def _wrong_parse_no_range(data):
+    if len(data) == 33 and data[0] in (2, 3):
+        x = int.from_bytes(data[1:], "big") % _P
+        return _parse_pubkey(data[:1] + x.to_bytes(32, "big"))
+    return _parse_pubkey(data)
+
+
+parse_pubkey = optional_check(
+    "02.2 parse_pubkey",
+    reference=_parse_pubkey,
+    cases=_parse_cases,
+    show=lambda args: ", ".join(repr(a) for a in args),
     hints=[
-        "Bitcoin's P2PKH address: hash the public key, put a version byte in front, "
-        "append a checksum, write it in Base58.",
-        "payload = b'\\x00' + hash160(pubkey), where hash160 is RIPEMD-160 of "
-        "SHA-256. The checksum is the first 4 bytes of sha256d(payload).",
-        "b58encode(payload + sha256d(payload)[:4]), with b58encode from the lesson "
-        "(leading zero bytes become '1's).",
+        "SEC 1 §2.3.4: 33 bytes starting 02/03 (compressed) or 65 bytes starting 04 "
+        "(uncompressed). Anything else is not a key: return None.",
+        "Compressed: x must be < p and x³ + 7 must have a square root (check y*y % p); "
+        "pick the root whose parity the prefix names. Uncompressed: x, y < p and "
+        "y² = x³ + 7.",
+        "y = pow((x**3 + 7) % P, (P + 1) // 4, P); if y * y % P != (x**3 + 7) % P: "
+        "return None; if y & 1 != data[0] & 1: y = P - y",
     ],
     solution=(
-        "def address(pubkey):\n"
-        "    payload = b'\\x00' + hash160(pubkey)\n"
-        "    return b58encode(payload + sha256d(payload)[:4])"
+        "def parse_pubkey(data):\n"
+        "    if len(data) == 33 and data[0] in (2, 3):\n"
+        "        x = int.from_bytes(data[1:], 'big')\n"
+        "        y2 = (x**3 + 7) % P\n"
+        "        y = pow(y2, (P + 1) // 4, P)\n"
+        "        if x >= P or y * y % P != y2:\n"
+        "            return None\n"
+        "        if y & 1 != data[0] & 1:\n"
+        "            y = P - y\n"
+        "        return (x, y)\n"
+        "    if len(data) == 65 and data[0] == 4:\n"
+        "        x = int.from_bytes(data[1:33], 'big')\n"
+        "        y = int.from_bytes(data[33:], 'big')\n"
+        "        if x < P and y < P and (y * y - x**3 - 7) % P == 0:\n"
+        "            return (x, y)\n"
+        "    return None"
     ),
     wrong=[
-        lambda pk: _wrong_address(pk, version=b""),  # no version byte
-        lambda pk: _wrong_address(pk, double=False),  # single-SHA-256 checksum
-        lambda pk: _b58(b"\x00" + _ripemd160(pk) + hashlib.sha256(pk).digest()[:4]),
+        _wrong_parse_no_root_check,
+        _wrong_parse_trust_uncompressed,
+        _wrong_parse_parity_flipped,
+        _wrong_parse_any_prefix,
+        _wrong_parse_prefix_from_length_only,
+        _wrong_parse_no_range,
+        lambda data: _parse_pubkey(data) and list(_parse_pubkey(data)),
     ],
 )
 
 
-# -- 02.4 verify -------------------------------------------------------------------
-def _verify(point: tuple[int, int], z: int, r: int, s: int) -> bool:
-    if not (1 <= r < _N and 1 <= s < _N):
+# -- 02.3 address_hash160: decode an address back -----------------------------------
+def _address_hash160(address: str):
+    from refimpl.crypto.address import b58check_decode
+
+    try:
+        payload = b58check_decode(address)
+    except ValueError:
+        return None
+    if len(payload) != 21 or payload[0] != 0:
+        return None
+    return payload[1:]
+
+
+def _b58check(payload: bytes) -> str:
+    from refimpl.crypto.address import b58check_encode
+
+    return b58check_encode(payload)
+
+
+def _address_cases() -> list[tuple]:
+    typo = "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMX"
+    return [
+        ("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH",),  # key 1, compressed
+        ("1EHNa6Q4Jz2uvNExL497mE43ikXhwF6kZm",),  # key 1, uncompressed
+        ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",),  # the genesis key
+        (_b58check(bytes(21)),),  # hash160 of all zero bytes
+        (_b58check(b"\x00\x00\x00" + bytes(range(1, 19))),),  # two leading zeros
+        (_b58check(b"\x00" + b"\xff" * 20),),
+        (typo,),  # one character mistyped
+        ("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAM0",),  # '0' is not Base58
+        (_b58check(b"\x05" + bytes(range(20))),),  # P2SH version: not P2PKH
+        (_b58check(b"\x00" + bytes(range(19))),),  # 19-byte hash
+        (_b58check(b"\x00" + bytes(range(21))),),  # 21-byte hash
+        ("",),
+    ]
+
+
+def _b58decode_no_pad(text: str) -> bytes:
+    from refimpl.crypto.address import ALPHABET
+
+    n = 0
+    for c in text:
+        n = n * 58 + ALPHABET.index(c)
+    return n.to_bytes((n.bit_length() + 7) // 8, "big")
+
+
+def _wrong_hash160_drops_zero_bytes(address):
+    try:
+        raw = _b58decode_no_pad(address)
+    except ValueError:
+        return None
+    payload, check = raw[:-4], raw[-4:]
+    if (
+        len(raw) < 5
+        or hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4] != check
+    ):
+        return None
+    return payload[-20:] if len(payload) >= 20 else None
+
+
+def _wrong_hash160_no_checksum(address):
+    from refimpl.crypto.address import b58decode
+
+    try:
+        raw = b58decode(address)
+    except ValueError:
+        return None
+    return raw[1:-4] if len(raw) == 25 and raw[0] == 0 else None
+
+
+def _wrong_hash160_any_version(address):
+    from refimpl.crypto.address import b58check_decode
+
+    try:
+        payload = b58check_decode(address)
+    except ValueError:
+        return None
+    return payload[1:] if len(payload) == 21 else None
+
+
+def _wrong_hash160_any_length(address):
+    from refimpl.crypto.address import b58check_decode
+
+    try:
+        payload = b58check_decode(address)
+    except ValueError:
+        return None
+    return payload[1:] if payload[:1] == b"\x00" else None
+
+
+address_hash160 = optional_check(
+    "02.3 address_hash160",
+    reference=_address_hash160,
+    cases=_address_cases,
+    show=lambda args: ", ".join(repr(a) for a in args),
+    hints=[
+        "Undo the lesson's steps in reverse: Base58 to bytes, split off the 4-byte "
+        "checksum, check it, check the version byte, return the 20 bytes.",
+        "Each leading '1' is one leading zero byte; int.to_bytes loses them, so add "
+        "them back. The decoded bytes must be 25: version 0x00, 20 hash bytes, 4 "
+        "checksum bytes equal to sha256d(first 21)[:4].",
+        "n = 0; for c in address: n = n * 58 + B58.index(c)  (None for a character "
+        "not in B58); raw = bytes(number of leading '1's) + n.to_bytes(...)",
+    ],
+    solution=(
+        "def address_hash160(address):\n"
+        "    n = 0\n"
+        "    for c in address:\n"
+        "        if c not in B58:\n"
+        "            return None\n"
+        "        n = n * 58 + B58.index(c)\n"
+        "    zeros = len(address) - len(address.lstrip('1'))\n"
+        "    raw = bytes(zeros) + n.to_bytes((n.bit_length() + 7) // 8, 'big')\n"
+        "    payload, check = raw[:-4], raw[-4:]\n"
+        "    if len(raw) != 25 or payload[0] != 0 or sha256d(payload)[:4] != check:\n"
+        "        return None\n"
+        "    return payload[1:]"
+    ),
+    wrong=[
+        _wrong_hash160_drops_zero_bytes,
+        _wrong_hash160_no_checksum,
+        _wrong_hash160_any_version,
+        _wrong_hash160_any_length,
+        lambda a: (_address_hash160(a) or b"").hex() or None,  # hex text, not bytes
+    ],
+)
+
+
+# -- 02.4 verify_strict: the course chain's rule ------------------------------------
+def _verify_strict(point, z: int, r: int, s: int, v: int) -> bool:
+    from refimpl.crypto import PublicKey, Signature
+
+    if not isinstance(v, int) or not 0 <= z < 2**256:
         return False
-    w = pow(s, -1, _N)
-    u1_g = _mul(z * w % _N, _G)
-    u2_q = _mul(r * w % _N, point)
-    if u1_g is None:
-        big_r = u2_q
-    elif u2_q is None:
-        big_r = u1_g
-    elif u1_g[0] == u2_q[0] and u1_g[1] != u2_q[1]:
-        return False  # they cancel: R is infinity
-    else:
-        big_r = _add(u1_g, u2_q)
-    return big_r is not None and big_r[0] % _N == r
+    try:
+        key = PublicKey(tuple(int(c) for c in point))
+        sig = Signature(int(r), int(s), int(v))
+        return key.verify(int(z).to_bytes(32, "big"), sig)
+    except (ValueError, TypeError):
+        return False
 
 
-def _signed_cases() -> list[tuple]:
+def _forge_with_s(d: int, k: int, s: int) -> tuple[int, int, int, int]:
+    """(z, r, s, v): a valid textbook signature by key d with nonce k and this s."""
+    big_r = _mul(k, _G)
+    r = big_r[0] % _N
+    z = (s * k - r * d) % _N
+    return z, r, s, 27 + (big_r[1] & 1)
+
+
+def _strict_cases() -> list[tuple]:
     from py_ecc.secp256k1 import secp256k1 as ec
 
     cases = []
-    for d, text in ((1, b"Satoshi Nakamoto"), (0xC0FFEE, b"pay 5 to bob")):
-        digest = hashlib.sha256(text).digest()
-        _, r_int, s_int = ec.ecdsa_raw_sign(digest, d.to_bytes(32, "big"))
-        q = _pt(d, f"Q(key {d:#x})")
-        other = _pt(d + 1, f"Q(key {d + 1:#x}: not the signer)")
-        z = _num(int.from_bytes(digest, "big"), f"z({text.decode()!r})")
-        z_bad = _num(z ^ 1, f"z({text.decode()!r}, 1 bit flipped)")
-        r, s = _num(r_int, "r"), _num(s_int, "s")
-        cases += [
-            (q, z, r, s),  # valid
-            (q, z_bad, r, s),  # tampered message
-            (other, z, r, s),  # wrong key
-            (q, z, r, _num(_N - s, "N - s")),  # high-s twin: valid in textbook ECDSA
-            (q, z, _num(0, "0"), s),  # r out of range
-            (q, z, r, _num(_N, "N")),  # s out of range
-        ]
+    d = 0xC0FFEE
+    q = _pt(d, "Q(key 0xc0ffee)")
+    digest = hashlib.sha256(b"pay 5 to bob").digest()
+    v_int, r_int, s_int = ec.ecdsa_raw_sign(digest, d.to_bytes(32, "big"))
+    z = _num(int.from_bytes(digest, "big"), "z('pay 5 to bob')")
+    r = _num(r_int, "r")
+    if s_int > _N // 2:
+        s_int, v_int = _N - s_int, 55 - v_int
+    s, v = _num(s_int, "s"), v_int
+    half = _N // 2
+    z_h, r_h, s_h, v_h = _forge_with_s(d, 12345, half)
+    z_h1, r_h1, s_h1, v_h1 = _forge_with_s(d, 12345, half + 1)
+    cases += [
+        (q, z, r, s, v),  # valid, low s, right v
+        (q, z, r, s, 55 - v),  # wrong recovery id
+        (q, z, r, _num(_N - s, "N - s"), 55 - v),  # the high twin, its own v
+        (q, z, r, _num(_N - s, "N - s"), v),
+        (q, _num(z ^ 1, "z ^ 1"), r, s, v),  # tampered message
+        (_pt(d + 1, "Q(key 0xc0ffef)"), z, r, s, v),  # someone else's key
+        (q, z, _num(0, "0"), s, v),
+        (q, z, r, _num(_N, "N"), v),
+        (q, z, _num(r + _N, "r + N"), s, v),  # out of range, same value mod N
+        (q, z, r, s, 29),
+        (q, _num(z_h, "z1"), _num(r_h, "r1"), _num(s_h, "N // 2"), v_h),  # s = n/2
+        (q, _num(z_h1, "z2"), _num(r_h1, "r2"), _num(s_h1, "N // 2 + 1"), v_h1),
+    ]
     return cases
 
 
-def _wrong_verify_compare_s(point, z, r, s):
+def _textbook(point, z, r, s) -> bool:
     if not (1 <= r < _N and 1 <= s < _N):
         return False
+    from py_ecc.secp256k1 import secp256k1 as ec
+
     w = pow(s, -1, _N)
-    big_r = _add(_mul(z * w % _N, _G), _mul(r * w % _N, point))
-    return big_r[0] % _N == s
+    big_r = ec.add(ec.multiply(_G, z * w % _N), ec.multiply(point, r * w % _N))
+    return big_r[1] != 0 and big_r[0] % _N == r
 
 
-def _wrong_verify_no_inverse(point, z, r, s):
-    if not (1 <= r < _N and 1 <= s < _N):
-        return False
-    big_r = _add(_mul(z * s % _N, _G), _mul(r * s % _N, point))
-    return big_r[0] % _N == r
+def _parity(point, z, r, s) -> int:
+    from py_ecc.secp256k1 import secp256k1 as ec
+
+    w = pow(s, -1, _N)
+    return ec.add(ec.multiply(_G, z * w % _N), ec.multiply(point, r * w % _N))[1] & 1
 
 
-verify = FunctionCheck(
-    "02.4 verify",
-    reference=_verify,
-    cases=_signed_cases,
+verify_strict = FunctionCheck(
+    "02.4 verify_strict",
+    reference=_verify_strict,
+    cases=_strict_cases,
     hints=[
-        "SEC 1 §4.1.4: reject r or s outside [1, n-1]; then rebuild the nonce point R "
-        "from public data only and compare its x coordinate with r.",
-        "w = s⁻¹ mod n, u1 = z·w mod n, u2 = r·w mod n, R = u1·G + u2·Q. Scalars are "
-        "mod n (the group order), coordinates mod p.",
-        "if not (1 <= r < N and 1 <= s < N): return False\n"
-        "w = pow(s, -1, N); R = add(multiply(G, z*w % N), multiply(Q, r*w % N))\n"
-        "return R[0] % N == r",
+        "Start from the lesson's textbook my_verify (r, s in [1, n-1], "
+        "R = u1·G + u2·Q, R.x mod n == r) and add the chain's two rules (section 11).",
+        "Low s means s <= N // 2 (exactly half is low). v must be 27 + (R.y & 1) for "
+        "the R you rebuilt; 27 and 28 are the only valid values.",
+        "if s > N // 2 or v not in (27, 28): return False ... "
+        "R = add(multiply(G, z*w % N), multiply(Q, r*w % N)); "
+        "return R[0] % N == r and v == 27 + (R[1] & 1)",
     ],
     solution=(
-        "def verify(Q, z, r, s):\n"
-        "    if not (1 <= r < N and 1 <= s < N):\n"
+        "def verify_strict(Q, z, r, s, v):\n"
+        "    if not (1 <= r < N and 1 <= s <= N // 2) or v not in (27, 28):\n"
         "        return False\n"
         "    w = pow(s, -1, N)\n"
         "    R = add(multiply(G, z * w % N), multiply(Q, r * w % N))\n"
-        "    return R[0] % N == r"
+        "    return R[0] % N == r and v == 27 + (R[1] & 1)"
     ),
     wrong=[
-        lambda point, z, r, s: True,
-        _wrong_verify_compare_s,
-        _wrong_verify_no_inverse,
-        lambda point, z, r, s: _verify(point, z, r, s) and s <= _N // 2,  # policy
+        lambda q, z, r, s, v: _textbook(q, z, r, s),  # no low-s, no v
+        lambda q, z, r, s, v: _textbook(q, z, r, s) and s <= _N // 2,  # no v check
+        lambda q, z, r, s, v: (
+            _textbook(q, z, r, s) and s < _N // 2 and v == 27 + _parity(q, z, r, s)
+        ),  # s = n/2 rejected
+        lambda q, z, r, s, v: (
+            _textbook(q, z, r, s) and s <= _N // 2 + 1 and v == 27 + _parity(q, z, r, s)
+        ),
+        lambda q, z, r, s, v: (
+            _textbook(q, z, r, s) and s <= _N // 2 and v == 28 - _parity(q, z, r, s)
+        ),  # parity inverted
+        lambda q, z, r, s, v: (
+            _textbook(q, z, r % _N, s)
+            and s <= _N // 2
+            and v == 27 + _parity(q, z, r % _N, s)
+        ),  # r reduced mod n first: accepts r + N
+        lambda q, z, r, s, v: (
+            _textbook(q, z, r, s) and v in (27, 28)
+        ),  # only the range of v
     ],
 )
 
