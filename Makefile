@@ -12,14 +12,14 @@ export OMP_WAIT_POLICY := PASSIVE
 export PYTHONHASHSEED := 0
 
 .PHONY: lab test test-unit test-notebooks test-browser lint exercises outputs bench \
-	check-env setup clean clean-venv progress progress-reset
+	check-env setup clean clean-venv progress progress-reset site grade
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install "$(TORCH)"
-	$(BIN)/pip install -e ".[test,browser]"
+	$(BIN)/pip install -e ".[test,browser,site]"
 	@touch $(STAMP)
 
 # Jupyter refuses to run as root unless told; containers and some VMs run as root.
@@ -57,6 +57,18 @@ progress: setup
 
 progress-reset: setup
 	$(BIN)/python -m refimpl.course.progress --reset
+
+# The course as a static website, from the committed notebooks (no re-execution):
+# build/site/index.html. Sphinx + myst-nb, warnings are errors, works offline.
+site: setup
+	$(BIN)/python site/build_site.py
+
+# Grade a room's exercise notebooks: make grade SUBMISSIONS=DIR [OUT=grades] [TIMEOUT=300]
+OUT ?= grades
+TIMEOUT ?= 300
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR [OUT=grades]"; exit 2; }
+	$(BIN)/python -m refimpl.course.grade "$(SUBMISSIONS)" --out "$(OUT)" --timeout $(TIMEOUT)
 
 # Re-execute lessons and solutions in place, top to bottom (NB=lessons/03_*.ipynb for one).
 NB ?= lessons/*.ipynb solutions/*.ipynb
