@@ -24,7 +24,7 @@ __all__ = ["SolutionNotFound", "find_solution", "solution_for", "solutions_dir"]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 _ROOT = Path(__file__).resolve().parents[2]
 _CHECK_CALL = re.compile(r"^\s*l\d\d\.\w+\.check\(.*\)\s*$")
-_CACHE: dict[Path, tuple[float, list[str]]] = {}
+_CACHE: dict[Path, tuple[float, list[tuple[int, str]]]] = {}
 _MAX_BYTES = 64 << 20  # solutions notebooks are well under this
 
 
@@ -39,8 +39,8 @@ def solutions_dir() -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _code_cells(path: Path) -> list[str]:
-    """The sources of a notebook's code cells (cached by modification time)."""
+def _code_cells(path: Path) -> list[tuple[int, str]]:
+    """A notebook's code cells: (cell number counting all cells, source); cached."""
     from refimpl import boundedjson
 
     mtime = path.stat().st_mtime
@@ -49,10 +49,12 @@ def _code_cells(path: Path) -> list[str]:
         return cached[1]
     nb = boundedjson.loads(path.read_bytes(), max_bytes=_MAX_BYTES, max_depth=32)
     cells = []
-    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+    raw = nb.get("cells", []) if isinstance(nb, dict) else []
+    for number, cell in enumerate(raw if isinstance(raw, list) else [], start=1):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell.get("source", "")
-            cells.append("".join(source) if isinstance(source, list) else str(source))
+            text = "".join(source) if isinstance(source, list) else str(source)
+            cells.append((number, text))
     _CACHE[path] = (mtime, cells)
     return cells
 
@@ -113,7 +115,7 @@ def find_solution(check: Any, folder: Path | None = None) -> tuple[str, Path, in
     )
     for path in sorted(folder.glob(f"{lesson}_*.ipynb")):
         cells = _code_cells(path)
-        answered = [(i, c) for i, c in enumerate(cells, start=1) if BEGIN in c]
+        answered = [(number, c) for number, c in cells if BEGIN in c]
         for number, source in answered:
             if call.search(source):
                 return _clean(source), path, number
