@@ -25,6 +25,7 @@ import numpy as np
 import PIL
 import torch
 
+from refimpl import boundedjson
 from refimpl.art import cppn, decoder, hashrand, pixels, renderer, shapes
 from refimpl.art.cppn import cppn_weights
 from refimpl.art.decoder import MODEL_NAME, TrainedModel, load_model
@@ -131,7 +132,7 @@ class ProvenanceRecord:
         if missing or unknown:
             raise ArtError(
                 f"bad provenance record: missing {sorted(missing)}, "
-                f"unknown {sorted(unknown)}"
+                f"unknown {sorted(unknown, key=repr)}"
             )
         for name in ("seed", "size", "record_version"):
             if name in data and (
@@ -155,9 +156,14 @@ class ProvenanceRecord:
 
     @classmethod
     def from_json(cls, text: str) -> ProvenanceRecord:
-        """Parse :meth:`to_json` output (invalid JSON is an :class:`ArtError`)."""
+        """Parse :meth:`to_json` output (invalid JSON is an :class:`ArtError`).
+
+        Parsed with :func:`refimpl.boundedjson.loads` (size and depth bounded).
+        """
         try:
-            data = json.loads(text)
+            data = boundedjson.loads(text)
+        except boundedjson.JSONLimitError as error:
+            raise ArtError(f"provenance record refused: {error}") from None
         except (TypeError, ValueError) as error:
             raise ArtError(f"provenance record is not valid JSON: {error}") from None
         return cls.from_dict(data)
