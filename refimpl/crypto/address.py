@@ -16,6 +16,7 @@ from .hashing import hash160, sha256d
 __all__ = [
     "ALPHABET",
     "P2PKH_VERSION",
+    "MAX_BASE58CHECK_CHARS",
     "b58encode",
     "b58decode",
     "b58check_encode",
@@ -28,6 +29,10 @@ __all__ = [
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 P2PKH_VERSION = 0x00
+MAX_BASE58CHECK_CHARS = 128
+"""Longest Base58Check text we decode. Base58 decoding is quadratic in the length
+(one big-number multiply per character), so a long string is refused up front; the
+longest Base58Check strings in use, extended keys, are 111 characters."""
 
 
 def b58encode(data: bytes) -> str:
@@ -61,7 +66,12 @@ def b58check_encode(payload: bytes) -> str:
 
 
 def b58check_decode(text: str) -> bytes:
-    """The payload of a Base58Check string; ValueError if malformed or mistyped."""
+    """The payload of a Base58Check string; ValueError if malformed or mistyped
+    (or longer than :data:`MAX_BASE58CHECK_CHARS`)."""
+    if isinstance(text, str) and len(text) > MAX_BASE58CHECK_CHARS:
+        raise ValueError(
+            f"base58check string longer than {MAX_BASE58CHECK_CHARS} characters"
+        )
     raw = b58decode(text)
     if len(raw) < 5:
         raise ValueError("base58check string too short")
@@ -81,7 +91,13 @@ def p2pkh_address(sec_pubkey: bytes) -> str:
 
 
 def address_checksum_ok(address: str) -> bool:
-    """True if ``address`` is Base58 whose 4-byte checksum matches (any version)."""
+    """True if ``address`` is Base58 whose 4-byte checksum matches (any version).
+
+    Never raises; anything that is not a str of at most
+    :data:`MAX_BASE58CHECK_CHARS` characters gives False at once (bounded time).
+    """
+    if not isinstance(address, str) or len(address) > MAX_BASE58CHECK_CHARS:
+        return False
     try:
         b58check_decode(address)
     except ValueError:

@@ -1,7 +1,10 @@
 """Keys and ECDSA signatures on secp256k1, built on py-ecc's curve arithmetic.
 
-* :class:`PrivateKey` signs with py-ecc's ``ecdsa_raw_sign`` (RFC 6979 deterministic
-  nonces), normalised to low-s (BIP 62/BIP 146, EIP-2).
+* :class:`PrivateKey` signs with RFC 6979 deterministic nonces (:func:`rfc6979_nonce`,
+  HMAC-SHA256, the digest reduced mod n as §2.3.4 ``bits2octets`` says, so it
+  agrees byte for byte with libsecp256k1 and python-ecdsa for every 32-byte digest;
+  py-ecc's own ``ecdsa_raw_sign`` skips that reduction), normalised to low-s
+  (BIP 62/BIP 146, EIP-2).
 * :class:`PublicKey` encodes and parses SEC 1 §2.3.3/§2.3.4 points and *verifies*
   with the textbook ECDSA check of SEC 1 §4.1.4 (py-ecc has no verify).
 * :class:`Signature` holds ``r, s, v`` (``v = 27 + recovery id``, py-ecc's and
@@ -16,6 +19,9 @@ Introduced in lesson 02.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -28,6 +34,8 @@ __all__ = [
     "FIELD_PRIME",
     "GENERATOR",
     "is_on_curve",
+    "rfc6979_nonces",
+    "rfc6979_nonce",
     "PrivateKey",
     "PublicKey",
     "Signature",
@@ -96,6 +104,41 @@ def _shamir(u1: int, u2: int, q_table: list[Jacobian]) -> Jacobian:
             if byte:
                 acc = add(acc, g_table[byte])
     return acc
+
+
+def rfc6979_nonces(secret: int, msg_hash: bytes) -> Iterator[int]:
+    """The candidate nonces k of RFC 6979 §3.2 for secp256k1 and HMAC-SHA256.
+
+    Step d/f feed ``int2octets(x) || bits2octets(h1)``, where bits2octets (§2.3.4)
+    reduces the digest mod n first: a digest >= n is signed as digest - n, as
+    libsecp256k1 and python-ecdsa do. Candidates outside [1, n-1] are skipped
+    (step h.3); the signer takes the next one if r or s comes out 0.
+    Introduced in lesson 02.
+    """
+    n = CURVE_ORDER
+    x = secret.to_bytes(32, "big")
+    h1 = (int.from_bytes(msg_hash, "big") % n).to_bytes(32, "big")
+    v, k = b"\x01" * 32, b"\x00" * 32  # steps b, c
+
+    def mac(key: bytes, data: bytes) -> bytes:
+        return hmac.new(key, data, hashlib.sha256).digest()
+
+    k = mac(k, v + b"\x00" + x + h1)  # d
+    v = mac(k, v)  # e
+    k = mac(k, v + b"\x01" + x + h1)  # f
+    v = mac(k, v)  # g
+    while True:  # h: qlen = hlen = 256, so one HMAC block per candidate
+        v = mac(k, v)
+        candidate = int.from_bytes(v, "big")
+        if 1 <= candidate < n:
+            yield candidate
+        k = mac(k, v + b"\x00")
+        v = mac(k, v)
+
+
+def rfc6979_nonce(secret: int, msg_hash: bytes) -> int:
+    """The first RFC 6979 nonce k (what signing uses unless r or s is 0)."""
+    return next(rfc6979_nonces(secret, msg_hash))
 
 
 @dataclass(frozen=True)
@@ -315,20 +358,34 @@ class PrivateKey:
         return self._public_key
 
     def sign(self, msg_hash: bytes) -> Signature:
-        """Deterministic low-s ECDSA signature of a 32-byte hash.
+        """Deterministic low-s ECDSA signature of a 32-byte hash (SEC 1 §4.1.3).
 
-        py-ecc's ``ecdsa_raw_sign`` picks k by RFC 6979 (HMAC-SHA256); if s > n/2
-        we replace s by n - s and flip the recovery id (BIP 62 low-s), so v stays
-        consistent. ValueError unless ``msg_hash`` is 32 bytes.
+        k comes from RFC 6979 (:func:`rfc6979_nonces`); R = k·G, r = x(R) mod n,
+        s = k⁻¹(z + r·d) mod n with z the hash as an integer. If s > n/2 we use
+        n - s and flip the recovery id (BIP 62 low-s), as libsecp256k1 does, so
+        the result is byte-identical to it. ValueError unless ``msg_hash`` is 32
+        bytes.
         """
         if not _is_hash(msg_hash):
             raise ValueError("sign takes a 32-byte message hash")
-        v, r, s = _ec.ecdsa_raw_sign(bytes(msg_hash), self.to_bytes())
-        if s > _HALF_N:
-            s, v = CURVE_ORDER - s, 27 + ((v - 27) ^ 1)
-        if not (_is_scalar(r) and _is_scalar(s)):
-            raise ValueError("degenerate nonce; sign a different hash")
-        return Signature(r, s, v)
+        n = CURVE_ORDER
+        z = int.from_bytes(msg_hash, "big")
+        d = self._secret
+        for k in rfc6979_nonces(d, bytes(msg_hash)):
+            x, y = _ec.multiply(GENERATOR, k)
+            r = x % n
+            if r == 0:
+                continue
+            s = pow(k, -1, n) * (z + r * d) % n
+            if s == 0:
+                continue
+            recid = y & 1
+            if x >= n:  # probability ~2**-128; v cannot say it, so take the next k
+                continue
+            if s > _HALF_N:
+                s, recid = n - s, recid ^ 1
+            return Signature(r, s, 27 + recid)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PrivateKey) and other._secret == self._secret
