@@ -179,6 +179,20 @@ def test_records_see_both_branches(scenario):
     assert [e.height for e in epochs] == list(range(5, 36, 5))
 
 
+def test_epoch_records_read_the_metagraph(scenario):
+    """The auditor reads the subnet through its metagraph, never the raw state."""
+    epochs = epoch_records(scenario.chain)
+    for e in epochs:
+        entry = scenario.chain.entry(bytes.fromhex(e.block)[::-1])
+        mg = scenario.subnet.metagraph(entry.state, block=e.height)
+        assert e.metagraph.block == e.height and e.metagraph.hotkeys == mg.hotkeys
+        assert np.array_equal(e.metagraph.consensus, mg.consensus)
+        assert e.ns["consensus"] == mg.consensus.tolist()  # lesson 14 reads this
+        assert e.ns["hotkeys"] == mg.hotkeys
+    assert epochs[-1].metagraph.consensus.any()
+    assert epoch_records(_small_chain()) == []  # no subnet on the chain
+
+
 # -- features ------------------------------------------------------------------
 def test_account_features_point_at_the_attackers(scenario, tables):
     acc = tables["account"]

@@ -500,3 +500,70 @@ def test_numpy_int_params_become_plain_ints():
 
     p = SubnetParams(tempo=np.int64(3), max_uids=np.int32(5))
     assert type(p.tempo) is int and type(p.max_uids) is int
+
+
+# ------------------------------------------------------ typed state (issue 14)
+def test_state_is_typed_neuron_records():
+    from refimpl.market.subnet import Neuron, SubnetState
+
+    h = market()
+    ns = h.state.ext["subnet"]
+    assert isinstance(ns, SubnetState) and ns.n == 4
+    assert all(isinstance(nr, Neuron) for nr in ns.neurons)
+    assert [nr.hotkey for nr in ns.neurons] == ADDR[:4]
+    assert ns.uid_of(ADDR[2]) == 2 and ns.uid_of(ADDR[5]) is None
+    assert ns.stake_of(ADDR[0]) == 3000 and ns.total_stake() == 4000
+    assert ns.neurons[0].validator_permit and not ns.neurons[2].validator_permit
+    assert ns.epochs == 1 and ns.last_epoch == 10
+    assert len(ns.bonds) == 4 and all(len(row) == 4 for row in ns.bonds)
+
+
+def test_old_namespace_keys_read_only():
+    h = market()
+    ns = h.state.ext["subnet"]
+    assert ns["epochs"] == 1 and ns["hotkeys"] == ADDR[:4]
+    assert ns["validator_permit"] == [True, True, False, False]
+    assert ns["stakes"] == {ADDR[0]: {ADDR[0]: 3000}, ADDR[1]: {ADDR[1]: 1000}}
+    before = h.state.snapshot()
+    ns["hotkeys"].append("x")
+    ns["stakes"][ADDR[0]][ADDR[0]] = 0
+    ns["bonds"][0][0] = 7
+    assert h.state.snapshot() == before  # copies: the state did not change
+    with pytest.raises(KeyError):
+        ns["no such key"]
+
+
+def test_metagraph_reads_the_typed_state():
+    h = market()
+    h.block([h.weights(0, [2, 3], [65535, 21845])])
+    mg = h.subnet.metagraph(h.state)
+    ns = h.state.ext["subnet"]
+    assert mg.weights[0, 2] == 65535 and mg.weights[0, 3] == 21845
+    assert mg.last_update[0] == h.height and mg.uid(ADDR[3]) == 3
+    assert mg.uid(ADDR[6]) is None
+    assert mg.stake.tolist() == [ns.stake_of(a) for a in ADDR[:4]]
+    assert h.subnet.metagraph(h.state, block=10_000).active.tolist() == [False] * 4
+
+
+def test_typed_state_copies_compares_and_survives_save_and_load(tmp_path):
+    from refimpl.chain import Chain, ChainParams
+
+    subnet = Subnet(SubnetParams(owner=OWNER, tempo=2))
+    params = ChainParams(chain_id=CHAIN_ID, genesis_bits=0x207FFFFF)
+    alloc = {a: 1000 for a in ADDR[:3]}
+    chain = Chain(params, [subnet], alloc)
+    subnet.attach(chain)
+    chain.mine_block([subnet.register_tx(KEYS[0], ADDR[0]),
+                      subnet.register_tx(KEYS[1], ADDR[1])], ADDR[6])  # fmt: skip
+    chain.mine_block([subnet.stake_tx(KEYS[0], ADDR[0], 500)], ADDR[6])
+    chain.mine_block([subnet.set_weights_tx(KEYS[0], [1], [65535])], ADDR[6])
+    chain.mine_block([], ADDR[6])
+    copy = chain.state.copy()
+    assert copy.ext["subnet"] == chain.state.ext["subnet"]
+    copy.ext["subnet"].neurons[0].incentive = 0.5
+    assert copy.ext["subnet"] != chain.state.ext["subnet"]  # a deep copy
+    path = str(tmp_path / "subnet.sqlite")
+    chain.save(path)
+    loaded = Chain.load(path, params, [Subnet(SubnetParams(owner=OWNER, tempo=2))])
+    assert loaded.state.ext["subnet"] == chain.state.ext["subnet"]
+    assert loaded.state.ext["subnet"].epochs == 2

@@ -281,23 +281,25 @@ class Market:
 
     def weights(self) -> list[Transaction]:
         sim, rng = self.sim, self.sim.rng
-        ns = sim.state().ext["subnet"]
+        mg = sim.subnet.metagraph(sim.state())
         for i in self.quality:  # the miners' quality drifts every round
             self.quality[i] = min(1.5, max(0.05, self.quality[i] + rng.gauss(0, 0.3)))
         hot = [*self.miner_hot, self.late[1]]
         miners = [
-            (ns["hotkeys"].index(sim.addr(k)), i)
+            (mg.hotkeys.index(sim.addr(k)), i)
             for i, k in enumerate(hot)
-            if sim.addr(k) in ns["hotkeys"]
+            if sim.addr(k) in mg.hotkeys
         ]
         txs = []
         for v, key in enumerate(self.val_hot):
             if v == self.copier:
                 if sim.copier_mode != "previous":
                     continue
-                me = ns["hotkeys"].index(sim.addr(key))
+                me = mg.hotkeys.index(sim.addr(key))
                 seen = [
-                    (u, c) for u, c in enumerate(ns["consensus"]) if c > 0 and u != me
+                    (u, c)
+                    for u, c in enumerate(mg.consensus.tolist())
+                    if c > 0 and u != me
                 ]
                 if seen:  # nothing to copy before the first consensus
                     txs.append(
@@ -319,18 +321,17 @@ class Market:
     def fresh_copy(self) -> list[Transaction]:
         """The stake-weighted mean of the rows the others set one block ago."""
         sim = self.sim
-        ns = sim.state().ext["subnet"]
-        me = ns["hotkeys"].index(sim.addr(self.val_hot[self.copier]))
+        mg = sim.subnet.metagraph(sim.state())
+        me = mg.hotkeys.index(sim.addr(self.val_hot[self.copier]))
         height = sim.chain.entry(sim.head).height
         total: dict[int, float] = defaultdict(float)
-        for v, hk in enumerate(ns["hotkeys"]):
-            if v == me or ns["weights_block"][v] != height:
+        for v in range(mg.n):  # the rows set in the last block (a registration
+            row = mg.weights[v]  # there also sets last_update, with no weights)
+            if v == me or mg.last_update[v] != height or not row.any():
                 continue
-            stake = sum(ns["stakes"].get(hk, {}).values())
-            row = ns["weights"][v]
-            norm = sum(w for _, w in row)
-            for u, w in row:
-                total[u] += stake * w / norm
+            stake, norm = int(mg.stake[v]), int(row.sum())
+            for u in np.flatnonzero(row):
+                total[int(u)] += stake * int(row[u]) / norm
         if not total:
             return []
         uids = sorted(total)

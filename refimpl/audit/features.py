@@ -398,16 +398,14 @@ def validator_features(
         before = [e for e in epochs if e.height < r.height]
         after = [e for e in epochs if e.height >= r.height]
         per.setdefault(r.sender, [])
-        if not before or not after or not any(before[-1].ns["consensus"]):
+        if not before or not after or not before[-1].metagraph.consensus.any():
             continue
-        prev, nxt = before[-1], after[0]
-        if r.sender not in nxt.ns["hotkeys"]:
+        prev, nxt = before[-1].metagraph, after[0].metagraph
+        uid = nxt.uid(r.sender)
+        if uid is None:
             continue
-        uid = nxt.ns["hotkeys"].index(r.sender)
         weights = dict(zip(r.payload["uids"], r.payload["weights"], strict=True))
-        per[r.sender].append(
-            _copy_round(uid, weights, prev.ns["consensus"], nxt.ns["consensus"])
-        )
+        per[r.sender].append(_copy_round(uid, weights, prev.consensus, nxt.consensus))
         ev[r.sender]["weights"].append(block_ref(r.height, r.block))
     for hotkey, rounds in per.items():
         m = np.array(rounds).reshape(-1, 4).mean(axis=0) if rounds else np.zeros(4)

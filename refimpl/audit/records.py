@@ -13,6 +13,7 @@ from typing import Any
 
 from refimpl.chain import Chain
 from refimpl.chain.transaction import COINBASE, decode_payload
+from refimpl.market.subnet import Metagraph, Subnet, SubnetState
 
 __all__ = ["TxRecord", "EpochRecord", "tx_records", "epoch_records", "block_ref"]
 
@@ -42,11 +43,27 @@ class TxRecord:
 
 @dataclass(frozen=True)
 class EpochRecord:
-    """The subnet right after an epoch block: ``ns`` is its state namespace."""
+    """The subnet right after an epoch block, as its :class:`Metagraph`.
+
+    ``ns`` gives the same fields as plain lists by name (``e.ns["consensus"]``),
+    as lesson 14 reads them.
+    """
 
     height: int
     block: str
-    ns: dict
+    metagraph: Metagraph
+
+    @property
+    def ns(self) -> dict[str, Any]:
+        """The metagraph's per-uid fields as lists, by name (read-only copy)."""
+        mg = self.metagraph
+        out: dict[str, Any] = {"hotkeys": list(mg.hotkeys)}
+        out["coldkeys"] = list(mg.coldkeys)
+        for name in ("stake", "consensus", "incentive", "dividends", "trust",
+                     "validator_trust", "emission", "validator_permit",
+                     "last_update", "registered_at", "weights", "bonds"):  # fmt: skip
+            out[name] = getattr(mg, name).tolist()
+        return out
 
 
 def block_ref(height: int, block: str) -> str:
@@ -92,17 +109,25 @@ def tx_records(chain: Chain) -> list[TxRecord]:
 def epoch_records(chain: Chain, name: str = "subnet") -> list[EpochRecord]:
     """The subnet namespace after each main-chain block in which an epoch ran.
 
-    An epoch ran in a block when the namespace's ``epochs`` counter went up. Empty
-    when the chain has no extension called ``name``.
+    An epoch ran in a block when the subnet's ``epochs`` counter went up; each
+    record holds the subnet's metagraph at that block. Empty when the chain has
+    no subnet called ``name``.
     """
+    subnet = next(
+        (e for e in chain.extensions if isinstance(e, Subnet) and e.name == name),
+        None,
+    )
+    if subnet is None:
+        return []
     out: list[EpochRecord] = []
     previous = 0
     for block in chain.main_chain()[1:]:
         entry = chain.entry(block.hash())
         ns = entry.state.ext.get(name)
-        if not isinstance(ns, dict) or "epochs" not in ns:
+        if not isinstance(ns, SubnetState):
             return []
-        if ns["epochs"] > previous:
-            out.append(EpochRecord(entry.height, block.hash_hex(), ns))
-            previous = ns["epochs"]
+        if ns.epochs > previous:
+            mg = subnet.metagraph(entry.state, block=entry.height)
+            out.append(EpochRecord(entry.height, block.hash_hex(), mg))
+            previous = ns.epochs
     return out

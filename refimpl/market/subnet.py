@@ -60,6 +60,7 @@ from refimpl.chain.transaction import (
 from refimpl.crypto import is_valid_address
 from refimpl.market.errors import InvalidParams, InvalidWeights
 from refimpl.market.inputs import is_int, unit
+from refimpl.market.subnet_state import Metagraph, Neuron, SubnetState
 from refimpl.market.weights import U16_MAX
 from refimpl.market.yuma import epoch_fused, quantize_bonds
 
@@ -69,6 +70,8 @@ __all__ = [
     "PAYLOAD_FIELDS",
     "check_payload",
     "Metagraph",
+    "Neuron",
+    "SubnetState",
     "split_tokens",
     "total_stake",
     "KINDS",
@@ -143,52 +146,6 @@ PAYLOAD_FIELDS: dict[str, dict[str, type]] = {
 }
 
 
-@dataclass(frozen=True)
-class Metagraph:
-    """A snapshot of the subnet per uid (``bittensor.Metagraph``), numpy arrays.
-
-    ``stake`` is in tokens; ``weights`` and ``bonds`` are dense ``n x n`` u16
-    matrices as stored; the float fields are the last epoch's results.
-    """
-
-    netuid: int
-    block: int
-    n: int
-    uids: np.ndarray
-    hotkeys: list[str]
-    coldkeys: list[str]
-    stake: np.ndarray
-    trust: np.ndarray
-    consensus: np.ndarray
-    incentive: np.ndarray
-    dividends: np.ndarray
-    validator_trust: np.ndarray
-    emission: np.ndarray
-    validator_permit: np.ndarray
-    last_update: np.ndarray
-    registered_at: np.ndarray
-    active: np.ndarray
-    weights: np.ndarray
-    bonds: np.ndarray
-
-    # Bittensor's one-letter aliases
-    @property
-    def S(self) -> np.ndarray:  # noqa: N802
-        return self.stake
-
-    @property
-    def I(self) -> np.ndarray:  # noqa: N802, E743
-        return self.incentive
-
-    @property
-    def D(self) -> np.ndarray:  # noqa: N802
-        return self.dividends
-
-    @property
-    def W(self) -> np.ndarray:  # noqa: N802
-        return self.weights
-
-
 def _exact_shares(shares: object) -> list[int]:
     """``shares`` as integers on one common scale (exact: a float is a dyadic
     rational), or InvalidWeights with the reason."""
@@ -251,9 +208,7 @@ def split_tokens(pool: int, shares: object) -> list[int]:
 def total_stake(state: State, name: str = "subnet") -> int:
     """Every token staked on the subnet (for the supply check)."""
     ns = state.ext.get(name)
-    if not ns:
-        return 0
-    return sum(sum(by_cold.values()) for by_cold in ns["stakes"].values())
+    return ns.total_stake() if isinstance(ns, SubnetState) else 0
 
 
 def _parse_payload(tx: Transaction) -> dict:
@@ -356,35 +311,15 @@ class Subnet(Extension):
         self.chain: Any = None
 
     # ------------------------------------------------------------------ state
-    def init_state(self) -> dict:
-        return {
-            "hotkeys": [],
-            "coldkeys": [],
-            "registered_at": [],
-            "last_update": [],
-            "weights": [],  # per uid: list of [uid, u16] pairs
-            "weights_block": [],  # block of the last set_weights (-1 = never)
-            "bonds": [],  # n x n u16 (classic column max-upscaled)
-            "stakes": {},  # hotkey -> {coldkey: tokens}
-            "validator_permit": [],
-            "consensus": [],
-            "incentive": [],
-            "dividends": [],
-            "trust": [],
-            "validator_trust": [],
-            "emission": [],  # tokens paid to each uid at the last epoch
-            "last_epoch": 0,
-            "epochs": 0,
-            "burned": 0,
-            "minted": 0,
-        }
+    def init_state(self) -> SubnetState:
+        return SubnetState()
 
     def attach(self, chain: Any) -> Subnet:
         """Remember ``chain`` so ``metagraph()`` and the tx builders use its tip."""
         self.chain = chain
         return self
 
-    def _ns(self, state: State) -> dict:
+    def _ns(self, state: State) -> SubnetState:
         if self.name not in state.ext:
             state.ext[self.name] = self.init_state()
         return state.ext[self.name]
@@ -408,16 +343,16 @@ class Subnet(Extension):
         else:
             self._validate_weights(ns, tx, p, sender, ctx)
 
-    def _hotkey(self, ns: dict, p: dict) -> str:
-        hotkey = p.get("hotkey")
-        if not isinstance(hotkey, str) or not is_valid_address(hotkey):
+    def _hotkey(self, p: dict) -> str:
+        hotkey = p["hotkey"]
+        if not is_valid_address(hotkey):
             raise InvalidTransaction(f"hotkey {hotkey!r} is not a valid address")
         return hotkey
 
     def _validate_register(self, state, ns, tx, p, sender, ctx) -> None:
-        hotkey = self._hotkey(ns, p)
-        if hotkey in ns["hotkeys"]:
-            uid = ns["hotkeys"].index(hotkey)
+        hotkey = self._hotkey(p)
+        uid = ns.uid_of(hotkey)
+        if uid is not None:
             raise InvalidTransaction(f"hotkey is already registered as uid {uid}")
         if tx.amount != self.params.burn:
             raise InvalidTransaction(
@@ -427,8 +362,8 @@ class Subnet(Extension):
             raise InvalidTransaction("coldkey balance cannot pay the burn and the fee")
 
     def _validate_stake(self, state, ns, tx, p, sender) -> None:
-        hotkey = self._hotkey(ns, p)
-        if hotkey not in ns["hotkeys"]:
+        hotkey = self._hotkey(p)
+        if ns.uid_of(hotkey) is None:
             raise InvalidTransaction("hotkey is not registered on this subnet")
         if tx.amount <= 0:
             raise InvalidTransaction("stake amount must be positive")
@@ -439,13 +374,13 @@ class Subnet(Extension):
             )
 
     def _validate_unstake(self, ns, tx, p, sender) -> None:
-        hotkey = self._hotkey(ns, p)
+        hotkey = self._hotkey(p)
         if tx.amount != 0:
             raise InvalidTransaction(
                 "unstake puts its amount in the payload (amount 0)"
             )
         amount = p["amount"]
-        staked = ns["stakes"].get(hotkey, {}).get(sender, 0)
+        staked = ns.stakes.get(hotkey, {}).get(sender, 0)
         if amount > staked:
             raise InvalidTransaction(
                 f"unstake {amount} exceeds the {staked} this coldkey staked on it"
@@ -454,11 +389,12 @@ class Subnet(Extension):
     def _validate_weights(self, ns, tx, p, sender, ctx) -> None:
         if tx.amount != 0:
             raise InvalidTransaction("set_weights moves no tokens (amount must be 0)")
-        if sender not in ns["hotkeys"]:
+        uid = ns.uid_of(sender)
+        if uid is None:
             raise InvalidTransaction("sender hotkey is not registered on this subnet")
-        uid = ns["hotkeys"].index(sender)
+        neuron = ns.neurons[uid]
         uids = p["uids"]
-        n = len(ns["hotkeys"])
+        n = ns.n
         for u in uids:
             if u >= n:
                 raise InvalidTransaction(f"uid {u!r} is not registered (n = {n})")
@@ -466,9 +402,9 @@ class Subnet(Extension):
             raise InvalidTransaction(f"self-weight: uid {uid} may not weight itself")
         if sum(p["weights"]) == 0:
             raise InvalidTransaction("weights are all zero")
-        if not ns["validator_permit"][uid]:
+        if not neuron.validator_permit:
             raise InvalidTransaction(f"uid {uid} has no validator permit")
-        last = ns["weights_block"][uid]
+        last = neuron.weights_block
         if last >= 0 and ctx.height - last < self.params.weights_rate_limit:
             raise InvalidTransaction(
                 f"rate limit: weights set at block {last}, next allowed at block "
@@ -484,117 +420,93 @@ class Subnet(Extension):
             self._register(state, ns, p["hotkey"], sender, tx.amount, ctx.height)
         elif tx.kind == "stake":
             state.balances[sender] = state.balance(sender) - tx.amount
-            by_cold = ns["stakes"].setdefault(p["hotkey"], {})
+            by_cold = ns.stakes.setdefault(p["hotkey"], {})
             by_cold[sender] = by_cold.get(sender, 0) + tx.amount
         elif tx.kind == "unstake":
-            by_cold = ns["stakes"][p["hotkey"]]
+            by_cold = ns.stakes[p["hotkey"]]
             by_cold[sender] -= p["amount"]
             if by_cold[sender] == 0:
                 del by_cold[sender]
             if not by_cold:
-                del ns["stakes"][p["hotkey"]]
+                del ns.stakes[p["hotkey"]]
             state.balances[sender] = state.balance(sender) + p["amount"]
         elif tx.kind == "set_weights":
-            uid = ns["hotkeys"].index(sender)
-            ns["weights"][uid] = [
+            neuron = ns.neurons[ns.uid_of(sender)]
+            neuron.weights = [
                 [u, w] for u, w in zip(p["uids"], p["weights"], strict=True)
             ]
-            ns["weights_block"][uid] = ctx.height
-            ns["last_update"][uid] = ctx.height
+            neuron.weights_block = ctx.height
+            neuron.last_update = ctx.height
 
-    def _uid_to_prune(self, ns: dict, height: int) -> int:
+    def _uid_to_prune(self, ns: SubnetState, height: int) -> int:
         """subtensor ``get_neuron_to_prune``: the lowest emission past immunity, or,
         when every neuron is immune, among all; ties: earliest registration, lower uid.
         """
-        uids = range(len(ns["hotkeys"]))
+        nrs = ns.neurons
+        uids = range(len(nrs))
         cands = [
             u
             for u in uids
-            if height - ns["registered_at"][u] >= self.params.immunity_period
+            if height - nrs[u].registered_at >= self.params.immunity_period
         ] or list(uids)
-        return min(cands, key=lambda u: (ns["emission"][u], ns["registered_at"][u], u))
+        return min(cands, key=lambda u: (nrs[u].emission, nrs[u].registered_at, u))
 
     def _register(self, state, ns, hotkey, coldkey, burn, height) -> None:
         state.balances[coldkey] = state.balance(coldkey) - burn
         state.supply -= burn
-        ns["burned"] += burn
-        if len(ns["hotkeys"]) < self.params.max_uids:
-            uid = len(ns["hotkeys"])
-            for key in ("hotkeys", "coldkeys", "registered_at", "last_update"):
-                ns[key].append(None)
-            for key in ("consensus", "incentive", "dividends", "trust"):
-                ns[key].append(0.0)
-            ns["validator_trust"].append(0.0)
-            ns["weights"].append([])
-            ns["weights_block"].append(-1)
-            ns["validator_permit"].append(False)
-            ns["emission"].append(0)
-            for row in ns["bonds"]:
+        ns.burned += burn
+        neuron = Neuron(hotkey, coldkey, registered_at=height, last_update=height)
+        if ns.n < self.params.max_uids:
+            for row in ns.bonds:
                 row.append(0)
-            ns["bonds"].append([0] * (uid + 1))
-        else:
-            uid = self._uid_to_prune(ns, height)
-            old = ns["hotkeys"][uid]
-            for cold, amount in ns["stakes"].pop(old, {}).items():
-                state.balances[cold] = state.balance(cold) + amount
-            for key in ("consensus", "incentive", "dividends", "trust"):
-                ns[key][uid] = 0.0
-            ns["validator_trust"][uid] = 0.0
-            ns["weights"][uid] = []
-            ns["weights_block"][uid] = -1
-            ns["validator_permit"][uid] = False
-            ns["emission"][uid] = 0
-            for row in ns["bonds"]:
-                row[uid] = 0
-            ns["bonds"][uid] = [0] * len(ns["hotkeys"])
-        ns["hotkeys"][uid] = hotkey
-        ns["coldkeys"][uid] = coldkey
-        ns["registered_at"][uid] = height
-        ns["last_update"][uid] = height
+            ns.neurons.append(neuron)
+            ns.bonds.append([0] * ns.n)
+            return
+        uid = self._uid_to_prune(ns, height)
+        for cold, amount in ns.stakes.pop(ns.neurons[uid].hotkey, {}).items():
+            state.balances[cold] = state.balance(cold) + amount
+        ns.neurons[uid] = neuron
+        for row in ns.bonds:
+            row[uid] = 0
+        ns.bonds[uid] = [0] * ns.n
 
     # ----------------------------------------------------------------- epoch
     def end_block(self, state: State, ctx: BlockContext) -> None:
         if ctx.height % self.params.tempo != 0:
             return
         ns = self._ns(state)
-        previous = ns["last_epoch"]
+        previous = ns.last_epoch
         blocks = ctx.height - previous
-        ns["last_epoch"] = ctx.height
-        ns["epochs"] += 1
+        ns.last_epoch = ctx.height
+        ns.epochs += 1
         minted = self.params.emission_per_block * blocks
         self._run_epoch(state, ns, ctx.height, previous, minted)
 
-    def _stake_vector(self, ns: dict) -> np.ndarray:
-        return np.array(
-            [sum(ns["stakes"].get(h, {}).values()) for h in ns["hotkeys"]],
-            dtype=np.float64,
-        )
-
-    def _dense_weights(self, ns: dict) -> np.ndarray:
-        n = len(ns["hotkeys"])
+    def _dense_weights(self, ns: SubnetState) -> np.ndarray:
+        n = ns.n
         w = np.zeros((n, n), dtype=np.float64)
-        for i, row in enumerate(ns["weights"]):
-            for j, value in row:
+        for i, nr in enumerate(ns.neurons):
+            for j, value in nr.weights:
                 # outdated: set before (or in the block) j registered; self-weight
-                if j != i and ns["last_update"][i] > ns["registered_at"][j]:
+                if j != i and nr.last_update > ns.neurons[j].registered_at:
                     w[i, j] = value
         return w
 
     def _run_epoch(
-        self, state: State, ns: dict, height: int, previous: int, minted: int
+        self, state: State, ns: SubnetState, height: int, previous: int, minted: int
     ) -> None:
         prm = self.params
-        n = len(ns["hotkeys"])
+        n = ns.n
         pay = [0] * n
         owner_pay = 0
         if n == 0:
             owner_pay = minted
         else:
-            stake = self._stake_vector(ns)
-            bonds_prev = np.array(ns["bonds"], dtype=np.float64) / U16_MAX
-            fresh = np.array(ns["registered_at"]) > previous
+            stake = ns.stake_vector()
+            bonds_prev = np.array(ns.bonds, dtype=np.float64) / U16_MAX
+            fresh = np.array(ns.column("registered_at")) > previous
             bonds_prev[:, fresh] = 0.0  # miners registered since the last epoch
-            active = np.array(ns["last_update"]) + prm.activity_cutoff >= height
+            active = np.array(ns.column("last_update")) + prm.activity_cutoff >= height
             r = epoch_fused(  # lesson 08's epoch, bond steps fused
                 stake,
                 self._dense_weights(ns),
@@ -603,7 +515,7 @@ class Subnet(Extension):
                 alpha=prm.bonds_alpha,
                 bonds_penalty=prm.bonds_penalty,
                 active=active,
-                validator_permit=np.array(ns["validator_permit"], dtype=bool),
+                validator_permit=np.array(ns.column("validator_permit"), dtype=bool),
             )
             owner_pay = minted * prm.owner_cut_percent // 100
             miner_pool = (minted - owner_pay) // 2
@@ -620,24 +532,25 @@ class Subnet(Extension):
                     pay[u] += t
             else:  # nobody holds stake: the owner takes the validators' part
                 owner_pay += validator_pool
-            ns["consensus"] = [float(x) for x in r.consensus]
-            ns["incentive"] = [float(x) for x in r.incentive]
-            ns["dividends"] = [float(x) for x in r.dividends]
-            ns["trust"] = [float(x) for x in r.trust]
-            ns["validator_trust"] = [float(x) for x in r.validator_trust]
-            ns["bonds"] = [[int(v) for v in row] for row in quantize_bonds(r.bonds)]
-            ns["validator_permit"] = self._permits(stake)
+            permits = self._permits(stake)
+            for u, nr in enumerate(ns.neurons):
+                nr.consensus = float(r.consensus[u])
+                nr.incentive = float(r.incentive[u])
+                nr.dividends = float(r.dividends[u])
+                nr.trust = float(r.trust[u])
+                nr.validator_trust = float(r.validator_trust[u])
+                nr.validator_permit = permits[u]
+            ns.bonds = [[int(v) for v in row] for row in quantize_bonds(r.bonds)]
         if not prm.owner:  # no owner: its cut is not minted
             minted -= owner_pay
             owner_pay = 0
-        for u, t in enumerate(pay):
+        for nr, t in zip(ns.neurons, pay, strict=True):
+            nr.emission = t
             if t:
-                hk = ns["hotkeys"][u]
-                state.balances[hk] = state.balance(hk) + t
+                state.balances[nr.hotkey] = state.balance(nr.hotkey) + t
         if owner_pay:
             state.balances[prm.owner] = state.balance(prm.owner) + owner_pay
-        ns["emission"] = pay
-        ns["minted"] += minted
+        ns.minted += minted
         state.supply += minted
 
     def _permits(self, stake: np.ndarray) -> list[bool]:
@@ -648,47 +561,19 @@ class Subnet(Extension):
         return [bool(i in top and stake[i] > 0) for i in range(stake.size)]
 
     # ----------------------------------------------------------------- views
-    def metagraph(self, state: State | None = None) -> Metagraph:
-        """The subnet at ``state`` (default: the attached chain's tip)."""
+    def metagraph(
+        self, state: State | None = None, *, block: int | None = None
+    ) -> Metagraph:
+        """The subnet at ``state`` (default: the attached chain's tip), seen at
+        ``block`` (default: the tip's height, or the last block the state saw)."""
         if state is None:
             if self.chain is None:
                 raise ValueError("pass a state or attach(chain) first")
             state = self.chain.state
         ns = state.ext.get(self.name) or self.init_state()
-        n = len(ns["hotkeys"])
-        w = np.zeros((n, n), dtype=np.int64)
-        for i, row in enumerate(ns["weights"]):
-            for j, value in row:
-                w[i, j] = value
-        height = max(ns["last_epoch"], max(ns["last_update"], default=0))
-        if self.chain is not None and state is self.chain.state:
-            height = self.chain.height
-        last_update = np.array(ns["last_update"], dtype=np.int64)
-
-        def f(key: str) -> np.ndarray:
-            return np.array(ns[key], dtype=np.float64)
-
-        return Metagraph(
-            netuid=self.params.netuid,
-            block=height,
-            n=n,
-            uids=np.arange(n),
-            hotkeys=list(ns["hotkeys"]),
-            coldkeys=list(ns["coldkeys"]),
-            stake=self._stake_vector(ns).astype(np.int64),
-            trust=f("trust"),
-            consensus=f("consensus"),
-            incentive=f("incentive"),
-            dividends=f("dividends"),
-            validator_trust=f("validator_trust"),
-            emission=np.array(ns["emission"], dtype=np.int64),
-            validator_permit=np.array(ns["validator_permit"], dtype=bool),
-            last_update=last_update,
-            registered_at=np.array(ns["registered_at"], dtype=np.int64),
-            active=last_update + self.params.activity_cutoff >= height,
-            weights=w,
-            bonds=np.array(ns["bonds"], dtype=np.int64).reshape(n, n),
-        )
+        if block is None and self.chain is not None and state is self.chain.state:
+            block = self.chain.height
+        return ns.metagraph(self.params.netuid, self.params.activity_cutoff, block)
 
     # ------------------------------------------------------- tx builders
     def _tx(
