@@ -255,7 +255,7 @@ def test_chain_constructor_checks_its_arguments() -> None:
         chain().build_block([], MINER, parent=b"\x01" * 32)
 
 
-# -- nothing unbounded --------------------------------------------------------------------
+# -- nothing unbounded ------------------------------------------------------------
 
 
 def test_address_checksum_ok_refuses_long_input_at_once() -> None:
