@@ -72,3 +72,44 @@ def test_l08_weighted_median_agrees_with_a_direct_reading_of_the_rule():
             default=0.0,
         )
         assert l08._weighted_median(stake, column, kappa) == best
+
+
+# -- lesson 10 ----------------------------------------------------------------------
+def test_l10_word_to_unit_is_hash_uniforms_conversion():
+    from refimpl.art.hashrand import hash_bytes, hash_key, hash_uniform
+    from refimpl.course.checks import l10
+
+    for i in range(20):
+        key = hash_key("refs", i)
+        data = hash_bytes(key, 8 * 16)
+        ours = [l10._word_to_unit(data[8 * k : 8 * k + 8]) for k in range(16)]
+        assert ours == hash_uniform(key, 16).tolist()
+
+
+def test_l10_pixel_of_inverts_the_lessons_pixel_centres():
+    from refimpl.course.checks import l10
+
+    for n in (1, 2, 3, 4, 7, 16, 128, 256):
+        for j in range(n):
+            assert l10._pixel_of((2.0 * j + 1.0) / n - 1.0, n) == j
+        for j in range(n + 1):  # borders, where they are exact
+            x = -1.0 + 2.0 * j / n
+            if (x + 1.0) * n / 2.0 == j:
+                assert l10._pixel_of(x, n) == min(j, n - 1)
+
+
+def test_l10_cppn_pixel_reference_equals_cppn_forward():
+    import torch
+
+    from refimpl.art.cppn import cppn_forward, cppn_inputs, cppn_weights
+    from refimpl.course.checks import l10
+
+    for seed in range(3):
+        layers = cppn_weights(seed, "classic")
+        inputs = cppn_inputs(seed, "classic", 6)
+        with torch.no_grad():
+            theirs = cppn_forward(inputs, layers, "classic").numpy()
+        lists = [(w.tolist(), b.tolist()) for w, b in layers]
+        for row in range(0, 36, 5):
+            ours = l10._cppn_pixel(inputs[row].tolist(), lists)
+            assert np.allclose(ours, theirs[row], rtol=0, atol=1e-12)

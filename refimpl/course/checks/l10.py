@@ -1,6 +1,10 @@
 """Checks for lesson 10, generative art (exercises/10_generative_art.ipynb).
 
 Expected values are computed lazily: importing this module costs nothing heavy.
+One source of truth: 10.3 is ``refimpl.art.quantize_value`` and 10.5 compares the
+pixels ``refimpl.art.from_png`` decodes; ``tests/test_checks_refs.py`` holds 10.1
+equal to ``refimpl.art.hash_uniform``, 10.2 to the lesson's pixel centres and 10.4
+to ``refimpl.art.cppn.cppn_forward``.
 """
 
 from __future__ import annotations
@@ -11,9 +15,12 @@ import math
 import struct
 from typing import Any
 
-from refimpl.course import FunctionCheck, Wrong
+import numpy as np
 
-__all__ = ["cppn_pixel", "pixel_axis", "quantize_channel", "same_image", "word_to_unit"]
+from refimpl.course import FunctionCheck, Wrong
+from refimpl.course.checks._pure import PureFunctionCheck
+
+__all__ = ["cppn_pixel", "pixel_of", "quantize_channel", "same_image", "word_to_unit"]
 
 
 # 10.1 ------------------------------------------------------------------------------
@@ -23,6 +30,7 @@ def _word_to_unit(word: bytes) -> float:
 
 def _word_cases() -> list[tuple]:
     words = [b"\x00" * 8, b"\xff" * 8, b"\x80" + b"\x00" * 7, b"\x00" * 7 + b"\xff"]
+    words += [b"\x00\x00\x00\x00\x00\x08\x00\x00", b"\x7f" + b"\xff" * 7]
     words += [hashlib.sha256(bytes([i])).digest()[:8] for i in range(4)]
     return [(w,) for w in words]
 
@@ -41,45 +49,84 @@ word_to_unit = FunctionCheck(
         "    return (int.from_bytes(word, 'big') >> 11) * 2.0 ** -53"
     ),
     wrong=[
-        lambda w: int.from_bytes(w, "big") / 2**64,
+        lambda w: int.from_bytes(w, "big") / 2**64,  # rounds up to 1.0 for ff..ff
         lambda w: (int.from_bytes(w, "little") >> 11) * 2.0**-53,
+        lambda w: (int.from_bytes(w, "big") >> 12) * 2.0**-52,  # 52 bits
+        lambda w: (int.from_bytes(w, "big") & (2**53 - 1)) * 2.0**-53,  # low bits
+        lambda w: (int.from_bytes(w, "big", signed=True) >> 11) * 2.0**-53,
+        lambda w: float(np.float32((int.from_bytes(w, "big") >> 11) * 2.0**-53)),
+        lambda w: (int.from_bytes(w[:4], "big") >> 11) * 2.0**-21,  # a prefix
     ],
 )
 
 
 # 10.2 ------------------------------------------------------------------------------
-def _pixel_axis(n: int) -> list[float]:
-    return [(2.0 * j + 1.0) / n - 1.0 for j in range(n)]
+def _pixel_of(x: float, n: int) -> int:
+    return min(math.floor((x + 1.0) * n / 2.0), n - 1)
 
 
-pixel_axis = FunctionCheck(
-    "10.2 pixel_axis",
-    reference=_pixel_axis,
-    cases=[(1,), (2,), (4,), (5,), (16,)],
+def _is_int_equal(got: Any, expected: int) -> bool:
+    return (
+        isinstance(got, int | np.integer)
+        and not isinstance(got, bool | np.bool_)
+        and int(got) == expected
+    )
+
+
+pixel_of = FunctionCheck(
+    "10.2 pixel_of",
+    reference=_pixel_of,
+    cases=[
+        (0.3, 4), (-1.0, 4), (-0.5, 4), (0.0, 4), (0.5, 4), (1.0, 4), (0.999, 4),
+        (-0.75, 4), (1.0, 1), (-1.0, 1), (0.0, 2), (0.25, 8), (0.2499, 8),
+        (-0.0, 16), (0.875, 16), (-0.875, 16), (1.0, 16),
+    ],
+    compare=_is_int_equal,
     hints=[
-        "Each value is the centre of a pixel: the n pixels split [-1, 1] evenly.",
-        "Pixel j covers [-1 + 2j/n, -1 + 2(j+1)/n]; its centre is halfway.",
-        "Compute it exactly as `(2.0 * j + 1.0) / n - 1.0` for j in range(n).",
+        "Shift and scale: (x + 1) * n / 2 runs from 0 at the left edge to n at the "
+        "right edge; pixel j covers [j, j + 1) of that scale.",
+        "floor of that number is j, also on a border (which belongs to the right). "
+        "Only x = 1 gives n, one past the last pixel: cap it at n - 1.",
+        "`min(math.floor((x + 1.0) * n / 2.0), n - 1)`; math.floor returns an int.",
     ],
     solution=(
-        "def pixel_axis(n):\n    return [(2.0 * j + 1.0) / n - 1.0 for j in range(n)]"
+        "def pixel_of(x, n):\n"
+        "    return min(math.floor((x + 1.0) * n / 2.0), n - 1)"
     ),
     wrong=[
-        lambda n: [-1.0 + 2.0 * j / max(n - 1, 1) for j in range(n)],
-        lambda n: [(2.0 * j) / n - 1.0 for j in range(n)],
+        lambda x, n: round((x + 1.0) * n / 2.0 - 0.5),  # nearest centre
+        lambda x, n: math.floor((x + 1.0) * n / 2.0),  # x = 1 gives n
+        lambda x, n: min(math.ceil((x + 1.0) * n / 2.0) - 1, n - 1) if x > -1 else 0,
+        lambda x, n: max(min(math.ceil((x + 1.0) * n / 2.0) - 1, n - 1), 0),
+        lambda x, n: float(_pixel_of(x, n)),
+        lambda x, n: np.floor(min((x + 1.0) * n / 2.0, n - 1)),
+        lambda x, n: _pixel_of(x, n) + 1 if x >= 1.0 else _pixel_of(x, n),
+        lambda x, n: min(int((x + 1.0) * n / 2.0 + 0.5), n - 1),
     ],
 )
 
 
 # 10.3 ------------------------------------------------------------------------------
 def _quantize_channel(v: float) -> int:
-    return int(math.floor(min(max(v, 0.0), 1.0) * 255.0 + 0.5))
+    from refimpl.art.pixels import quantize_value
+
+    return quantize_value(v)
+
+
+def _float32_quantize(v: float) -> int:
+    x = np.float32(min(max(v, 0.0), 1.0)) * np.float32(255.0) + np.float32(0.5)
+    return int(np.floor(x))
 
 
 quantize_channel = FunctionCheck(
     "10.3 quantize_channel",
     reference=_quantize_channel,
-    cases=[(0.0,), (1.0,), (0.5,), (126.5 / 255,), (0.3,), (-0.2,), (1.3,), (0.999,)],
+    cases=[
+        (0.0,), (1.0,), (0.5,), (126.5 / 255,), (0.3,), (-0.2,), (1.3,), (0.999,),
+        (0.5 / 255,), (2.5 / 255,), (254.5 / 255,), (98.5 / 255,),  # exact halves
+        (np.nextafter(126.5 / 255, 0),), (np.nextafter(126.5 / 255, 1),),
+        (-0.0,), (-1e-300,), (float(np.float32(0.1)),), (0.0019607843,),
+    ],
     hints=[
         "Clamp v into [0, 1] first, then scale to 0..255 and round half up.",
         "Python's round() rounds half to even (round(126.5) is 126): use "
@@ -92,9 +139,15 @@ quantize_channel = FunctionCheck(
         "    return int(math.floor(v * 255.0 + 0.5))"
     ),
     wrong=[
-        lambda v: round(min(max(v, 0.0), 1.0) * 255),
-        lambda v: int(min(max(v, 0.0), 1.0) * 255),
-        lambda v: int(math.floor(v * 255.0 + 0.5)),
+        lambda v: round(min(max(v, 0.0), 1.0) * 255),  # half to even
+        lambda v: int(min(max(v, 0.0), 1.0) * 255),  # floor
+        lambda v: int(math.floor(v * 255.0 + 0.5)),  # no clamp
+        lambda v: int(math.floor(min(v, 1.0) * 255.0 + 0.5)),  # clamp above only
+        lambda v: int(math.floor(max(v, 0.0) * 255.0 + 0.5)),  # clamp below only
+        lambda v: math.ceil(min(max(v, 0.0), 1.0) * 255.0 - 0.5),  # half down
+        lambda v: float(math.floor(min(max(v, 0.0), 1.0) * 255.0 + 0.5)),
+        lambda v: int(np.round(min(max(v, 0.0), 1.0) * 255)),
+        _float32_quantize,
     ],
 )
 
@@ -122,11 +175,16 @@ def _cppn_cases() -> list[tuple]:
 
     layers = [(w.tolist(), b.tolist()) for w, b in cppn_weights(3, "classic")]
     small = [([[0.5, -1.0], [2.0, 0.25]], [0.1, -0.2]), ([[1.0, 1.0]] * 3, [0.0] * 3)]
+    square = [
+        ([[0.5, -1.0], [2.0, 0.25]], [0.1, -0.2]),
+        ([[1.0, -2.0], [0.0, 3.0]], [0.5, 0.0]),
+    ]
     return [
         ([0.0, 0.0], small),
         ([0.5, -0.25], small),
         ([0.1, 0.2, 0.3, 0.5, -0.5, 1.0, 0.0], layers),
         ([-0.9, 0.9, 1.27, 0.0, 0.0, 0.0, 0.0], layers),
+        ([0.3, -0.7], square),
     ]
 
 
@@ -165,7 +223,43 @@ class _Float64Check(FunctionCheck):
             raise
 
 
-cppn_pixel = _Float64Check(
+class _PureFloat64Check(_Float64Check, PureFunctionCheck):
+    """Both: float32-closeness is named, and the inputs must not change."""
+
+
+def _sigmoid_all(inputs, layers):
+    h = list(inputs)
+    for w, b in layers:
+        sums = [
+            sum(a * c for a, c in zip(row, h, strict=True)) + bj
+            for row, bj in zip(w, b, strict=True)
+        ]
+        h = [1.0 / (1.0 + math.exp(-v)) for v in sums]
+    return h
+
+
+def _no_sigmoid(inputs, layers):
+    out = _cppn_pixel(inputs, layers)
+    return [math.log(o / (1.0 - o)) for o in out]
+
+
+def _transposed(inputs, layers):
+    return _cppn_pixel(inputs, [([list(c) for c in zip(*w, strict=True)], b)
+                                for w, b in layers])
+
+
+def _pops_layers(inputs, layers):
+    h = list(inputs)
+    while layers:
+        w, b = layers.pop(0)  # empties the caller's list
+        h = [sum(a * c for a, c in zip(row, h, strict=True)) + bj
+             for row, bj in zip(w, b, strict=True)]
+        if layers:
+            h = [math.tanh(v) for v in h]
+    return [1.0 / (1.0 + math.exp(-v)) for v in h]
+
+
+cppn_pixel = _PureFloat64Check(
     "10.4 cppn_pixel",
     reference=_cppn_pixel,
     cases=_cppn_cases,
@@ -191,15 +285,38 @@ cppn_pixel = _Float64Check(
         lambda i, layers: _cppn_pixel(i, [(w, [0.0] * len(b)) for w, b in layers]),
         lambda i, layers: _cppn_pixel(i, layers, tanh_last=True),
         lambda i, layers: [float(_float32(v)) for v in _cppn_pixel(i, layers)],
+        _sigmoid_all,
+        _no_sigmoid,
+        _transposed,
+        _pops_layers,
     ],
 )
 
 
 # 10.5 ------------------------------------------------------------------------------
 def _same_image(png_a: bytes, png_b: bytes) -> bool:
+    from refimpl.art import from_png
+
+    return bool(np.array_equal(from_png(png_a), from_png(png_b)))  # shape, then pixels
+
+
+def _hash_only(png_a: bytes, png_b: bytes) -> bool:
+    """Shape-blind: the same bytes in another shape pass."""
     from refimpl.art import from_png, pixel_sha256
 
     return pixel_sha256(from_png(png_a)) == pixel_sha256(from_png(png_b))
+
+
+def _bytes_only(png_a: bytes, png_b: bytes) -> bool:
+    from refimpl.art import from_png
+
+    return from_png(png_a).tobytes() == from_png(png_b).tobytes()
+
+
+def _prefix_only(png_a: bytes, png_b: bytes) -> bool:
+    from refimpl.art import from_png
+
+    return from_png(png_a).tobytes()[:1000] == from_png(png_b).tobytes()[:1000]
 
 
 def _np_equal(png_a: bytes, png_b: bytes) -> object:
@@ -209,14 +326,17 @@ def _np_equal(png_a: bytes, png_b: bytes) -> object:
     return (from_png(png_a)[0] == from_png(png_b)[0]).all()
 
 
-def _png(seed: int, level: int, flip: bool = False) -> bytes:
+def _png(seed: int, level: int, flip: object = False, shape: tuple = (24, 24)) -> bytes:
     from PIL import Image
 
     from refimpl.art import render
 
     pixels = render(seed, "ink", 24)
-    if flip:
+    if flip is True:
         pixels[3, 4, 1] ^= 1
+    if flip == "late":
+        pixels[20, 20, 2] ^= 1
+    pixels = np.ascontiguousarray(pixels).reshape(*shape, 3)
     buf = io.BytesIO()
     Image.fromarray(pixels, "RGB").save(buf, format="PNG", compress_level=level)
     return buf.getvalue()
@@ -229,6 +349,9 @@ def _png_cases() -> list[tuple]:
         (_png(1, 9), _png(2, 9)),
         (_png(1, 6), _png(1, 6, flip=True)),
         (_png(3, 0), _png(3, 9)),
+        (_png(1, 9), _png(1, 9, shape=(12, 48))),  # same bytes, another shape
+        (_png(2, 6, shape=(48, 12)), _png(2, 1, shape=(48, 12))),
+        (_png(4, 6), _png(4, 6, flip="late")),  # differs after the first 1000 bytes
     ]
 
 
@@ -248,23 +371,40 @@ class _BoolCheck(FunctionCheck):
         super()._run(as_bool if callable(answer) else answer)
 
 
+def _show_pngs(args: tuple) -> str:
+    """Each PNG as its size and byte count, read from its header."""
+    parts = []
+    for data in args:
+        width, height = struct.unpack(">II", data[16:24])
+        parts.append(f"<PNG {width}x{height} pixels, {len(data)} bytes>")
+    return ", ".join(parts)
+
+
 same_image = _BoolCheck(
     "10.5 same_image",
     reference=_same_image,
     cases=_png_cases,
+    show=_show_pngs,
     hints=[
         "Two PNG files can hold the same pixels with different bytes (another zlib, "
         "another compression level).",
-        "Decode both with `from_png` and compare the pixels, not the files.",
-        "`pixel_sha256(from_png(a)) == pixel_sha256(from_png(b))`",
+        "Decode both with `from_png` and compare the pixels, not the files. The raw "
+        "bytes (and so pixel_sha256) do not hold the shape: compare that too.",
+        "`a.shape == b.shape and pixel_sha256(a) == pixel_sha256(b)`, or "
+        "`numpy.array_equal(a, b)`",
     ],
     solution=(
         "def same_image(png_a, png_b):\n"
-        "    return pixel_sha256(from_png(png_a)) == pixel_sha256(from_png(png_b))"
+        "    a, b = from_png(png_a), from_png(png_b)\n"
+        "    return a.shape == b.shape and pixel_sha256(a) == pixel_sha256(b)"
     ),
     wrong=[
         lambda a, b: a == b,
         lambda a, b: len(a) == len(b),
         lambda a, b: _np_equal(a, b),
+        _hash_only,
+        _bytes_only,
+        _prefix_only,
+        lambda a, b: hashlib.sha256(a).digest() == hashlib.sha256(b).digest(),
     ],
 )
