@@ -44,6 +44,7 @@ from refimpl.chain import (
     apply_transaction,
     mine,
 )
+from refimpl.chain.validation import check_block
 from refimpl.net import params as netparams
 from refimpl.net.keys import hotkey
 
@@ -302,23 +303,23 @@ class Node:
         breaks a rule (the chain's reason); 503: the mempool is full.
         """
         if not isinstance(raw_hex, str) or len(raw_hex) > 2 * 200_000:
-            raise self.reject("tx", 400, "tx must be a hex string")
+            raise NodeError(400, "tx must be a hex string")
         try:
             raw = bytes.fromhex(raw_hex)
         except ValueError:
-            raise self.reject("tx", 400, "tx is not valid hex") from None
+            raise NodeError(400, "tx is not valid hex") from None
         try:
             tx = Transaction.parse(raw)
         except ChainError as e:
-            raise self.reject("tx", 400, f"not a transaction: {e}") from None
+            raise NodeError(400, f"not a transaction: {e}") from None
         if tx.txid() in self.mempool:
-            raise self.reject("tx", 409, "duplicate: already in the mempool")
+            raise NodeError(409, "duplicate: already in the mempool")
         if len(self.mempool) >= MAX_MEMPOOL:
-            raise self.reject("tx", 503, "mempool full; try again after a block")
+            raise NodeError(503, "mempool full; try again after a block")
         try:
             apply_transaction(self.pending, tx, self._ctx(), self.by_kind)
         except ChainError as e:
-            raise self.reject("tx", 422, f"invalid transaction: {e}") from None
+            raise NodeError(422, f"invalid transaction: {e}") from None
         self.mempool[tx.txid()] = tx
         with self._db:
             self._db.execute(
@@ -401,38 +402,40 @@ class Node:
                 self._after_new_blocks()
         return new
 
-    @staticmethod
-    def parse_block(raw_hex: Any) -> Block:
-        """A block from hex (NodeError 400 if it is not one)."""
+    def parse_block(self, raw_hex: Any) -> Block:
+        """A block from hex that passes the context-free checks (proof of work,
+        Merkle root, coinbase, size): NodeError 400 or 422 otherwise."""
         if not isinstance(raw_hex, str) or len(raw_hex) > 2 * 1_100_000:
             raise NodeError(400, "block must be a hex string")
         try:
-            return Block.parse(bytes.fromhex(raw_hex))
+            block = Block.parse(bytes.fromhex(raw_hex))
         except ValueError:
             raise NodeError(400, "block is not valid hex") from None
         except ChainError as e:
             raise NodeError(400, f"not a block: {e}") from None
+        try:
+            check_block(block, self.chain.params)
+        except ChainError as e:
+            raise NodeError(422, f"invalid block: {e}") from None
+        return block
 
     async def receive_block(self, raw_hex: Any, origin: Any = None) -> dict:
         """A block from a peer: connect it, fetching missing parents from
         ``origin`` when that is one of our peers."""
         if self.partitioned:
-            raise self.reject("block", 503, "partitioned (test switch)")
-        try:
-            block = self.parse_block(raw_hex)
-            if block.hash() in self.chain:
-                return {"status": "known", "hash": block.hash_hex()}
-            chain_ = [block]
-            if block.header.prev_hash not in self.chain:
-                peer = origin.rstrip("/") if isinstance(origin, str) else None
-                if peer not in self.peers:
-                    raise NodeError(
-                        409, "unknown parent and no peer to fetch it from (orphan)"
-                    )
-                chain_ = await self._fetch_ancestry(peer, block)
-            self.add_blocks(chain_)
-        except NodeError as e:
-            raise self.reject("block", e.status, e.reason) from None
+            raise NodeError(503, "partitioned (test switch)")
+        block = self.parse_block(raw_hex)
+        if block.hash() in self.chain:
+            return {"status": "known", "hash": block.hash_hex()}
+        chain_ = [block]
+        if block.header.prev_hash not in self.chain:
+            peer = origin.rstrip("/") if isinstance(origin, str) else None
+            if peer not in self.peers:
+                raise NodeError(
+                    409, "unknown parent and no peer to fetch it from (orphan)"
+                )
+            chain_ = await self._fetch_ancestry(peer, block)
+        self.add_blocks(chain_)
         self.announce_block(block)
         return {"status": "connected", "hash": block.hash_hex()}
 

@@ -78,6 +78,7 @@ def node_app(node: Node) -> Any:
 
     @app.exception_handler(NodeError)
     async def _node_error(request: Request, exc: NodeError) -> JSONResponse:
+        node.reject(f"{request.method} {request.url.path}", exc.status, exc.reason)
         return JSONResponse({"error": exc.reason}, status_code=exc.status)
 
     @app.get("/", response_class=HTMLResponse)
