@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from refimpl.course.exercises import (
+    ExerciseError,
     MarkerError,
+    NotebookError,
     generate_notebook,
     render,
     strip_code,
@@ -108,6 +110,117 @@ def test_generation_is_byte_stable_and_keeps_learner_work(tmp_path):
     # an untouched exercise is simply regenerated
     (ex / "01_a.ipynb").write_bytes(first)
     assert write_exercises(sol, ex, log=lambda *_: None) == [ex / "01_a.ipynb"]
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "def f():\n    ### Begin Solution\n    return 1\n    ### End Solution",
+        "def f():\n    ### BEGIN SOLUTION (part 1)\n    return 1\n    ### END SOLUTION",
+        "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION here",
+        "def f():\n    #BEGIN SOLUTION\n    return 1\n    #END SOLUTION",
+        "def f():\n    ## BEGIN  SOLUTION\n    return 1\n    ## END SOLUTION",
+        "x = 1  ### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION",
+        "<!-- BEGIN SOLUTION -->\nanswer = 42\n<!-- END SOLUTION -->",
+        "x = 1\n### SOLUTION CELL\nprint('secret')",
+        "### solution cell\nprint('secret')",
+    ],
+)
+def test_near_miss_code_markers_are_refused(src):
+    nb = _nb(_md("intro"), _code(src))
+    with pytest.raises(MarkerError) as err:
+        generate_notebook(nb, "solutions/99_x.ipynb")
+    assert "solutions/99_x.ipynb, cell 2, line" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        _md("Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION"),
+        _md("Why?\n<!-- Begin Solution -->\nBecause.\n<!-- End Solution -->"),
+        _md("Why?\n<!-- BEGIN SOLUTION --> Because.\n<!-- END SOLUTION -->"),
+        {"cell_type": "raw", "metadata": {}, "source": "### BEGIN SOLUTION\nx\n"},
+        {"cell_type": "raw", "metadata": {}, "source": "<!-- SOLUTION CELL -->\nx"},
+    ],
+)
+def test_markers_in_markdown_or_raw_cells_are_refused(cell):
+    with pytest.raises(MarkerError) as err:
+        generate_notebook(_nb(_code("x = 1"), cell), "solutions/99_x.ipynb")
+    assert "solutions/99_x.ipynb, cell 2, line" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "def f():\r    ### BEGIN SOLUTION\r    return 1\r    ### END SOLUTION\r",
+        "def f():\r\n    ### BEGIN SOLUTION\r\n    return 1\r\n    ### END SOLUTION",
+    ],
+)
+def test_cr_line_endings_are_refused(src):
+    with pytest.raises(MarkerError, match="cell 1: CR line endings"):
+        generate_notebook(_nb(_code(src)), "solutions/99_x.ipynb")
+
+
+def test_markers_mentioned_inside_prose_or_strings_are_fine():
+    nb = _nb(
+        _md("Answers sit between `### BEGIN SOLUTION` and its end marker."),
+        _code("text = 'BEGIN SOLUTION is only a phrase here'"),
+    )
+    out = generate_notebook(nb, "n")
+    assert [c["source"] for c in out["cells"]] == [
+        "Answers sit between `### BEGIN SOLUTION` and its end marker.",
+        "text = 'BEGIN SOLUTION is only a phrase here'",
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ({"cells": "no"}, "not a notebook"),
+        ([1, 2], "not a notebook"),
+        (_nb({"cell_type": "picture", "source": ""}), "cell 1: not a code"),
+        (_nb(_code(["x = 1\n", 3])), "cell 1: its source is not text"),
+        (_nb(_code(None)), "cell 1: its source is not text"),
+    ],
+)
+def test_malformed_notebooks_are_named(bad, words):
+    with pytest.raises(NotebookError) as err:
+        generate_notebook(bad, "solutions/98_bad.ipynb")
+    assert str(err.value).startswith("solutions/98_bad.ipynb") and words in str(
+        err.value
+    )
+
+
+def test_nothing_is_written_when_any_input_fails(tmp_path):
+    sol, ex = tmp_path / "solutions", tmp_path / "exercises"
+    sol.mkdir()
+    ex.mkdir()
+    good = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
+    (sol / "01_a.ipynb").write_text(json.dumps(_nb(_code(good))))
+    (sol / "02_b.ipynb").write_text(json.dumps(_nb(_code(good))))
+    (ex / "02_b.ipynb").write_text("an old exercise")
+    (sol / "03_c.ipynb").write_text('{"cells": [')  # cut short
+    (sol / "04_d.ipynb").write_text(json.dumps(_nb(_code("### Begin Solution\nx = 1"))))
+    before = {p.name: p.read_bytes() for p in ex.iterdir()}
+    with pytest.raises(ExerciseError) as err:
+        write_exercises(sol, ex, log=lambda *_: None)
+    message = str(err.value)
+    assert "solutions/03_c.ipynb: not valid notebook JSON" in message
+    assert "solutions/04_d.ipynb, cell 1, line 1" in message
+    assert message.endswith("nothing was written")
+    assert {p.name: p.read_bytes() for p in ex.iterdir()} == before
+
+
+def test_command_line_reports_the_error(tmp_path, capsys):
+    from refimpl.course.exercises import main
+
+    sol = tmp_path / "solutions"
+    sol.mkdir()
+    (sol / "01_a.ipynb").write_text("[" * 100_000)  # deeper than any notebook
+    code = main(["--solutions", str(sol), "--out", str(tmp_path / "ex")])
+    assert code == 1
+    assert "solutions/01_a.ipynb: not valid notebook JSON" in capsys.readouterr().err
+    assert not (tmp_path / "ex").exists()
 
 
 # -- the committed notebooks -------------------------------------------------------
