@@ -39,7 +39,13 @@ from refimpl.nft import (
     parse_metadata,
     royalty_amount,
 )
-from refimpl.nft.onchain import PAYLOAD_SCHEMA, NFTExtension, check_nft_payload, nft_tx
+from refimpl.nft.onchain import (
+    PAYLOAD_SCHEMA,
+    Listing,
+    NFTExtension,
+    check_nft_payload,
+    nft_tx,
+)
 
 OWNER, NEW_OWNER, OPERATOR, OTHER = "1Owner", "1NewOwner", "1Operator", "1Other"
 FIRST, SECOND = 5042, 79217
@@ -472,3 +478,82 @@ def test_metadata_bytes_refuses_what_json_cannot_hold():
         metadata_bytes({**md, "loop": loop})
     assert parse_metadata(metadata_bytes(md)) == md
     assert json.loads(metadata_bytes(md)) == md
+
+
+# ----- 6. fuzz: whatever a peer signs, validation answers InvalidTransaction or None --
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**300), 2**300)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_value = st.one_of(st.sampled_from([0, 1, 2, 10, KEY.public_key.address]), _json)
+
+
+def _busy_state() -> State:
+    """Token 1 minted by KEY and listed at 10; token 2 minted and burned."""
+    state = _state()
+    led = state.ext["nft"]
+    reg = led.registry
+    me = KEY.public_key.address
+    for tid in (1, 2):
+        reg.mint(me, tid)
+        led.content[cid_v1(bytes([tid]))] = tid
+    reg.burn(me, 2)
+    led.listings[1] = Listing(me, 10)
+    return state
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(GOOD)),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "token_id",
+                "from",
+                "approved",
+                "price",
+                "image_cid",
+                "metadata_cid",
+                "royalty_bps",
+                "x",
+            ]
+        ),
+        _value,
+        max_size=5,
+    ),
+    st.sampled_from(["", KEY.public_key.address, PrivateKey(9).public_key.address]),
+    st.sampled_from([0, 1, 10]),
+)
+def test_fuzzed_payloads_never_raise_anything_but_invalid_transaction(
+    kind, fields, recipient, amount
+):
+    payload = dict(GOOD[kind])
+    payload.update({k: v for k, v in fields.items() if k in payload or k == "x"})
+    try:
+        tx = nft_tx(
+            KEY,
+            kind,
+            payload,
+            nonce=0,
+            chain_id=CHAIN_ID,
+            recipient=recipient,
+            amount=amount,
+        )
+    except (InvalidTransaction, ValueError):
+        return  # the transaction itself cannot be built (the chain's own checks)
+    state = _busy_state()
+    before = state.snapshot()
+    try:
+        EXT.check_payload(tx)
+        EXT.validate_tx(state, tx, CTX)
+    except InvalidTransaction as e:
+        assert str(e)
+    assert state.snapshot() == before
