@@ -357,3 +357,27 @@ def test_save_in_a_process_that_is_still_running_keeps_its_temporary(tmp_path):
     dead.mkdir()
     save_collection(target, "Drop", V1)
     assert live.exists() and not dead.exists()
+
+
+def test_save_never_replaces_what_is_not_a_collection(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.tex").write_text("precious")
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    link = tmp_path / "link"
+    link.symlink_to(home)
+    for target in (home, afile, link):
+        with pytest.raises(CollectionError):
+            save_collection(target, "Drop", V1)
+    assert (home / "thesis.tex").read_text() == "precious"
+    assert afile.read_text() == "x" and link.is_symlink()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert load_collection(save_collection(empty, "Drop", V1)).name == "Drop"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "afile",
+        "empty",
+        "home",
+        "link",
+    ]

@@ -37,6 +37,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -120,7 +121,9 @@ def save_collection(path: str | Path, name: str, items: list[CollectionItem]) ->
 
     Each item's metadata must be valid and name its image (MetadataError otherwise).
     An existing collection at ``path`` is replaced only once the new one is complete,
-    and the path never holds half of one (see the module's notes).
+    and the path never holds half of one (see the module's notes). A path that is a
+    file, a symlink, or a non-empty directory without a ``manifest.json`` is refused
+    (CollectionError) rather than replaced.
     """
     path = _check_path(path)
     if not isinstance(name, str):
@@ -137,6 +140,13 @@ def save_collection(path: str | Path, name: str, items: list[CollectionItem]) ->
     path.parent.mkdir(parents=True, exist_ok=True)
     _recover(path)
     _remove_stale_temporaries(path)
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise CollectionError(f"{path} exists and is not a directory")
+    if path.is_dir() and any(path.iterdir()) and not (path / "manifest.json").is_file():
+        raise CollectionError(
+            f"{path} is a directory with files but no manifest.json: not a collection, "
+            "so it is not replaced"
+        )
     tmp = Path(
         tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent)
     )
@@ -373,7 +383,7 @@ def _put_in_place(new: Path, path: Path) -> None:
         _fsync_dir(path.parent)
         shutil.rmtree(new)
         return
-    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    old = path.with_name(f".{path.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
     os.rename(path, old)  # killed after this: _recover puts ``old`` back
     try:
         os.rename(new, path)

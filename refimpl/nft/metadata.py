@@ -32,6 +32,7 @@ __all__ = [
     "build_metadata",
     "metadata_bytes",
     "parse_metadata",
+    "validate_metadata",
 ]
 
 #: Fields every course token has (EIP-721's three, attributes, and the AI fields).
