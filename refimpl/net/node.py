@@ -408,10 +408,12 @@ class Node:
         if not isinstance(raw_hex, str) or len(raw_hex) > 2 * 1_100_000:
             raise NodeError(400, "block must be a hex string")
         try:
-            block = Block.parse(bytes.fromhex(raw_hex))
+            raw = bytes.fromhex(raw_hex)
         except ValueError:
             raise NodeError(400, "block is not valid hex") from None
-        except ChainError as e:
+        try:
+            block = Block.parse(raw)
+        except (ChainError, ValueError) as e:
             raise NodeError(400, f"not a block: {e}") from None
         try:
             check_block(block, self.chain.params)
