@@ -35,6 +35,8 @@ html_theme = "sphinx_book_theme"
 html_title = "ChainMind"
 html_static_path = ["_static"]
 html_css_files = ["chainmind.css"]
+# Before the widget script: lets its MathJax 2 call reach the vendored MathJax 3.
+html_js_files = ["chainmind.js"]
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
