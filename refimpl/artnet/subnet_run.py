@@ -31,11 +31,11 @@ from refimpl.artnet.critic import IMAGE_SIZE, example_images, train_critic
 from refimpl.artnet.errors import ArtNetError
 from refimpl.artnet.miners import ArtMiner, Submission, standard_art_miners
 from refimpl.artnet.validators import score_submissions, weights_from_scores
-from refimpl.chain import Chain, ChainParams
+from refimpl.chain import ChainParams
 from refimpl.chain.state import State
 from refimpl.crypto import PrivateKey
-from refimpl.market.subnet import Subnet, SubnetParams, total_stake
-from refimpl.market.weights import weights_to_u16
+from refimpl.market.harness import SubnetHarness, course_key
+from refimpl.market.subnet import total_stake
 from refimpl.nft import build_metadata, cid_v1, metadata_bytes
 from refimpl.nft.collection import CollectionItem
 from refimpl.nft.onchain import NFTExtension, nft_tx
@@ -58,7 +58,7 @@ CABAL_FRIENDS = ("lazy", "spammer")
 
 def art_key(i: int, cold: bool = False) -> PrivateKey:
     """Fixed course keys: hotkey ``i`` and coldkey ``i`` (never use in real life)."""
-    return PrivateKey(0xA47_0000 + 2 * i + (1 if cold else 0))
+    return course_key(0xA47_0000, i, cold)
 
 
 def supply_ok(state: State) -> bool:
@@ -102,8 +102,10 @@ class WinnerRecord:
         return CollectionItem(self.token_id, self.png, self.metadata)
 
 
-class ArtSubnet:
-    """The capstone subnet (see the module docstring).
+class ArtSubnet(SubnetHarness):
+    """The capstone subnet (see the module docstring): lesson 09's
+    :class:`~refimpl.market.harness.SubnetHarness` with an NFT registry on the same
+    chain, submissions each epoch and the winner minted.
 
     ``critics`` maps each honest validator's name to a trained critic (default:
     :func:`train_validator_critics`). ``history`` holds, per epoch, the metagraph's
@@ -123,69 +125,20 @@ class ArtSubnet:
         self.miners = miners or standard_art_miners()
         self.critics = critics or train_validator_critics()
         self.royalty_bps = royalty_bps
-        self.tempo = tempo
-        self.names = [m.name for m in self.miners] + [v for v, _ in ART_VALIDATORS]
-        self.n_miners = len(self.miners)
-        n = len(self.names)
-        self.hotkeys = [art_key(i) for i in range(n)]
-        self.coldkeys = [art_key(i, cold=True) for i in range(n)]
-        self.owner = art_key(99).public_key.address
-        self.block_miner = art_key(98).public_key.address
-        self.subnet = Subnet(
-            SubnetParams(
-                owner=self.owner,
-                max_uids=n,
-                tempo=tempo,
-                weights_rate_limit=tempo,
-                emission_per_block=emission_per_block,
-            )
-        )
         self.nft = NFTExtension("ChainMind Art Subnet", "CMAS")
-        alloc = {k.public_key.address: 10_000 for k in self.coldkeys}
-        params = ChainParams(chain_id=chain_id, genesis_bits=0x207FFFFF)
-        self.chain = Chain(params, [self.subnet, self.nft], alloc)
-        self.subnet.attach(self.chain)
+        super().__init__(
+            [m.name for m in self.miners],
+            ART_VALIDATORS,
+            art_key,
+            tempo=tempo,
+            emission_per_block=emission_per_block,
+            chain_params=ChainParams(chain_id=chain_id, genesis_bits=0x207FFFFF),
+            extensions=[self.nft],
+        )
         self.seen: set[str] = set()  # content ids of every earlier submission
         self.epoch = 0
         self.winners: list[WinnerRecord] = []
-        self.history: dict[str, list] = {
-            "incentive": [],
-            "dividends": [],
-            "emission": [],
-            "submissions": [],
-        }
-
-    # ------------------------------------------------------------ chain steps
-    def address(self, name: str) -> str:
-        """The hotkey address of a neuron (where its emission and royalties go)."""
-        return self.hotkeys[self.names.index(name)].public_key.address
-
-    def mine(self, txs=()) -> None:
-        """Mine one block with ``txs`` (the block reward goes to a bystander)."""
-        self.chain.mine_block(list(txs), self.block_miner)
-
-    def mine_to_epoch(self) -> None:
-        """Mine empty blocks until the subnet's next epoch has run."""
-        while True:
-            self.mine()
-            if self.chain.height % self.tempo == 0:
-                return
-
-    def setup(self) -> None:
-        """Register every neuron, stake the validators, run to the first epoch."""
-        self.mine(
-            self.subnet.register_tx(self.coldkeys[i], k.public_key.address)
-            for i, k in enumerate(self.hotkeys)
-        )
-        self.mine(
-            self.subnet.stake_tx(
-                self.coldkeys[self.n_miners + j],
-                self.hotkeys[self.n_miners + j].public_key.address,
-                stake,
-            )
-            for j, (_, stake) in enumerate(ART_VALIDATORS)
-        )
-        self.mine_to_epoch()
+        self.history["submissions"] = []
 
     # ------------------------------------------------------------ one epoch
     def submissions(self) -> list[Submission]:
@@ -212,19 +165,6 @@ class ArtSubnet:
         rows["cabal"] = cabal
         return rows
 
-    def set_weights(self, rows: dict[str, np.ndarray]) -> None:
-        """Quantise each row to u16 and mine one block of signed ``set_weights``
-        (a validator whose row is all zero sends nothing: the chain refuses it)."""
-        txs = []
-        for j, (name, _) in enumerate(ART_VALIDATORS):
-            if name not in rows:
-                continue
-            uids, values = weights_to_u16(range(self.n_miners), rows[name])
-            if uids:
-                key = self.hotkeys[self.n_miners + j]
-                txs.append(self.subnet.set_weights_tx(key, uids, values))
-        self.mine(txs)
-
     def step(self) -> WinnerRecord | None:
         """One epoch: submit, score, set weights, mine to the epoch, mint the winner
         (``None`` when no miner earned, or the winner's image has no provenance)."""
@@ -233,12 +173,9 @@ class ArtSubnet:
         self.seen.update(s.cid for s in subs)
         self.mine_to_epoch()
         self.epoch += 1
-        mg = self.subnet.metagraph()
-        self.history["incentive"].append(mg.incentive.copy())
-        self.history["dividends"].append(mg.dividends.copy())
-        self.history["emission"].append(mg.emission.copy())
+        self.record()
         self.history["submissions"].append(subs)
-        incentive = mg.incentive[: self.n_miners]
+        incentive = self.history["incentive"][-1][: self.n_miners]
         if incentive.max() <= 0:
             return None
         uid = int(np.argmax(incentive))  # ties: the lower uid
@@ -246,14 +183,6 @@ class ArtSubnet:
             return self.mint_winner(subs[uid])
         except ArtNetError:  # no provenance (noise, a forged seed): nothing minted
             return None
-
-    def run(self, epochs: int) -> ArtSubnet:
-        """``setup()`` if needed, then ``epochs`` epochs."""
-        if self.chain.height == 0:
-            self.setup()
-        for _ in range(epochs):
-            self.step()
-        return self
 
     # ------------------------------------------------------------ minting
     def prepare_winner(self, sub: Submission) -> WinnerRecord:
@@ -332,16 +261,3 @@ class ArtSubnet:
     def verify(self, rec: WinnerRecord) -> Verification:
         """Anyone's check of a minted winner (lesson 12's ``verify_token``)."""
         return verify_token(self.chain.state, rec.token_id, rec.item)
-
-    # ------------------------------------------------------------ reading
-    def earnings(self) -> np.ndarray:
-        """Tokens paid to each uid per epoch, ``[epochs, uids]`` (int64)."""
-        return np.array(self.history["emission"], dtype=np.int64)
-
-    def balances(self) -> dict[str, int]:
-        """Each neuron's hotkey balance (emission is paid there)."""
-        st = self.chain.state
-        return {
-            n: st.balance(k.public_key.address)
-            for n, k in zip(self.names, self.hotkeys, strict=True)
-        }

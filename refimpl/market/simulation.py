@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from refimpl.chain import Chain, ChainParams
+from refimpl.chain import ChainParams
 from refimpl.crypto import PrivateKey
 from refimpl.market.axon import Dendrite
+from refimpl.market.harness import SubnetHarness, course_key
 from refimpl.market.miners import Miner, standard_miners
-from refimpl.market.subnet import Subnet, SubnetParams
 from refimpl.market.task import Task
 from refimpl.market.validators import (
     LossValidator,
@@ -33,7 +33,6 @@ from refimpl.market.validators import (
     train_gate,
     update_scores,
 )
-from refimpl.market.weights import weights_to_u16
 
 __all__ = ["VALIDATORS", "Market", "neuron_key"]
 
@@ -43,13 +42,14 @@ VALIDATORS = (("v_loss", 4000), ("v_gate", 2500), ("v_prune", 1500), ("cabal", 2
 
 def neuron_key(i: int, cold: bool = False) -> PrivateKey:
     """Fixed course keys: hotkey ``i`` and coldkey ``i`` (never use in real life)."""
-    return PrivateKey(0xC0FFEE00 + 2 * i + (1 if cold else 0))
+    return course_key(0xC0FFEE00, i, cold)
 
 
 @dataclass
-class Market:
+class Market(SubnetHarness):
     """A subnet with miners and validators on a fresh chain (see module docstring).
 
+    The chain, keys and steps are :class:`~refimpl.market.harness.SubnetHarness`'s;
     ``history`` collects, per epoch, the metagraph's incentive, dividends and
     emission (numpy arrays over all uids).
     """
@@ -68,25 +68,15 @@ class Market:
     def __post_init__(self) -> None:
         if not self.miners:
             self.miners = standard_miners(self.task)
-        self.names = [m.name for m in self.miners] + [v for v, _ in VALIDATORS]
-        n = len(self.names)
-        self.hotkeys = [neuron_key(i) for i in range(n)]
-        self.coldkeys = [neuron_key(i, cold=True) for i in range(n)]
-        self.owner = neuron_key(99).public_key.address
-        self.block_miner = neuron_key(98).public_key.address
-        self.subnet = Subnet(
-            SubnetParams(
-                owner=self.owner,
-                max_uids=n,
-                tempo=self.tempo,
-                weights_rate_limit=self.tempo,
-                emission_per_block=self.emission_per_block,
-            )
+        SubnetHarness.__init__(
+            self,
+            [m.name for m in self.miners],
+            VALIDATORS,
+            neuron_key,
+            tempo=self.tempo,
+            emission_per_block=self.emission_per_block,
+            chain_params=self.chain_params,
         )
-        alloc = {k.public_key.address: 10_000 for k in self.coldkeys}
-        self.chain = Chain(self.chain_params, [self.subnet], alloc)
-        self.subnet.attach(self.chain)
-        self.n_miners = len(self.miners)
         self.axons = [
             m.axon(self.hotkeys[i].public_key.address)
             for i, m in enumerate(self.miners)
@@ -96,38 +86,6 @@ class Market:
         self.streams = {
             name: self.task.stream(2 + i) for i, name in enumerate(self.names)
         }
-        self.history = {"incentive": [], "dividends": [], "emission": []}
-
-    # ------------------------------------------------------------ chain steps
-    def mine(self, txs=()) -> None:
-        """Mine one block with ``txs`` (the block reward goes to a bystander)."""
-        self.chain.mine_block(list(txs), self.block_miner)
-
-    def setup(self) -> None:
-        """Register every neuron, stake the validators, run to the first epoch
-        (which hands out the validator permits)."""
-        regs = [
-            self.subnet.register_tx(self.coldkeys[i], k.public_key.address)
-            for i, k in enumerate(self.hotkeys)
-        ]
-        self.mine(regs)
-        stakes = [
-            self.subnet.stake_tx(
-                self.coldkeys[self.n_miners + j],
-                self.hotkeys[self.n_miners + j].public_key.address,
-                amount,
-            )
-            for j, (_, amount) in enumerate(VALIDATORS)
-        ]
-        self.mine(stakes)
-        self.mine_to_epoch()
-
-    def mine_to_epoch(self) -> None:
-        """Mine empty blocks until the next epoch has run."""
-        while True:
-            self.mine()
-            if self.chain.height % self.tempo == 0:
-                return
 
     # ------------------------------------------------------------ validators
     def weight_rows(self) -> dict[str, np.ndarray]:
@@ -159,43 +117,8 @@ class Market:
         rows["cabal"] = cabal
         return rows
 
-    def set_weights(self, rows: dict[str, np.ndarray]) -> None:
-        """Quantise each row to u16 and mine one block of signed ``set_weights``."""
-        txs = []
-        for j, (name, _) in enumerate(VALIDATORS):
-            uids, values = weights_to_u16(range(self.n_miners), rows[name])
-            txs.append(
-                self.subnet.set_weights_tx(
-                    self.hotkeys[self.n_miners + j], uids, values
-                )
-            )
-        self.mine(txs)
-
     def step(self) -> None:
         """One epoch: score, set weights, mine to the epoch, record the metagraph."""
         self.set_weights(self.weight_rows())
         self.mine_to_epoch()
         self.record()
-
-    def record(self) -> None:
-        """Append the metagraph's incentive, dividends and emission to history."""
-        mg = self.subnet.metagraph()
-        self.history["incentive"].append(mg.incentive.copy())
-        self.history["dividends"].append(mg.dividends.copy())
-        self.history["emission"].append(mg.emission.copy())
-
-    def run(self, epochs: int) -> Market:
-        """``setup()`` if needed, then ``epochs`` epochs."""
-        if self.chain.height == 0:
-            self.setup()
-        for _ in range(epochs):
-            self.step()
-        return self
-
-    def balances(self) -> dict[str, int]:
-        """Each neuron's hotkey balance (where its emission is paid)."""
-        st = self.chain.state
-        return {
-            n: st.balance(k.public_key.address)
-            for n, k in zip(self.names, self.hotkeys, strict=True)
-        }
