@@ -113,3 +113,37 @@ def test_l10_cppn_pixel_reference_equals_cppn_forward():
         for row in range(0, 36, 5):
             ours = l10._cppn_pixel(inputs[row].tolist(), lists)
             assert np.allclose(ours, theirs[row], rtol=0, atol=1e-12)
+
+
+# -- lesson 11 ----------------------------------------------------------------------
+def _registry_first_error(owner, approved, operators, caller, from_, to):
+    from refimpl.nft import ZERO_ADDRESS, NFTError, NFTRegistry
+
+    reg = NFTRegistry("T", "T")
+    token = 7
+    if owner is not None:
+        reg.mint(owner, token)
+        if approved != ZERO_ADDRESS:
+            reg.approve(owner, approved, token)
+        for op in operators:
+            reg.set_approval_for_all(owner, op, True)
+    try:
+        reg.transfer_from(caller, from_, to, token)
+    except NFTError as e:
+        return type(e).__name__
+    return "ok"
+
+
+def test_l11_transfer_error_reference_equals_nft_registry():
+    import itertools
+
+    from refimpl.course.checks import l11
+    from refimpl.nft import ZERO_ADDRESS
+
+    people = ["alice", "bob", "carol", "mallory"]
+    for owner, approved, ops, caller, from_, to in itertools.product(
+        [None, "alice"], [ZERO_ADDRESS, "bob"], [set(), {"carol"}], people,
+        ["alice", "mallory"], ["dave", ZERO_ADDRESS, "alice"],
+    ):
+        args = (owner, approved, ops, caller, from_, to)
+        assert l11._transfer_error(*args) == _registry_first_error(*args), args

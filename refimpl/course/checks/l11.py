@@ -1,4 +1,11 @@
-"""Checks for lesson 11 (NFTs and provenance)."""
+"""Checks for lesson 11 (NFTs and provenance).
+
+One source of truth: 11.1 is ``refimpl.nft.sha256_from_cid``, 11.2 is
+``refimpl.nft.royalty_amount`` (both must refuse what they refuse), 11.4 is judged by
+``refimpl.nft.metadata.validate_metadata``. 11.3 is OpenZeppelin 5's order of checks
+in ``transferFrom``; ``tests/test_checks_refs.py`` holds it equal to
+``refimpl.nft.NFTRegistry`` on every combination of its inputs.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,15 @@ import base64
 import hashlib
 import math
 
-from refimpl.course import Check, FunctionCheck, Wrong
-from refimpl.course.feedback import call_learner, reject_stub
+from refimpl.course import Check, Wrong
+from refimpl.course.feedback import (
+    call_learner,
+    describe_mismatch,
+    reject_stub,
+    short_repr,
+)
 
-__all__ = ["cid_v1", "royalty_amount", "transfer_error", "make_metadata"]
+__all__ = ["digest_from_cid", "royalty_split", "transfer_error", "make_metadata"]
 
 _ZERO = "1111111111111111111114oLvT2"  # refimpl.nft.ZERO_ADDRESS
 
@@ -20,63 +32,211 @@ def _cid(data: bytes, prefix: bytes = b"\x01\x55\x12\x20") -> str:
     return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
 
 
-cid_v1 = FunctionCheck(
-    "11.1 cid_v1",
-    reference=_cid,
-    cases=[(b"hello world",), (b"",), (b"beep boop",), (bytes(range(256)),)],
+def _digest(cid: str) -> bytes:
+    from refimpl.nft import sha256_from_cid
+
+    return sha256_from_cid(cid)
+
+
+def _spare_bits_set(cid: str) -> str:
+    """The same 36 bytes with the last letter's two unused bits set."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+    return cid[:-1] + alphabet[alphabet.index(cid[-1]) | 3]
+
+
+def _cid_inputs() -> list[tuple[str, bool]]:
+    """(cid, valid?) pairs: good CIDs the lesson did not show, then traps."""
+    good = [_cid(b"chainmind"), _cid(bytes(range(256))), _cid(b"\x00" * 7)]
+    base = _cid(b"an artwork")
+    bad = [
+        "B" + base[1:].upper(),  # base32upper: valid multibase, not our form
+        base.upper(),
+        base[:-1],
+        base + "a",
+        _spare_bits_set(base),
+        _cid(b"x", b"\x01\x70\x12\x20"),  # dag-pb codec
+        _cid(b"x", b"\x00\x55\x12\x20"),  # version 0 byte
+        _cid(b"x", b"\x01\x55\x13\x20"),  # sha2-512 code
+        "b" + base64.b32encode(b"\x01\x55\x12\x1f" + bytes(32))
+        .decode().lower().rstrip("="),  # says 31 digest bytes
+        "z" + base[1:],
+        "b" + "1" * 58,  # not base32
+        "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",  # CIDv0
+        " " + base[1:],
+    ]
+    return [(c, True) for c in good] + [(c, False) for c in bad]
+
+
+def _test_digest(answer: object) -> None:
+    if not callable(answer):
+        raise Wrong("expected a function digest_from_cid(cid)")
+    for i, (cid, valid) in enumerate(_cid_inputs()):
+        call = f"digest_from_cid({cid!r})"
+        if valid:
+            got = call_learner(answer, (cid,), call)
+            reject_stub(got, call, first=i == 0)
+            if type(got) is not bytes:
+                raise Wrong(f"{call} returned {short_repr(got)}; 32 bytes are wanted")
+            if got != _digest(cid):
+                raise Wrong(f"{call} returned {short_repr(got)}, which is not the "
+                            "digest inside")
+            continue
+        try:
+            got = answer(cid)
+        except ValueError:
+            continue
+        except Exception as error:
+            raise Wrong(f"{call} raised {type(error).__name__}; a ValueError is "
+                        "wanted for a string that is not our kind of CID") from None
+        raise Wrong(f"{call} returned {short_repr(got)}, but this is not a raw "
+                    "sha2-256 CIDv1 in lower-case base32: raise ValueError")
+
+
+def _digest_lenient(cid: str) -> bytes:  # no canonical re-encoding
+    body = cid[1:]
+    raw = base64.b32decode(body.upper() + "=" * (-len(body) % 8))
+    if cid[0] != "b" or raw[:4] != b"\x01\x55\x12\x20" or len(raw) != 36:
+        raise ValueError("bad CID")
+    return raw[4:]
+
+
+def _digest_prefix_only(cid: str) -> bytes:  # checks the first two bytes only
+    body = cid[1:].upper()
+    raw = base64.b32decode(body + "=" * (-len(body) % 8))
+    if raw[:2] != b"\x01\x55":
+        raise ValueError("bad CID")
+    return raw[-32:]
+
+
+def _digest_any_case(cid: str) -> bytes:
+    return _digest("b" + cid[1:].lower()) if cid[:1] in "bB" else _digest(cid)
+
+
+digest_from_cid = Check(
+    "11.1 digest_from_cid",
+    test=_test_digest,
+    right=[_digest],
     hints=[
-        "A CIDv1 is 'b' + base32 of four prefix bytes followed by the sha256 digest.",
-        "The prefix is 0x01 (CID version 1), 0x55 (raw codec), 0x12 (sha2-256), "
-        "0x20 (32 digest bytes). Base32 lower case, with the '=' padding removed.",
-        "'b' + base64.b32encode(bytes([1, 0x55, 0x12, 0x20]) + "
-        "hashlib.sha256(data).digest()).decode().lower().rstrip('=')",
+        "Undo each step of cid_v1: drop the 'b', base32-decode (upper case, with the "
+        "'=' padding put back), check the 4 prefix bytes, keep the last 32.",
+        "Refuse early: exactly 59 characters, 'b' first, lower case only. After "
+        "decoding: 36 bytes starting 01 55 12 20.",
+        "Last trap: re-encode the 36 bytes and compare with the input. Only the "
+        "canonical spelling (spare bits zero) round-trips.",
     ],
     solution=(
-        "def cid_v1(data):\n"
-        "    raw = bytes([0x01, 0x55, 0x12, 0x20]) + hashlib.sha256(data).digest()\n"
-        "    return 'b' + base64.b32encode(raw).decode('ascii').lower().rstrip('=')"
+        "def digest_from_cid(cid):\n"
+        "    if not isinstance(cid, str) or len(cid) != 59 or cid[0] != 'b':\n"
+        "        raise ValueError('not a CIDv1')\n"
+        "    body = cid[1:]\n"
+        "    if body != body.lower():\n"
+        "        raise ValueError('lower case only')\n"
+        "    raw = base64.b32decode(body.upper() + '=' * (-len(body) % 8))\n"
+        "    if len(raw) != 36 or raw[:4] != bytes([1, 0x55, 0x12, 0x20]):\n"
+        "        raise ValueError('not raw sha2-256')\n"
+        "    if base64.b32encode(raw).decode().lower().rstrip('=') != body:\n"
+        "        raise ValueError('non-canonical')\n"
+        "    return raw[4:]"
     ),
     wrong=[
-        lambda data: _cid(data).upper(),
-        lambda data: _cid(data)[1:],
-        lambda data: _cid(data, b"\x01\x70\x12\x20"),  # dag-pb codec
-        lambda data: _cid(data) + "====",
-        lambda data: hashlib.sha256(data).hexdigest(),
+        _digest_lenient,
+        _digest_prefix_only,
+        _digest_any_case,
+        lambda cid: _digest(cid).hex(),
+        lambda cid: base64.b32decode(cid[1:].upper() + "======")[4:],
+        lambda cid: _digest(cid)[:31],
     ],
 )
 
 
 # -- 11.2 ---------------------------------------------------------------------------
-def _royalty(sale_price: int, bps: int) -> int:
-    return sale_price * bps // 10_000
+def _royalty_split(sale_price: int, bps: int) -> tuple[int, int]:
+    from refimpl.nft import royalty_amount
+
+    royalty = royalty_amount(sale_price, bps)
+    return royalty, sale_price - royalty
 
 
-royalty_amount = FunctionCheck(
-    "11.2 royalty_amount",
-    reference=_royalty,
-    cases=[
-        (1000, 200),
-        (999, 1000),
-        (1, 9999),
-        (10**18 + 7, 333),
-        (0, 500),
-        (7, 0),
-        (2**60 + 1, 333),  # beyond float precision: floats give ...008, not ...004
-    ],
+_SPLIT_OK = [
+    (1000, 200), (999, 1000), (1, 9999), (10**18 + 7, 333), (0, 500), (7, 0),
+    (2**60 + 1, 333),  # beyond float precision: floats give ...008, not ...004
+    (12_345, 10_000),  # the whole price is royalty
+    (19_999, 5), (3, 3333),
+]
+_SPLIT_BAD = [(1000, 10_001), (1000, -1), (-5, 100), (-1, 0), (10, 20_000)]
+
+
+def _test_split(answer: object) -> None:
+    if not callable(answer):
+        raise Wrong("expected a function royalty_split(sale_price, bps)")
+    for i, args in enumerate(_SPLIT_OK):
+        call = f"royalty_split{args!r}"
+        got = call_learner(answer, args, call)
+        reject_stub(got, call, first=i == 0)
+        want = _royalty_split(*args)
+        if type(got) is not tuple or len(got) != 2:
+            raise Wrong(f"{call} returned {short_repr(got)}; a tuple (royalty, "
+                        "seller) is wanted")
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in got):
+            raise Wrong(f"{call} returned {short_repr(got)}; both parts must be "
+                        "ints (whole base units), not floats")
+        if got != want:
+            raise Wrong(f"{call} {describe_mismatch(got, want)}")
+    for args in _SPLIT_BAD:
+        call = f"royalty_split{args!r}"
+        try:
+            got = answer(*args)
+        except ValueError:
+            continue
+        except Exception as error:
+            raise Wrong(f"{call} raised {type(error).__name__}; a ValueError is "
+                        "wanted") from None
+        raise Wrong(f"{call} returned {short_repr(got)}; it is out of range and "
+                    "must raise ValueError")
+
+
+def _split_by(fn, *, lo=0, hi=10_000, neg_ok=False):
+    def split(p, b):
+        if not lo <= b <= hi or (p < 0 and not neg_ok):
+            raise ValueError("out of range")
+        r = fn(p, b)
+        return r, p - r
+
+    return split
+
+
+royalty_split = Check(
+    "11.2 royalty_split",
+    test=_test_split,
+    right=[_royalty_split],
     hints=[
-        "Basis points are hundredths of a percent: 10000 bps is the whole price.",
-        "Multiply first, then divide by 10000 with integer floor division.",
-        "return sale_price * bps // 10000",
+        "Basis points are hundredths of a percent: 10000 bps is the whole price, "
+        "and it is allowed.",
+        "Check the range first (0 <= bps <= 10000, price >= 0) and raise ValueError; "
+        "then multiply first and divide by 10000 with integer floor division.",
+        "royalty = sale_price * bps // 10000; return royalty, sale_price - royalty",
     ],
     solution=(
-        "def royalty_amount(sale_price, bps):\n    return sale_price * bps // 10000"
+        "def royalty_split(sale_price, bps):\n"
+        "    if not 0 <= bps <= 10000 or sale_price < 0:\n"
+        "        raise ValueError('out of range')\n"
+        "    royalty = sale_price * bps // 10000\n"
+        "    return royalty, sale_price - royalty"
     ),
     wrong=[
-        lambda p, b: int(p * b / 10000),  # floats: right until the price is large
-        lambda p, b: round(p * b / 10000),
-        lambda p, b: int(p * (b / 10000)),
-        lambda p, b: math.ceil(p * b / 10000),
-        lambda p, b: p // 10000 * b,
+        _split_by(lambda p, b: int(p * b / 10000)),  # floats: right until large
+        _split_by(lambda p, b: round(p * b / 10000)),
+        _split_by(lambda p, b: int(p * (b / 10000))),
+        _split_by(lambda p, b: math.ceil(p * b / 10000)),
+        _split_by(lambda p, b: p // 10000 * b),
+        _split_by(lambda p, b: p * b // 10000, hi=9_999),  # 10000 refused
+        _split_by(lambda p, b: p * b // 10000, hi=10_001),  # > instead of >=
+        _split_by(lambda p, b: p * b // 10000, neg_ok=True),
+        _split_by(lambda p, b: p * b // 10000, lo=-10**9),  # one-sided guard
+        lambda p, b: (p * b // 10000, p - p * b // 10000),  # no guard at all
+        _split_by(lambda p, b: p * b / 10000 // 1),  # a float royalty
+        lambda p, b: [p * b // 10000, p - p * b // 10000] if 0 <= b <= 10000
+        and p >= 0 else (_ for _ in ()).throw(ValueError()),
     ],
 )
 
@@ -89,7 +249,24 @@ def _transfer_error(
         return "InvalidReceiver"
     if owner is None:
         return "NonexistentToken"
-    if not (caller == owner or caller == approved or caller in operators):
+    if caller == _ZERO or not (
+        caller == owner or caller == approved or caller in operators
+    ):
+        return "InsufficientApproval"
+    if from_ != owner:
+        return "IncorrectOwner"
+    return "ok"
+
+
+def _auth_from_argument(owner, approved, operators, caller, from_, to):
+    """Wrong: trusts the caller's from_ as the owner when authorizing."""
+    if to == _ZERO:
+        return "InvalidReceiver"
+    if owner is None:
+        return "NonexistentToken"
+    if caller == _ZERO or not (
+        caller == from_ or caller == approved or caller in operators
+    ):
         return "InsufficientApproval"
     if from_ != owner:
         return "IncorrectOwner"
@@ -109,6 +286,11 @@ def _transfer_cases() -> list[tuple]:
         (None, z, set(), o, o, _ZERO),  # missing AND zero receiver
         (o, z, set(), o, o, _ZERO),
         (o, a, {p}, o, o, o),  # self-transfer
+        (o, z, set(), z, o, x),  # the zero address is never authorized
+        (o, z, {p}, z, x, a),  # ... not even to reach IncorrectOwner
+        (o, a, {p}, a, x, o),  # approved, wrong from
+        (o, z, {p}, p, o, _ZERO),  # operator to the zero address
+        (None, a, {p}, p, o, x),  # burnt token, stale approval
     ]
 
 
@@ -141,10 +323,8 @@ transfer_error = Check(
         "Order: zero receiver (InvalidReceiver), no owner (NonexistentToken), caller "
         "not owner/approved/operator (InsufficientApproval), wrong from "
         "(IncorrectOwner).",
-        "if to == ZERO_ADDRESS: return 'InvalidReceiver'; if owner is None: return "
-        "'NonexistentToken'; if caller not in (owner, approved) and caller not in "
-        "operators: return 'InsufficientApproval'; if from_ != owner: return "
-        "'IncorrectOwner'; return 'ok'",
+        "The zero address is never authorized: an approved address of ZERO_ADDRESS "
+        "means 'nobody', so a caller equal to it must not pass as approved.",
     ],
     solution=(
         "def transfer_error(owner, approved, operators, caller, from_, to):\n"
@@ -152,7 +332,8 @@ transfer_error = Check(
         "        return 'InvalidReceiver'\n"
         "    if owner is None:\n"
         "        return 'NonexistentToken'\n"
-        "    if caller != owner and caller != approved and caller not in operators:\n"
+        "    authorized = caller in (owner, approved) or caller in operators\n"
+        "    if caller == ZERO_ADDRESS or not authorized:\n"
         "        return 'InsufficientApproval'\n"
         "    if from_ != owner:\n"
         "        return 'IncorrectOwner'\n"
@@ -177,6 +358,18 @@ transfer_error = Check(
         lambda o, a, ops, c, f, t: (
             "NonexistentToken" if o is None else _transfer_error(o, a, ops, c, f, t)
         ),
+        # the lesson's TinyNFT rule: the zero address counts as "approved"
+        lambda o, a, ops, c, f, t: (
+            "ok" if c == a and o is not None and f == o and t != _ZERO
+            else _transfer_error(o, a, ops, c, f, t)
+        ),
+        _auth_from_argument,
+        # receiver checked last
+        lambda o, a, ops, c, f, t: (
+            _transfer_error(o, a, ops, c, f, "someone")
+            if _transfer_error(o, a, ops, c, f, "someone") != "ok"
+            else _transfer_error(o, a, ops, c, f, t)
+        ),
     ],
 )
 
@@ -194,6 +387,12 @@ _MD_CASES = [
         "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
         42,
         "ink",
+    ),
+    (
+        "Ω #0 – ünïcode",
+        "bafkreieq5jui4j25lacwomsqgjeswwl3y5zcdrresptwgmfylxo2depppq",
+        0,  # a falsy seed
+        "neon",
     ),
 ]
 
@@ -229,9 +428,13 @@ def _test_metadata(answer: object) -> None:
             raise Wrong(f"{call}: {e}") from None
         if md["name"] != args[0] or md["seed"] != args[2] or md.get("style") != args[3]:
             raise Wrong(f"{call}: name, seed and style must be the ones passed in")
-        traits = {a.get("trait_type") for a in md["attributes"]}
-        if "style" not in traits:
+        styles = [a.get("value") for a in md["attributes"]
+                  if isinstance(a, dict) and a.get("trait_type") == "style"]
+        if not styles:
             raise Wrong(f"{call}: add an attribute with trait_type 'style'")
+        if styles != [args[3]]:
+            raise Wrong(f"{call}: the 'style' trait must hold the style passed in, "
+                        "once")
 
 
 make_metadata = Check(
@@ -245,6 +448,16 @@ make_metadata = Check(
         },
         lambda n, c, s, st: {**_make_metadata(n, c, s, st), "seed": str(s)},
         lambda n, c, s, st: {**_make_metadata(n, c, s, st), "attributes": []},
+        lambda n, c, s, st: {**_make_metadata(n, c, s, st), "seed": float(s)},
+        lambda n, c, s, st: {**_make_metadata(n, c, s, st), "seed": bool(s)},
+        lambda n, c, s, st: {**_make_metadata(n, c, s, st),
+                             "image": "https://ipfs.io/ipfs/" + c},
+        lambda n, c, s, st: _make_metadata("Sunset #1", c, s, st),
+        lambda n, c, s, st: {**_make_metadata(n, c, s, st),
+                             "attributes": [{"trait_type": "style", "value": "x"}]},
+        lambda n, c, s, st: {k: v for k, v in _make_metadata(n, c, s, st).items()
+                             if k != "model"},
+        lambda n, c, s, st: {**_make_metadata(n, c, s or 1, st)},  # seed 0 lost
     ],
     hints=[
         "EIP-721 wants name, description and image; the course adds attributes, "
