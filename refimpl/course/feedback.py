@@ -702,6 +702,7 @@ class Check:
 def _learner_result(err: _LearnerError) -> Result:
     error = err.error
     kind = _type_name(error)
+    trace = _learner_traceback(error)
     if err.timed_out:
         seconds = err.seconds or limits.TIME_LIMIT
         unit = "second" if seconds == 1 else "seconds"
@@ -709,10 +710,11 @@ def _learner_result(err: _LearnerError) -> Result:
             INCORRECT,
             f"{err.call} was stopped: it ran for more than {seconds:g} {unit} "
             "(an endless loop?)",
-            _learner_traceback(error),
+            trace,
         )
     text = _cut(_safe_str(error), 120)
     if isinstance(error, RecursionError):
+        trace = _learner_traceback(error, max_frames=3)
         text += " (a recursion that never reaches its base case?)"
     elif isinstance(error, MemoryError):
         text = text or "it ran out of memory"
@@ -722,7 +724,7 @@ def _learner_result(err: _LearnerError) -> Result:
     return Result(
         INCORRECT,
         f"{err.call} raised {kind}" + (f": {text}" if text else ""),
-        _learner_traceback(error),
+        trace,
     )
 
 

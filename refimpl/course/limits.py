@@ -66,6 +66,9 @@ _ACTIVE = threading.local()
 class TimeLimitExceeded(BaseException):  # noqa: N818 - read by learners as a message
     """A learner's function ran longer than its time limit."""
 
+    def __str__(self) -> str:
+        return "stopped here: the time limit was reached"
+
 
 @dataclass
 class Outcome:
