@@ -80,3 +80,94 @@ def test_l02_ec_add_has_order_n_on_p256():
         if bit == "1":
             acc = l02._add_any(acc, base, -3, l02._P256)
     assert acc is None  # n·G is the point at infinity: the formula is P-256's
+
+
+def test_l03_read_compact_size_inverts_refimpl_writer():
+    from refimpl.chain.encoding import write_compact_size
+    from refimpl.course.checks import l03
+
+    values = [
+        0,
+        1,
+        0xFC,
+        0xFD,
+        0xFE,
+        0xFF,
+        0xFFFF,
+        0x10000,
+        2**32 - 1,
+        2**32,
+        2**64 - 1,
+    ]
+    rng = random.Random(5)
+    values += [rng.getrandbits(rng.choice((8, 16, 32, 64))) for _ in range(200)]
+    for n in values:
+        raw = write_compact_size(n)
+        assert l03._read_compact_size(raw + b"\x07\x08") == (n, len(raw))
+        if len(raw) > 1:
+            assert l03._read_compact_size(raw[:-1]) is None
+
+
+def test_l03_proof_index_and_indexed_verify_agree_with_refimpl():
+    from refimpl.chain import merkle_proof, merkle_root, verify_merkle_proof
+    from refimpl.course.checks import l03
+
+    for n in list(range(1, 20)) + [33, 64, 65]:
+        leaves = [l03._leaf(i) for i in range(n)]
+        root = merkle_root(leaves)
+        for i in range(n):
+            proof = merkle_proof(leaves, i)
+            assert l03._proof_index(proof) == i
+            branch = [s for s, _ in proof]
+            assert l03._verify_indexed(leaves[i], i, branch, root)
+            assert verify_merkle_proof(leaves[i], proof, root)
+            other = (i + 1) % n
+            assert l03._verify_indexed(leaves[other], i, branch, root) == (
+                verify_merkle_proof(leaves[other], proof, root)
+            )
+
+
+def test_l03_can_apply_agrees_with_refimpl_ledger():
+    from refimpl.chain import (
+        BlockContext,
+        InvalidTransaction,
+        State,
+        Transaction,
+        check_transaction,
+    )
+    from refimpl.course.checks import l03
+    from refimpl.crypto import PrivateKey
+
+    key = PrivateKey(4242)
+    me, other = key.public_key.address, PrivateKey(4243).public_key.address
+    sender = key.public_key.to_bytes()
+    ctx = BlockContext(
+        height=1, timestamp=0, miner=other, block_hash=bytes(32), chain_id=1
+    )
+    big = l03.MAX_AMOUNT
+    rng = random.Random(6)
+    cases = [
+        (100, 0, 100, 0, 0),
+        (100, 0, 99, 1, 0),
+        (100, 0, 100, 1, 0),
+        (100, 2, 5, 0, 1),
+        (100, 2, 5, 0, 3),
+        (2**64, 0, big, 0, 0),
+        (2**64, 0, big, 1, 0),
+        (big, 0, big, 0, 0),
+    ]
+    cases += [
+        (rng.randrange(0, 50), rng.randrange(3), rng.randrange(-3, 50),
+         rng.randrange(-2, 5), rng.randrange(3))
+        for _ in range(60)
+    ]  # fmt: skip
+    for balance, next_nonce, amount, fee, nonce in cases:
+        state = State(balances={me: balance}, nonces={me: next_nonce}, supply=balance)
+        try:
+            tx = Transaction(sender, other, amount, fee, nonce, 1).sign(key)
+            check_transaction(state, tx, ctx, {})
+            ok = True
+        except (InvalidTransaction, ValueError):
+            ok = False
+        want = l03._can_apply(balance, next_nonce, amount, fee, nonce)
+        assert want == ok, (balance, next_nonce, amount, fee, nonce)

@@ -1,18 +1,31 @@
-"""Checks for lesson 03 (transactions and Merkle trees)."""
+"""Checks for lesson 03 (transactions and Merkle trees).
+
+The exercises transfer the lesson: read back a CompactSize (the inverse of its
+encoder), recover a leaf's position from its Merkle proof, verify a proof in the index
+form light clients receive, apply the ledger's rules (with Bitcoin's MoneyRange bound),
+and find the CVE-2012-2459 collision for six leaves, where repeating the last txid is
+not enough.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
+from refimpl.chain import merkle_proof as _ref_proof
+from refimpl.chain import merkle_root as _ref_root
+from refimpl.chain.encoding import Reader
 from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.course.checks._optional import optional_check
 
 __all__ = [
-    "merkle_parent",
-    "merkle_root",
-    "verify_proof",
+    "read_compact_size",
+    "proof_index",
+    "verify_indexed",
     "can_apply",
     "mutated_leaves",
 ]
+
+MAX_AMOUNT = 2**63 - 1
 
 
 def _h(data: bytes) -> bytes:
@@ -41,189 +54,264 @@ def _node(h: bytes) -> str:
     return f"{h[:4].hex()}…"
 
 
-def _show_leaves(args: tuple) -> str:
-    """``[876da3d0…, c40297f7…, c46e239a…] (3 leaves)``: the count is what matters."""
-    (leaves,) = args
-    items = [_node(x) for x in leaves[:4]] + (["…"] if len(leaves) > 4 else [])
-    return f"[{', '.join(items)}] ({len(leaves)} leaves)"
+# -- 03.1 read_compact_size: the inverse of the lesson's encoder ---------------------
+def _read_compact_size(data: bytes):
+    """(n, bytes used), or None if truncated or non-canonical (refimpl's Reader)."""
+
+    class _Bad(Exception):
+        pass
+
+    reader = Reader(bytes(data), _Bad, "data")
+    try:
+        n = reader.compact_size("a length")
+    except _Bad:
+        return None
+    return n, reader.pos if hasattr(reader, "pos") else _used(data)
 
 
-def _show_proof(args: tuple) -> str:
-    leaf, proof, root = args
-    steps = ", ".join(f"({_node(s)}, {side!r})" for s, side in proof)
-    return f"{_node(leaf)}, [{steps}], {_node(root)}"
+def _used(data: bytes) -> int:
+    return {0xFD: 3, 0xFE: 5, 0xFF: 9}.get(data[0], 1)
 
 
-# -- 03.1 --------------------------------------------------------------------------
-def _merkle_parent(left: bytes, right: bytes) -> bytes:
-    return _h(left + right)
+_CS_CASES = [
+    "00",
+    "fc",
+    "fdfd00",
+    "fdfc00",  # 252 written long: non-canonical
+    "fd0001",  # 256: little-endian
+    "fdffff",
+    "fe00000100",
+    "feffff0000",  # 65535 written long
+    "ff0000000001000000",
+    "ffffffffff00000000",  # 2**32 - 1 written long
+    "fd01",  # truncated
+    "",
+    "05deadbeef",  # followed by other bytes: only the length is read
+    "fd0302ff",
+]
 
 
-merkle_parent = FunctionCheck(
-    "03.1 merkle_parent",
-    reference=_merkle_parent,
-    cases=lambda: [
-        (b"\x00" * 32, b"\x11" * 32),
-        (b"\x11" * 32, b"\x00" * 32),
-        (_leaf(1), _leaf(1)),
-        tuple(_b100k()[:2]),
-    ],
+def _cs_hex(data_hex: str) -> bytes:
+    return bytes.fromhex(data_hex)
+
+
+def _wrong_cs_big_endian(data):
+    if not data:
+        return None
+    size = _used(data)
+    if len(data) < size:
+        return None
+    if size == 1:
+        return data[0], 1
+    n = int.from_bytes(data[1:size], "big")
+    canonical = _read_compact_size(data)
+    return (n, size) if canonical is not None else None
+
+
+def _wrong_cs_not_canonical(data):
+    if not data:
+        return None
+    size = _used(data)
+    if len(data) < size:
+        return None
+    if size == 1:
+        return data[0], 1
+    return int.from_bytes(data[1:size], "little"), size
+
+
+def _wrong_cs_boundary(data):
+    # treats 0xfd as a plain one-byte value (< instead of <= at the boundary)
+    if data[:1] == b"\xfd" and len(data) >= 1:
+        return 0xFD, 1
+    return _read_compact_size(data)
+
+
+def _wrong_cs_canonical_off_by_one(data):
+    got = _wrong_cs_not_canonical(data)
+    if got is None:
+        return None
+    n, size = got
+    floor = {1: 0, 3: 0xFD, 5: 0x10000, 9: 0x100000000}[size]
+    return got if n > floor or size == 1 else None  # refuses the smallest canonical
+
+
+read_compact_size = optional_check(
+    "03.1 read_compact_size",
+    reference=_read_compact_size,
+    cases=lambda: [(_cs_hex(h),) for h in _CS_CASES],
+    show=lambda args: f"bytes.fromhex({args[0].hex()!r})",
     hints=[
-        "A parent is the double SHA-256 of its two children, joined left then right.",
-        "Concatenate the 32-byte children (64 bytes) and hash twice with hashlib.",
-        "hashlib.sha256(hashlib.sha256(left + right).digest()).digest()",
+        "Undo compact_size: the first byte is the value itself when it is below 0xfd; "
+        "0xfd, 0xfe and 0xff announce 2, 4 or 8 little-endian bytes after it.",
+        "Return (n, how many bytes the length used). Return None when the bytes run "
+        "out, and when the value would have fitted a shorter form (Bitcoin refuses "
+        "these: 'non-canonical ReadCompactSize()').",
+        "size = {0xfd: 2, 0xfe: 4, 0xff: 8}[data[0]]; n = int.from_bytes(data[1:1 + "
+        "size], 'little'); canonical when n >= 0xfd, 0x10000, 0x100000000 resp.",
     ],
-    solution=(
-        "def merkle_parent(left, right):\n"
-        "    return hashlib.sha256(hashlib.sha256(left + right).digest()).digest()"
-    ),
     wrong=[
-        lambda left, right: _h(right + left),
-        lambda left, right: hashlib.sha256(left + right).digest(),
-        lambda left, right: _h(left + right)[::-1],
+        _wrong_cs_big_endian,
+        _wrong_cs_not_canonical,
+        _wrong_cs_boundary,
+        _wrong_cs_canonical_off_by_one,
+        lambda d: (got := _read_compact_size(d)) and got[0],  # n only
+        lambda d: (got := _read_compact_size(d)) and [got[0], got[1]],  # a list
     ],
 )
 
 
-# -- 03.2 --------------------------------------------------------------------------
-def _merkle_root(leaves: list[bytes]) -> bytes:
-    level = list(leaves)
-    while len(level) > 1:
-        if len(level) % 2:
-            level.append(level[-1])
-        level = [_h(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
-    return level[0]
+# -- 03.2 proof_index: where in the tree is this leaf? -------------------------------
+def _proof_index(proof: list[tuple[bytes, str]]) -> int:
+    return sum(1 << level for level, (_, side) in enumerate(proof) if side == "left")
 
 
-def _root_no_dup(leaves: list[bytes]) -> bytes:
-    level = list(leaves)
-    while len(level) > 1:
-        nxt = [_h(level[i] + level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            nxt.append(level[-1])  # carries the odd node up unhashed
-        level = nxt
-    return level[0]
+def _show_proof_only(args: tuple) -> str:
+    (proof,) = args
+    return "[" + ", ".join(f"({_node(s)}, {side!r})" for s, side in proof) + "]"
 
 
-def _root_always_hash(leaves: list[bytes]) -> bytes:
-    level = list(leaves)
-    while True:
-        if len(level) % 2:
-            level.append(level[-1])
-        level = [_h(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
-        if len(level) == 1:
-            return level[0]
+def _index_cases() -> list[tuple]:
+    leaves = [_leaf(i) for i in range(13)]
+    cases = [(_ref_proof(leaves, i),) for i in (0, 1, 5, 6, 11, 12)]
+    cases += [(_ref_proof(_b100k(), 2),), (_ref_proof(leaves[:1], 0),)]
+    cases += [(_ref_proof([_leaf(i) for i in range(40)], 37),)]
+    return cases
 
 
-merkle_root = FunctionCheck(
-    "03.2 merkle_root",
-    reference=_merkle_root,
-    cases=lambda: [
-        ([_leaf(0)],),
-        ([_leaf(0), _leaf(1)],),
-        (_b100k(),),
-        ([_leaf(i) for i in range(3)],),
-        ([_leaf(i) for i in range(5)],),
-        ([_leaf(i) for i in range(11)],),
-    ],
+proof_index = FunctionCheck(
+    "03.2 proof_index",
+    reference=_proof_index,
+    cases=_index_cases,
+    show=_show_proof_only,
     hints=[
-        "Work level by level: pair neighbours, hash each pair, until one node is left.",
-        "When a level has an odd number of nodes, repeat the last one before pairing. "
-        "A single leaf is its own root (no hashing at all).",
-        "while len(level) > 1: if len(level) % 2: level.append(level[-1]); then "
-        "level = [merkle_parent(level[i], level[i + 1]) "
-        "for i in range(0, len(level), 2)]",
+        "At each level the leaf's path is either a left child (its sibling is on the "
+        "right) or a right child (sibling on the left). Right children have "
+        "odd positions.",
+        "The first pair of the proof is the lowest level: it gives the lowest bit of "
+        "the index. A sibling on the LEFT means the bit is 1.",
+        "sum(2**level for level, (_, side) in enumerate(proof) if side == 'left')",
     ],
-    solution=(
-        "def merkle_root(leaves):\n"
-        "    level = list(leaves)\n"
-        "    while len(level) > 1:\n"
-        "        if len(level) % 2:\n"
-        "            level.append(level[-1])\n"
-        "        level = [merkle_parent(level[i], level[i + 1])\n"
-        "                 for i in range(0, len(level), 2)]\n"
-        "    return level[0]"
-    ),
-    wrong=[_root_no_dup, _root_always_hash, lambda leaves: _merkle_root(leaves[::-1])],
-    show=_show_leaves,
+    wrong=[
+        # bits read the other way round (top level first)
+        lambda pr: sum(
+            1 << (len(pr) - 1 - lv) for lv, (_, s) in enumerate(pr) if s == "left"
+        ),
+        # a sibling on the right read as a 1
+        lambda pr: sum(1 << lv for lv, (_, s) in enumerate(pr) if s == "right"),
+        # counts the left siblings instead of weighting them
+        lambda pr: sum(1 for _, s in pr if s == "left"),
+        # numbering from 1
+        lambda pr: _proof_index(pr) + 1,
+    ],
 )
 
 
-# -- 03.3 --------------------------------------------------------------------------
-def _verify(leaf: bytes, proof: list[tuple[bytes, str]], root: bytes) -> bool:
+# -- 03.3 verify_indexed: the proof as light clients get it --------------------------
+def _verify_indexed(leaf: bytes, index: int, branch: list[bytes], root: bytes) -> bool:
+    if not 0 <= index < 2 ** len(branch):
+        return False
     node = leaf
-    for sibling, side in proof:
-        node = _h(sibling + node) if side == "left" else _h(node + sibling)
+    for level, sibling in enumerate(branch):
+        if (index >> level) & 1:
+            node = _h(sibling + node)
+        else:
+            node = _h(node + sibling)
     return node == root
 
 
-def _proof(leaves: list[bytes], index: int) -> list[tuple[bytes, str]]:
-    level, out = list(leaves), []
-    while len(level) > 1:
-        if len(level) % 2:
-            level.append(level[-1])
-        if index % 2:
-            out.append((level[index - 1], "left"))
-        else:
-            out.append((level[index + 1], "right"))
-        level = [_h(level[i] + level[i + 1]) for i in range(0, len(level), 2)]
-        index //= 2
-    return out
-
-
-def _proof_cases() -> list[tuple]:
-    b = _b100k()
-    root = _merkle_root(b)
-    five = [_leaf(i) for i in range(5)]
-    r5 = _merkle_root(five)
-    flipped = [(s, "left" if d == "right" else "right") for s, d in _proof(b, 2)]
-    return [
-        (b[2], _proof(b, 2), root),
-        (b[1], _proof(b, 1), root),
-        (b[3], _proof(b, 2), root),  # another leaf's proof
-        (b[2], flipped, root),  # right hashes, wrong sides
-        (five[4], _proof(five, 4), r5),  # odd level: paired with itself
-        (five[4], _proof(five, 4), root),  # wrong root
-        (b[0], [], root),  # an empty proof only works for a one-leaf tree
-        (five[0], [], five[0]),
+def _indexed_cases() -> list[tuple]:
+    leaves = [_leaf(i) for i in range(11)]
+    root = _ref_root(leaves)
+    real = _b100k()
+    real_root = _ref_root(real)
+    cases = []
+    for i in (0, 3, 6, 10):
+        branch = [s for s, _ in _ref_proof(leaves, i)]
+        cases.append((leaves[i], i, branch, root))
+    b2 = [s for s, _ in _ref_proof(real, 2)]
+    cases += [
+        (real[2], 2, b2, real_root),  # block 100,000, transaction 2
+        (real[3], 2, b2, real_root),  # another leaf
+        (real[2], 3, b2, real_root),  # wrong position
+        (real[2], 2 + 4, b2, real_root),  # a bit beyond the branch: invalid
+        (real[2], -2, b2, real_root),  # a negative position
+        (real[2], 2, b2[:1], real_root),  # a branch cut short
+        (real_root, 0, [], real_root),  # no branch: the leaf must be the root
+        (real[2], 2, b2, real_root[::-1]),  # the root in display order
     ]
+    return cases
 
 
-verify_proof = FunctionCheck(
-    "03.3 verify_proof",
-    reference=_verify,
-    cases=_proof_cases,
+def _show_indexed(args: tuple) -> str:
+    leaf, index, branch, root = args
+    nodes = ", ".join(_node(s) for s in branch)
+    return f"{_node(leaf)}, {index}, [{nodes}], {_node(root)}"
+
+
+def _wrong_indexed_msb(leaf, index, branch, root):
+    node = leaf
+    for level, sibling in enumerate(branch):
+        bit = (index >> (len(branch) - 1 - level)) & 1
+        node = _h(sibling + node) if bit else _h(node + sibling)
+    return node == root
+
+
+def _wrong_indexed_sides_swapped(leaf, index, branch, root):
+    node = leaf
+    for level, sibling in enumerate(branch):
+        node = _h(node + sibling) if (index >> level) & 1 else _h(sibling + node)
+    return node == root
+
+
+def _wrong_indexed_no_range(leaf, index, branch, root):
+    node = leaf
+    for level, sibling in enumerate(branch):
+        node = _h(sibling + node) if (index >> level) & 1 else _h(node + sibling)
+    return node == root
+
+
+def _wrong_indexed_upper_only(leaf, index, branch, root):
+    return index < 2 ** len(branch) and _wrong_indexed_no_range(
+        leaf, index, branch, root
+    )
+
+
+verify_indexed = FunctionCheck(
+    "03.3 verify_indexed",
+    reference=_verify_indexed,
+    cases=_indexed_cases,
+    show=_show_indexed,
     hints=[
-        "Start from the leaf and climb: each proof step gives a sibling and its side.",
-        "If the sibling is on the left, the parent is H(sibling + node); otherwise "
-        "H(node + sibling). At the top, compare with the root.",
-        "for sibling, side in proof: node = merkle_parent(sibling, node) if side == "
-        "'left' else merkle_parent(node, sibling); return node == root",
+        "Light clients (Electrum's get_merkle, for one) receive the siblings alone, "
+        "lowest level first, plus the leaf's position. The position's bits say on "
+        "which side each sibling goes.",
+        "Bit k of the index (counting from the lowest) is 1 when the node at level k "
+        "is a right child, so its sibling goes on the LEFT. A position needs no more "
+        "bits than the branch has levels, and is never negative.",
+        "if not 0 <= index < 2 ** len(branch): return False; then for each level: "
+        "node = sha256d(sib + node) if (index >> level) & 1 else sha256d(node + sib)",
     ],
-    solution=(
-        "def verify_proof(leaf, proof, root):\n"
-        "    node = leaf\n"
-        "    for sibling, side in proof:\n"
-        "        if side == 'left':\n"
-        "            node = merkle_parent(sibling, node)\n"
-        "        else:\n"
-        "            node = merkle_parent(node, sibling)\n"
-        "    return node == root"
-    ),
     wrong=[
-        lambda leaf, proof, root: True,
-        lambda leaf, proof, root: _verify(leaf, [(s, "right") for s, _ in proof], root),
-        lambda leaf, proof, root: any(s == leaf for s, _ in proof) or bool(proof),
+        _wrong_indexed_msb,
+        _wrong_indexed_sides_swapped,
+        _wrong_indexed_no_range,
+        _wrong_indexed_upper_only,
+        lambda leaf, i, br, root: _verify_indexed(leaf, i, br, root) or i < 0,
+        lambda leaf, i, br, root: int(_verify_indexed(leaf, i, br, root)),  # not a bool
     ],
-    show=_show_proof,
 )
 
 
-# -- 03.4 --------------------------------------------------------------------------
+# -- 03.4 can_apply ------------------------------------------------------------------
 def _can_apply(
     balance: int, next_nonce: int, amount: int, fee: int, nonce: int
 ) -> bool:
-    return nonce == next_nonce and amount > 0 and fee >= 0 and amount + fee <= balance
+    return (
+        nonce == next_nonce
+        and 0 < amount <= MAX_AMOUNT
+        and 0 <= fee <= MAX_AMOUNT
+        and amount + fee <= min(balance, MAX_AMOUNT)
+    )
 
 
 can_apply = FunctionCheck(
@@ -234,62 +322,94 @@ can_apply = FunctionCheck(
         (100, 3, 60, 1, 3),
         (100, 3, 60, 1, 2),  # reused nonce (a replay)
         (100, 3, 60, 1, 4),  # skipped nonce
-        (100, 0, 100, 0, 0),  # spends everything
+        (100, 0, 100, 0, 0),  # spends everything: amount + fee == balance
+        (100, 0, 99, 1, 0),  # the fee makes it exactly the balance
         (100, 0, 100, 1, 0),  # the fee tips it over
         (100, 0, 0, 1, 0),  # zero amount
+        (100, 0, 1, 0, 0),  # the smallest payment, no fee
         (100, 0, -5, 1, 0),  # negative amount
         (100, 0, 10, -1, 0),  # negative fee
+        (100, 0, 110, -10, 0),  # a negative fee would pay for the overspend
         (0, 0, 1, 0, 0),
+        (2**64, 0, MAX_AMOUNT, 0, 0),  # the largest amount
+        (2**64, 0, MAX_AMOUNT + 1, 0, 0),  # one above MoneyRange
+        (2**64, 0, MAX_AMOUNT, 1, 0),  # amount + fee above MoneyRange
+        (2**64, 0, 1, MAX_AMOUNT + 1, 0),  # a fee above MoneyRange
     ],
     hints=[
-        "Four rules: the nonce is exactly the next one, the amount is positive, the "
-        "fee is not negative, and the balance covers amount AND fee.",
-        "A nonce below next_nonce is a replay; above it is a gap. Both are refused.",
-        "return nonce == next_nonce and amount > 0 and fee >= 0 and "
-        "amount + fee <= balance",
+        "Five rules: the nonce is exactly the next one, the amount is positive, the "
+        "fee is not negative, the balance covers amount AND fee, and no amount, fee "
+        "or their sum goes above 2**63 - 1.",
+        "A nonce below next_nonce is a replay; above it is a gap. Both are refused. "
+        "Spending exactly the whole balance is allowed.",
+        "return nonce == next_nonce and 0 < amount <= MAX_AMOUNT and 0 <= fee <= "
+        "MAX_AMOUNT and amount + fee <= min(balance, MAX_AMOUNT)",
     ],
-    solution=(
-        "def can_apply(balance, next_nonce, amount, fee, nonce):\n"
-        "    return (nonce == next_nonce and amount > 0 and fee >= 0\n"
-        "            and amount + fee <= balance)"
-    ),
     wrong=[
-        lambda b, n, a, f, nonce: nonce >= n and a > 0 and f >= 0 and a + f <= b,
-        lambda b, n, a, f, nonce: nonce == n and a > 0 and f >= 0 and a <= b,
+        lambda b, n, a, f, nonce: nonce >= n and 0 < a and 0 <= f and a + f <= b,
+        lambda b, n, a, f, nonce: nonce == n and 0 < a and 0 <= f and a <= b,
         lambda b, n, a, f, nonce: nonce == n and a + f <= b,
+        # strict < at the balance: refuses spending everything
+        lambda b, n, a, f, nonce: nonce == n and 0 < a and 0 <= f and a + f < b,
+        # amount >= 0
+        lambda b, n, a, f, nonce: nonce == n and 0 <= a and 0 <= f and a + f <= b,
+        # no MoneyRange bound at all
+        lambda b, n, a, f, nonce: nonce == n and 0 < a and 0 <= f and a + f <= b,
+        # bounds each value, forgets the sum
+        lambda b, n, a, f, nonce: (
+            nonce == n and 0 < a <= MAX_AMOUNT and 0 <= f <= MAX_AMOUNT and a + f <= b
+        ),
+        # the bound off by one (2**63)
+        lambda b, n, a, f, nonce: (
+            nonce == n and 0 < a <= 2**63 and 0 <= f <= 2**63 and a + f <= min(b, 2**63)
+        ),
+        # a truthy int, not a bool
+        lambda b, n, a, f, nonce: int(_can_apply(b, n, a, f, nonce)),
     ],
 )
 
 
-# -- 03.5 --------------------------------------------------------------------------
-def _three() -> list[bytes]:
-    return _b100k()[:3]
+# -- 03.5 mutated_leaves: six leaves -------------------------------------------------
+def _six() -> list[bytes]:
+    return _b100k() + [_h(b"block 100000, made-up tx 4"), _h(b"made-up tx 5")]
 
 
 def _test_mutation(answer: object) -> None:
-    leaves = _three()
+    leaves = _six()
     if not isinstance(answer, (list, tuple)):
         raise Wrong(f"expected a list of 32-byte hashes, got a {type(answer).__name__}")
     if not answer or not all(isinstance(x, bytes) and len(x) == 32 for x in answer):
         raise Wrong("every item must be a 32-byte hash (bytes of length 32)")
     if list(answer) == leaves:
         raise Wrong("that is the original list; the point is a DIFFERENT list")
-    if _merkle_root(list(answer)) != _merkle_root(leaves):
-        raise Wrong("your list's Merkle root differs from the original's root")
     if not set(answer) <= set(leaves):
         raise Wrong("use only the original txids (a real attacker cannot find others)")
+    if _ref_root(list(answer)) != _ref_root(leaves):
+        raise Wrong(
+            f"your list of {len(answer)} leaves has another Merkle root than the "
+            f"original's"
+        )
 
 
 mutated_leaves = Check(
     "03.5 mutated_leaves",
     _test_mutation,
     hints=[
-        "The odd-node rule repeats the last node of an odd level. What if the list "
-        "already repeated it?",
-        "With three leaves a, b, c the tree hashes a, b, c, c.",
-        "mutated = leaves + [leaves[-1]]",
+        "Repeating the last leaf works for three leaves; with six, try it and see "
+        "why it fails: the first level is even, so nothing is repeated there.",
+        "Draw the tree of six leaves: which LEVEL is odd, and which node does Bitcoin "
+        "repeat there? Which leaves is that node made of?",
+        "Level 1 is [ab, cd, ef]: it repeats ef, which is made of e and f.",
     ],
-    solution="mutated = leaves + [leaves[-1]]  # [a, b, c, c]: CVE-2012-2459",
-    right=[_three() + [_three()[2]]],
-    wrong=[[b"\x00" * 32], "abc", _three(), _three()[::-1]],
+    right=[_six() + _six()[4:]],
+    wrong=[
+        [b"\x00" * 32],
+        "abc",
+        _six(),
+        _six()[::-1],
+        _six() + [_six()[-1]],  # the three-leaf trick: another root here
+        _six() + [_six()[-1]] * 2,
+        _six() + _six()[4:][::-1],  # f, e: the order matters
+        _six()[:4] + _six()[4:] * 2 + [b"\x00" * 32],
+    ],
 )
