@@ -107,6 +107,10 @@ def test_payload_must_be_bytes_and_a_json_object() -> None:
         decode_payload("{}")  # type: ignore[arg-type]
     with pytest.raises(InvalidTransaction, match="not a JSON object"):
         decode_payload(b"[1]")
+    with pytest.raises(InvalidTransaction, match=r"^malformed payload: holds a NaN"):
+        decode_payload(b'{"a":NaN}')
+    with pytest.raises(InvalidTransaction, match=r"an infinite number \(Infinity"):
+        decode_payload(b'{"a":[Infinity]}')
 
 
 # -- extension payloads: exact types, in the mempool and in blocks ------------------

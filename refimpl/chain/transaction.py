@@ -67,6 +67,11 @@ def encode_payload(obj: dict) -> bytes:
     return text.encode("utf-8")
 
 
+def _constant(name: str) -> float:
+    what = "a NaN" if name == "NaN" else "an infinite"
+    raise InvalidTransaction(f"malformed payload: holds {what} number ({name})")
+
+
 def decode_payload(b: bytes) -> dict:
     """Parse canonical JSON payload bytes into a dict (else InvalidTransaction).
 
@@ -77,7 +82,9 @@ def decode_payload(b: bytes) -> dict:
         raise InvalidTransaction(f"payload must be bytes, not {type(b).__name__}")
     raw = bytes(b)
     try:
-        obj = boundedjson.loads(raw, max_bytes=_MAX_PAYLOAD)
+        obj = boundedjson.loads(raw, max_bytes=_MAX_PAYLOAD, parse_constant=_constant)
+    except InvalidTransaction:
+        raise
     except (ValueError, TypeError) as e:
         raise InvalidTransaction(f"malformed payload: {e}") from None
     if not isinstance(obj, dict):
