@@ -557,3 +557,28 @@ def test_fuzzed_payloads_never_raise_anything_but_invalid_transaction(
     except InvalidTransaction as e:
         assert str(e)
     assert state.snapshot() == before
+
+
+def test_a_network_refuses_a_malformed_nft_payload_and_keeps_running():
+    from refimpl.chain import ChainParams
+    from refimpl.chain.network import Network
+
+    me = KEY.public_key.address
+    net = Network(
+        ChainParams(chain_id=CHAIN_ID),
+        seed=3,
+        genesis_alloc={me: 1_000},
+        extensions=[NFTExtension()],
+    )
+    for name, key in (("a", 8101), ("b", 8102)):
+        net.add_peer(name, address=PrivateKey(key).public_key.address, hash_share=0.5)
+    net.connect_all()
+    bad = nft_tx(KEY, "nft_unlist", {"token_id": [1]}, nonce=0, chain_id=CHAIN_ID)
+    assert net.submit_tx("a", bad) is False
+    good = nft_tx(KEY, "nft_mint", GOOD["nft_mint"], nonce=0, chain_id=CHAIN_ID)
+    assert net.submit_tx("a", good) is True
+    net.run(until=net.now + 20 * net.block_interval)
+    net.settle()
+    assert net.in_consensus()
+    reg = net.peers["b"].chain.state.ext["nft"].registry
+    assert reg.owner_of(1) == me
