@@ -381,20 +381,20 @@ GOOD_PAYLOADS = {
     "set_weights": {"netuid": 1, "uids": [2, 3], "weights": [65535, 1]},
 }
 BAD_FIELDS = [
-    ("netuid", 1.0, "netuid must be int, got float"),
-    ("netuid", True, "netuid must be int, got bool"),
-    ("netuid", "1", "netuid must be int, got str"),
-    ("netuid", None, "netuid must be int, got null"),
-    ("netuid", [1], "netuid must be int, got list"),
-    ("hotkey", 5, "hotkey must be str, got int"),
-    ("hotkey", [ADDR[2]], "hotkey must be str, got list"),
-    ("hotkey", {"a": 1}, "hotkey must be str, got dict"),
-    ("amount", 5.0, "amount must be int, got float"),
-    ("amount", True, "amount must be int, got bool"),
-    ("amount", "5", "amount must be int, got str"),
+    ("netuid", 1.0, "netuid'? must be int, got float"),
+    ("netuid", True, "netuid'? must be int, got bool"),
+    ("netuid", "1", "netuid'? must be int, got str"),
+    ("netuid", None, "netuid'? must be int, got (null|NoneType)"),
+    ("netuid", [1], "netuid'? must be int, got list"),
+    ("hotkey", 5, "hotkey'? must be str, got int"),
+    ("hotkey", [ADDR[2]], "hotkey'? must be str, got list"),
+    ("hotkey", {"a": 1}, "hotkey'? must be str, got dict"),
+    ("amount", 5.0, "amount'? must be int, got float"),
+    ("amount", True, "amount'? must be int, got bool"),
+    ("amount", "5", "amount'? must be int, got str"),
     ("amount", 0, "must be a positive int"),
-    ("uids", "23", "uids must be list, got str"),
-    ("uids", {"2": 1}, "uids must be list, got dict"),
+    ("uids", "23", "uids'? must be list, got str"),
+    ("uids", {"2": 1}, "uids'? must be list, got dict"),
     ("uids", [2.0, 3], "uid 2.0 is not registered"),
     ("uids", [True, 3], "uid True is not registered"),
     ("uids", [[2], 3], r"uid \[2\] is not registered"),
@@ -402,7 +402,7 @@ BAD_FIELDS = [
     ("weights", [True, 1], "weight True is not a u16 integer"),
     ("weights", [1.0, 1], "weight 1.0 is not a u16 integer"),
     ("weights", [None, 1], "weight None is not a u16 integer"),
-    ("weights", 7, "weights must be list, got int"),
+    ("weights", 7, "weights'? must be list, got int"),
 ]
 
 
@@ -412,7 +412,7 @@ def _bad_cases():
             if field in good:
                 yield kind, {**good, field: value}, reason
         missing = next(iter(sorted(set(good) - {"netuid"})))
-        yield kind, {k: v for k, v in good.items() if k != missing}, "has no"
+        yield kind, {k: v for k, v in good.items() if k != missing}, "has no|missing"
         yield kind, {**good, "extra": 1}, "unknown field 'extra'"
 
 
@@ -459,7 +459,7 @@ def test_block_connection_refuses_bad_payload_types():
             encode_payload({"netuid": netuid, "hotkey": ADDR[0]}),
         ).sign(KEYS[0])  # fmt: skip
         tip, before = chain.tip.hash(), chain.state.snapshot()
-        with pytest.raises((InvalidTransaction, InvalidBlock), match="netuid must"):
+        with pytest.raises((InvalidTransaction, InvalidBlock), match="netuid'? must"):
             chain.mine_block([tx], ADDR[6])
         assert chain.tip.hash() == tip and chain.state.snapshot() == before
 
@@ -567,3 +567,36 @@ def test_typed_state_copies_compares_and_survives_save_and_load(tmp_path):
     loaded = Chain.load(path, params, [Subnet(SubnetParams(owner=OWNER, tempo=2))])
     assert loaded.state.ext["subnet"] == chain.state.ext["subnet"]
     assert loaded.state.ext["subnet"].epochs == 2
+
+
+def test_mempool_refuses_bad_payload_types_and_keeps_running():
+    """A peer's malformed subnet payload never enters a mempool nor stops a run."""
+    from refimpl.chain import ChainParams
+    from refimpl.chain.network import Network
+
+    subnet = Subnet(SubnetParams(owner=OWNER, tempo=2))
+    net = Network(
+        ChainParams(chain_id=CHAIN_ID, genesis_bits=0x207FFFFF),
+        genesis_alloc={a: 1000 for a in ADDR[:3]},
+        extensions=[subnet],
+    )
+    net.add_peer("a", address=ADDR[6], hash_share=1.0)
+    peer = net.peers["a"]
+
+    def raw(payload: dict) -> Transaction:
+        return Transaction(
+            KEYS[0].public_key.to_bytes(), "", 0, 0, 0, CHAIN_ID, "register",
+            encode_payload(payload),
+        ).sign(KEYS[0])  # fmt: skip
+
+    for bad in ({"netuid": 1.0, "hotkey": ADDR[0]}, {"netuid": True, "hotkey": ADDR[0]},
+                {"netuid": 1, "hotkey": [ADDR[0]]}, {"netuid": 1}):  # fmt: skip
+        assert net.submit_tx("a", raw(bad)) is False
+    assert peer.mempool == {}
+    good = raw({"netuid": 1, "hotkey": ADDR[0]})
+    assert net.submit_tx("a", good) is True
+    for _ in range(200):  # a bounded run: the block with the registration is mined
+        if not net.step() or peer.chain.height >= 1:
+            break
+    assert peer.chain.height >= 1
+    assert subnet.metagraph(peer.chain.state).hotkeys == [ADDR[0]]

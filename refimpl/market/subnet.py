@@ -304,6 +304,7 @@ class Subnet(Extension):
 
     name = "subnet"
     kinds = KINDS
+    payload_fields = PAYLOAD_FIELDS
 
     def __init__(self, params: SubnetParams | None = None, name: str = "subnet"):
         self.params = params or SubnetParams()
@@ -326,9 +327,14 @@ class Subnet(Extension):
 
     # ------------------------------------------------------------- validation
     def check_payload(self, tx: Transaction) -> dict:
-        """The stateless half of validation: the payload parsed and type-checked
-        (:func:`check_payload`), or InvalidTransaction. Safe for a mempool."""
-        return check_payload(tx.kind, _parse_payload(tx), self.params)
+        """The stateless half of validation (the chain's hook, run by the mempool
+        and by block connection): the exact field types of ``payload_fields``,
+        then :func:`check_payload`. Returns the payload; InvalidTransaction."""
+        if tx.kind not in PAYLOAD_FIELDS:
+            raise InvalidTransaction(f"kind {tx.kind!r} is not a subnet transaction")
+        payload = _parse_payload(tx)  # first, to name a NaN or infinite number
+        super().check_payload(tx)
+        return check_payload(tx.kind, payload, self.params)
 
     def validate_tx(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
         ns = state.ext.get(self.name) or self.init_state()
