@@ -60,7 +60,7 @@ def make_server(app: Any, host: str, port: int) -> Any:
                     signal.signal(s, handler)
 
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1
     )
     return _Server(config)
 
