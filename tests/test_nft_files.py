@@ -381,3 +381,14 @@ def test_save_never_replaces_what_is_not_a_collection(tmp_path):
         "home",
         "link",
     ]
+
+
+def test_unreadable_file_is_a_collection_error(coll):
+    victim = coll / "metadata" / "1.json"
+    victim.unlink()
+    victim.mkdir()  # a directory where a file should be
+    (victim / "x").write_text("x")
+    with pytest.raises(CollectionError):
+        load_collection(coll)
+    with pytest.raises(CollectionError):
+        load_collection(coll / "manifest.json")  # a file, not a directory

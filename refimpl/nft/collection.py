@@ -233,7 +233,10 @@ def load_collection(path: str | Path) -> Collection:
     for rel, (digest, size) in sorted(listed.items()):
         if rel not in present:
             raise CollectionError(f"{rel} is missing")
-        data = (path / rel).read_bytes()
+        try:
+            data = (path / rel).read_bytes()
+        except OSError as e:
+            raise CollectionError(f"{rel} cannot be read: {e}") from None
         if len(data) != size:
             raise CollectionError(
                 f"{rel} has {len(data)} bytes, the manifest says {size} (truncated?)"
