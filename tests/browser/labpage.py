@@ -23,6 +23,8 @@ __all__ = [
     "run_all_cells",
     "save_notebook",
     "move_slider",
+    "change_first_widget",
+    "close_notebook",
     "scroll_notebook",
     "shutdown_kernels",
     "RUN_TIMEOUT_MS",
@@ -154,7 +156,9 @@ def open_notebook(page: Any, server: LabServer, path: str) -> None:
     page.wait_for_selector(IDLE, timeout=RUN_TIMEOUT_MS)
 
 
-def run_all_cells(page: Any, server: LabServer, path: str) -> NotebookRun:
+def run_all_cells(
+    page: Any, server: LabServer, path: str, timeout_s: float = RUN_TIMEOUT_MS / 1000
+) -> NotebookRun:
     """Clear the stored outputs, run all cells, wait until the run has finished.
 
     Finished means: no cell waits or runs ("[*]"), the kernel is idle, and either
@@ -177,7 +181,7 @@ def run_all_cells(page: Any, server: LabServer, path: str) -> NotebookRun:
         done = all(c.executed or c.empty for c in cells) or any(c.errors for c in cells)
         return done and _kernel_idle(server, path)
 
-    _poll(f"Run All Cells to finish in {path}", finished, RUN_TIMEOUT_MS / 1000)
+    _poll(f"Run All Cells to finish in {path}", finished, timeout_s)
     page.wait_for_selector(IDLE, timeout=RUN_TIMEOUT_MS)
     return NotebookRun(path, _read_cells(page), time.monotonic() - started)
 
@@ -198,16 +202,95 @@ def save_notebook(page: Any, root: Path, path: str) -> dict[str, Any]:
     return json.loads(target.read_text(encoding="utf-8"))
 
 
-# The text a widget area shows, leaving out the sliders themselves (their readout
-# changes with the slider, so it must not count as the widget "reacting").
+# What a widget area shows, leaving out the controls themselves (a slider's readout
+# changes with the slider, so it must not count as the widget "reacting"): its text,
+# then a short signature of each image (a plot redrawn by the widget is a new image).
 _WIDGET_TEXT_JS = """
 (cell) => {
   const area = cell.querySelector('.jp-Cell-outputArea');
   const copy = area.cloneNode(true);
-  copy.querySelectorAll('.widget-slider, .widget-readout').forEach(e => e.remove());
-  return copy.innerText.trim();
+  copy.querySelectorAll('.widget-slider, .widget-readout, .widget-dropdown')
+      .forEach(e => e.remove());
+  const images = Array.from(copy.querySelectorAll('img')).map(
+      i => `[image ${i.src.length}:${i.src.slice(-24)}]`);
+  return [copy.innerText.trim(), ...images].join('\\n').trim();
 }
 """
+# The controls a learner moves: ipywidgets sliders and dropdowns.
+CONTROLS = ".jp-Cell-outputArea .widget-slider, .jp-Cell-outputArea .widget-dropdown"
+
+
+def change_first_widget(
+    page: Any, label: str | None = None, *, tries: int = 3, wait_s: float = 30
+) -> tuple[Any, str, str, str]:
+    """Change the first rendered slider or dropdown; wait for its output to change.
+
+    A slider moves one step with the keyboard (right, or left at its maximum); a
+    dropdown takes its next option. With ``label``, the control is the first one in
+    a cell whose output shows ``label`` (case-insensitive). When the output has not
+    changed after ``wait_s`` seconds the control moves once more, ``tries`` times in
+    all. Returns (the code cell, "slider" or "dropdown", output before, after).
+    """
+    cells = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has=page.locator(CONTROLS))
+    if label is not None:
+        shows_label = re.compile(re.escape(label), re.IGNORECASE)
+        cells = cells.filter(
+            has=page.locator(".jp-Cell-outputArea", has_text=shows_label)
+        )
+    cell = cells.first
+    cell.wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
+    _poll(
+        "the widget's output to be rendered",
+        lambda: cell.evaluate(_WIDGET_TEXT_JS) != "",
+        30,
+    )
+    before = cell.evaluate(_WIDGET_TEXT_JS)
+    control = cell.locator(CONTROLS).first
+    kind = (
+        "dropdown"
+        if "widget-dropdown" in control.get_attribute("class")
+        else ("slider")
+    )
+    control.scroll_into_view_if_needed()
+    for attempt in range(tries):
+        if kind == "slider":
+            knob = control.locator(".noUi-handle").first
+            at_max = knob.get_attribute("aria-valuenow") == knob.get_attribute(
+                "aria-valuemax"
+            )
+            knob.focus()
+            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+        else:
+            select = control.locator("select")
+            count = select.locator("option").count()
+            current = select.evaluate("s => s.selectedIndex")
+            select.select_option(index=(current + 1) % max(count, 1))
+        try:
+            _poll(
+                f"the widget's output to change after changing its {kind}",
+                lambda: cell.evaluate(_WIDGET_TEXT_JS) not in ("", before),
+                wait_s,
+            )
+            break
+        except TimeoutError:
+            if attempt == tries - 1:
+                raise
+    return cell, kind, before, cell.evaluate(_WIDGET_TEXT_JS)
+
+
+def close_notebook(page: Any) -> None:
+    """File > Close Tab for the notebook on show (discarding changes if asked)."""
+    before = page.locator(".jp-NotebookPanel").count()
+    _menu(page, "File", "application:close")
+    dialog = page.locator(".jp-Dialog")
+    discard = dialog.locator("button", has_text=re.compile("Discard|Don.t Save"))
+
+    def closed() -> bool:
+        if discard.count():
+            discard.first.click()
+        return page.locator(".jp-NotebookPanel").count() < before
+
+    _poll("the notebook's tab to close", closed, 30)
 
 
 def move_slider(page: Any, label: str | None = None) -> tuple[Any, str, str]:
