@@ -323,6 +323,13 @@ def test_report_refuses_a_tampered_state():
         audit_report(chain)
 
 
+def test_report_refuses_a_tampered_subnet_state():
+    chain = _small_chain([Subnet(), NFTExtension()])
+    chain.state.ext["subnet"].epochs += 1  # the typed state is compared too
+    with pytest.raises(AuditError, match="'subnet' state does not follow"):
+        audit_report(chain)
+
+
 def test_report_refuses_what_is_not_a_chain():
     for bad in (None, "chain.sqlite", [1, 2]):
         with pytest.raises(AuditError, match="takes a Chain"):
