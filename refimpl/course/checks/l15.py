@@ -1,0 +1,275 @@
+"""Checks for lesson 15 (the market goes live).
+
+The references are written out in plain Python (they mirror
+``refimpl.net.protocol`` and the axon's order of checks) so this module imports
+fast, without FastAPI or torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+from refimpl.course import FunctionCheck
+
+__all__ = ["request_digest", "axon_status", "accept_nonce", "round_seconds"]
+
+
+def _sha256d(b: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(b).digest()).digest()
+
+
+# -- 15.1 --------------------------------------------------------------------------
+def _request_digest(
+    method: str, path: str, sender: str, receiver: str, nonce: int, ts: int, body: bytes
+) -> bytes:
+    body_hash = hashlib.sha256(body).hexdigest()
+    fields = ["chainmind-request-v1", method, path, sender, receiver]
+    fields += [str(nonce), str(ts), body_hash]
+    return _sha256d("|".join(fields).encode("ascii"))
+
+
+def _digest_without_body(method, path, sender, receiver, nonce, ts, body):
+    fields = [
+        "chainmind-request-v1",
+        method,
+        path,
+        sender,
+        receiver,
+        str(nonce),
+        str(ts),
+    ]
+    return _sha256d("|".join(fields).encode("ascii"))
+
+
+def _digest_without_path(method, path, sender, receiver, nonce, ts, body):
+    body_hash = hashlib.sha256(body).hexdigest()
+    fields = ["chainmind-request-v1", method, sender, receiver, str(nonce), str(ts)]
+    return _sha256d("|".join([*fields, body_hash]).encode("ascii"))
+
+
+def _digest_single_sha(method, path, sender, receiver, nonce, ts, body):
+    body_hash = hashlib.sha256(body).hexdigest()
+    fields = ["chainmind-request-v1", method, path, sender, receiver]
+    fields += [str(nonce), str(ts), body_hash]
+    return hashlib.sha256("|".join(fields).encode("ascii")).digest()
+
+
+_PK = "02" + "7b" * 32
+_RX = "1B8AtxqKnoKzRQB4hH4Eue1v3MU3tTBnU6"
+
+request_digest = FunctionCheck(
+    "15.1 request_digest",
+    reference=_request_digest,
+    cases=[
+        ("POST", "/Predict", _PK, _RX, 1, 2, b"{}"),
+        (
+            "POST",
+            "/Predict",
+            _PK,
+            _RX,
+            1796000000000000000,
+            1796000000000,
+            b'{"x":[[1]]}',
+        ),
+        ("POST", "/Predict", _PK, _RX, 7, 8, b'{"x":[[2]]}'),
+        ("POST", "/Other", _PK, _RX, 7, 8, b'{"x":[[2]]}'),
+        ("GET", "/", "03" + "00" * 32, "", 0, 0, b""),
+    ],
+    hints=[
+        "Hash the body with SHA-256 (hex), join the tag and the seven fields with "
+        "'|', encode as ASCII, then take the double SHA-256.",
+        "Every field goes in, in order: tag, method, path, sender, receiver, nonce, "
+        "timestamp, body hash. Leave the body out and a man in the middle can swap "
+        "it; leave the path out and a request can be replayed to another route.",
+        "fields = ['chainmind-request-v1', method, path, sender, receiver, "
+        "str(nonce), str(ts), hashlib.sha256(body).hexdigest()]; return "
+        "sha256d('|'.join(fields).encode('ascii')).",
+    ],
+    solution=(
+        "def request_digest(method, path, sender, receiver, nonce, ts, body):\n"
+        "    body_hash = hashlib.sha256(body).hexdigest()\n"
+        "    fields = ['chainmind-request-v1', method, path, sender, receiver,\n"
+        "              str(nonce), str(ts), body_hash]\n"
+        "    return sha256d('|'.join(fields).encode('ascii'))"
+    ),
+    wrong=[_digest_without_body, _digest_without_path, _digest_single_sha],
+)
+
+
+# -- 15.2 --------------------------------------------------------------------------
+def _axon_status(
+    registered: bool,
+    permit: bool,
+    signed: bool,
+    receiver_ok: bool,
+    body_ok: bool,
+    signature_ok: bool,
+    fresh: bool,
+    nonce_new: bool,
+) -> int:
+    if not registered or not permit:
+        return 403
+    if not (
+        signed and receiver_ok and body_ok and signature_ok and fresh and nonce_new
+    ):
+        return 401
+    return 200
+
+
+def _verify_first(registered, permit, signed, receiver_ok, body_ok, sig_ok, fresh, new):
+    if not (signed and receiver_ok and body_ok and sig_ok and fresh and new):
+        return 401
+    return 403 if not (registered and permit) else 200
+
+
+def _empty_signature_skips(
+    registered, permit, signed, receiver_ok, body_ok, sig_ok, fresh, new
+):
+    if not registered or not permit:
+        return 403
+    if signed and not sig_ok:  # Bittensor's gap: no signature, no check
+        return 401
+    return 401 if not (receiver_ok and body_ok and fresh and new) else 200
+
+
+def _permit_is_401(
+    registered, permit, signed, receiver_ok, body_ok, sig_ok, fresh, new
+):
+    if not registered:
+        return 403
+    if not (permit and signed and receiver_ok and body_ok and sig_ok and fresh and new):
+        return 401
+    return 200
+
+
+def _status_cases() -> list[tuple]:
+    ok = (True,) * 8
+    cases = [ok]
+    for i in range(8):
+        cases.append(tuple(v if j != i else False for j, v in enumerate(ok)))
+    cases.append((False, True, False, True, True, False, True, True))
+    cases.append((True, True, False, True, True, False, True, True))
+    return cases
+
+
+axon_status = FunctionCheck(
+    "15.2 axon_status",
+    reference=_axon_status,
+    cases=_status_cases,
+    hints=[
+        "Two steps, in order: the blacklist (who is asking?) answers 403, then "
+        "verification (is the request genuine and new?) answers 401.",
+        "Not registered or no validator permit: 403, whatever the signature. "
+        "Otherwise any failed check (no signature, wrong receiver, body changed, "
+        "bad signature, stale timestamp, replayed nonce) is 401.",
+        "A missing signature is a failed check, not a skipped one: `signed` False "
+        "means 401.",
+    ],
+    solution=(
+        "def axon_status(registered, permit, signed, receiver_ok, body_ok,\n"
+        "                signature_ok, fresh, nonce_new):\n"
+        "    if not registered or not permit:\n"
+        "        return 403\n"
+        "    if not (signed and receiver_ok and body_ok and signature_ok\n"
+        "            and fresh and nonce_new):\n"
+        "        return 401\n"
+        "    return 200"
+    ),
+    wrong=[_verify_first, _empty_signature_skips, _permit_is_401],
+)
+
+
+# -- 15.3 --------------------------------------------------------------------------
+def _accept_nonce(last: int, nonce: int, ts: float, now: float, window: float) -> bool:
+    return nonce > last and abs(ts - now) <= window
+
+
+accept_nonce = FunctionCheck(
+    "15.3 accept_nonce",
+    reference=_accept_nonce,
+    cases=[
+        (0, 1, 100.0, 100.0, 60.0),
+        (5, 5, 100.0, 100.0, 60.0),
+        (5, 4, 100.0, 100.0, 60.0),
+        (5, 6, 30.0, 100.0, 60.0),
+        (5, 6, 170.0, 100.0, 60.0),
+        (5, 6, 40.0, 100.0, 60.0),
+        (5, 6, 160.0, 100.0, 60.0),
+        (0, 10**18, 1e9, 1e9 + 59.5, 60.0),
+    ],
+    hints=[
+        "Two conditions: the nonce is new for this sender, and the clocks roughly "
+        "agree.",
+        "New means strictly larger than the last accepted nonce (equal is a "
+        "replay). The clocks agree when |ts - now| <= window, in either direction: "
+        "the sender's clock may run ahead too.",
+        "return nonce > last and abs(ts - now) <= window",
+    ],
+    solution=(
+        "def accept_nonce(last, nonce, ts, now, window):\n"
+        "    return nonce > last and abs(ts - now) <= window"
+    ),
+    wrong=[
+        lambda last, nonce, ts, now, window: nonce >= last and abs(ts - now) <= window,
+        lambda last, nonce, ts, now, window: nonce > last and now - ts <= window,
+        lambda last, nonce, ts, now, window: nonce > last,
+    ],
+)
+
+
+# -- 15.4 --------------------------------------------------------------------------
+def _round_seconds(
+    latencies: list[float | None], timeout: float
+) -> tuple[float, float]:
+    capped = [timeout if (t is None or t > timeout) else t for t in latencies]
+    if not capped:
+        return (0.0, 0.0)
+    return (max(capped), sum(capped))
+
+
+def _close_pair(got: object, expected: tuple[float, float]) -> bool:
+    return (
+        isinstance(got, tuple)
+        and len(got) == 2
+        and all(isinstance(g, int | float) for g in got)
+        and all(
+            math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-9)
+            for g, e in zip(got, expected, strict=True)
+        )
+    )
+
+
+round_seconds = FunctionCheck(
+    "15.4 round_seconds",
+    reference=_round_seconds,
+    cases=[
+        ([0.1, 0.2, 0.3], 2.0),
+        ([0.1, None, 0.3], 2.0),
+        ([0.1, 5.0, 0.3], 2.0),
+        ([None, None], 1.5),
+        ([], 2.0),
+        ([0.05] * 64, 2.0),
+    ],
+    compare=_close_pair,
+    hints=[
+        "Return a pair: (seconds for the concurrent round, seconds if asked one "
+        "after another).",
+        "A miner that is dead (None) or slower than the timeout costs exactly the "
+        "timeout, never more: cap each latency first.",
+        "capped = [timeout if t is None or t > timeout else t for t in latencies]; "
+        "return (max(capped), sum(capped)), and (0.0, 0.0) with no miners.",
+    ],
+    solution=(
+        "def round_seconds(latencies, timeout):\n"
+        "    capped = [timeout if t is None or t > timeout else t for t in latencies]\n"
+        "    if not capped:\n"
+        "        return (0.0, 0.0)\n"
+        "    return (max(capped), sum(capped))"
+    ),
+    wrong=[
+        lambda lat, t: (max([x or t for x in lat] or [0.0]), sum(x or t for x in lat)),
+        lambda lat, t: (min(t, sum(x or t for x in lat)), sum(x or t for x in lat)),
+        lambda lat, t: (t, t * len(lat)),
+    ],
+)
