@@ -119,3 +119,22 @@ def test_provenance_from_dict_refuses_non_string_keys():
         ProvenanceRecord.from_dict({1: "x", "style": "classic"})
     with pytest.raises(ArtError):
         ProvenanceRecord.from_json(b"\xff")
+
+
+def test_wrong_types_at_the_art_doors_are_art_errors():
+    from refimpl.art import load_model, make_artwork, verify_provenance, weights_sha256
+    from refimpl.art.modelfile import read_weights
+
+    record = make_artwork(1, "classic", 8).record
+    for call in (
+        lambda: verify_provenance("not a record"),
+        lambda: verify_provenance(record.to_dict()),
+        lambda: verify_provenance(record, "not bytes"),
+        lambda: read_weights(None),
+        lambda: load_model(5),
+        lambda: weights_sha256([1]),
+        lambda: weights_sha256({1: np.zeros(2)}),
+    ):
+        with pytest.raises(ArtError):
+            call()
+    assert verify_provenance(record, bytearray(make_artwork(1, "classic", 8).png)).ok

@@ -30,6 +30,8 @@ def weights_sha256(arrays: dict[str, np.ndarray]) -> str:
     For each array: ``name\\n``, the little-endian dtype (e.g. ``<f4``) ``\\n``, the
     shape as comma-separated ints ``\\n``, then its bytes (C order, little-endian).
     """
+    if not isinstance(arrays, dict) or not all(isinstance(k, str) for k in arrays):
+        raise ArtError("weights are a dict of array names (str) to arrays")
     h = hashlib.sha256()
     for name in sorted(arrays):
         arr = np.ascontiguousarray(arrays[name])
@@ -55,6 +57,8 @@ def write_weights(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
 
 def read_weights(path: str | Path) -> dict[str, np.ndarray]:
     """Read a weights file; a missing or damaged file is an :class:`ArtError`."""
+    if not isinstance(path, str | Path):
+        raise ArtError(f"a weights path is a str or Path, got {type(path).__name__}")
     try:
         with np.load(Path(path), allow_pickle=False) as npz:
             return {name: npz[name] for name in npz.files}

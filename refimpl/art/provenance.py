@@ -226,8 +226,18 @@ def verify_provenance(
 
     Fails (with a reason each) when the record is malformed, the generator code or
     weights hash differ, the re-rendered pixels differ from ``pixel_sha256``, or the
-    given PNG is not the recorded file or does not hold the recorded pixels.
+    given PNG is not the recorded file or does not hold the recorded pixels. A
+    ``record`` that is not a :class:`ProvenanceRecord`, or ``png`` that is not bytes,
+    is an :class:`ArtError`.
     """
+    if not isinstance(record, ProvenanceRecord):
+        raise ArtError(
+            f"verify_provenance needs a ProvenanceRecord, got {type(record).__name__}"
+        )
+    if png is not None and not isinstance(png, bytes | bytearray | memoryview):
+        raise ArtError(f"png must be PNG bytes, got {type(png).__name__}")
+    if png is not None:
+        png = bytes(png)
     reasons: list[str] = []
     notes: list[str] = []
     try:
