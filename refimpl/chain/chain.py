@@ -62,9 +62,9 @@ class BlockEntry:
     block: Block
     height: int
     work: int
-    parent: BlockEntry | None
+    parent: BlockEntry | None = field(repr=False)
     seq: int
-    delta: StateDelta | None
+    delta: StateDelta | None = field(repr=False)
     chain: Chain = field(repr=False)
 
     @property
