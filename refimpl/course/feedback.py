@@ -283,6 +283,8 @@ def _kind(x: Any) -> str:
         return f"an array of {x.dtype}"
     if isinstance(x, Iterator) and not isinstance(x, Sequence):
         return f"{_a(_type_name(x))} (an iterator)"
+    if type(x) is bytes:
+        return "a bytes object"
     return _a(_type_name(x))
 
 
@@ -382,6 +384,8 @@ def _close(got: Any, expected: Any) -> bool:
             return True
         if _type_problem(got, expected) is not None:
             return False
+        if _is_int(got) and _is_int(expected):
+            return False  # ints are exact: 33300000000000004 is not ...03
         np = _np()
         return bool(np.allclose(got, expected, rtol=1e-9, atol=1e-12))
     except Exception:
@@ -395,9 +399,12 @@ def _show(value: Any, hex_ints: bool) -> str:
     return short_repr(value)
 
 
-def _context(items: Sequence[str], index: int, sep: str, before: int = 4) -> str:
-    start, end = max(0, index - before), min(len(items), index + before + 1)
-    shown = list(items[start:end])
+def _context(
+    items: Sequence[Any], index: int, show: Callable[[Any], str], sep: str
+) -> str:
+    """The learner's own items around ``index``, the wrong one in brackets."""
+    start, end = max(0, index - 4), min(len(items), index + 5)
+    shown = [show(x) for x in items[start:end]]
     shown[index - start] = f"[{shown[index - start]}]"
     head = "…" if start else ""
     tail = "…" if end < len(items) else ""
@@ -411,44 +418,59 @@ def _first_difference(got: Sequence[Any], expected: Sequence[Any]) -> int | None
     return None
 
 
+def _hex_byte(b: int) -> str:
+    return f"{b:02x}"
+
+
+def _char(c: str) -> str:
+    return repr(c)[1:-1]
+
+
+def _length_note(first: int | None, common: int, unit: str, context: str) -> str:
+    if first is not None:
+        return f", and already {unit} [{first}] is wrong: {context}"
+    if common:
+        return f" (its first {common} {unit}s are right)"
+    return ""
+
+
+def _has(verb: str) -> str:
+    """``returned 3 items`` but ``item [1] has 3 items``."""
+    return "has" if verb == "is" else verb
+
+
 def _bytes_mismatch(got: bytes, expected: bytes, verb: str) -> str:
     first = _first_difference(got, expected)
-    hexes = [f"{b:02x}" for b in got]
+    context = _context(got, first, _hex_byte, " ") if first is not None else ""
     count = f"{len(got)} byte" + ("" if len(got) == 1 else "s")
     if len(got) != len(expected):
-        if first is None:
-            return (
-                f"{verb} {count}; that length is not right "
-                f"(its first {min(len(got), len(expected))} bytes are right)"
-            )
-        return (
-            f"{verb} {count}; that length is not right, and already byte [{first}] "
-            f"is wrong: {_context(hexes, first, ' ')}"
-        )
-    return f"{verb} {count} whose first wrong byte is [{first}]: " + _context(
-        hexes, first or 0, " "
-    )
+        common = min(len(got), len(expected))
+        note = _length_note(first, common, "byte", context)
+        return f"{_has(verb)} {count}; that length is not right{note}"
+    return f"{verb} {count} whose first wrong byte is [{first}]: {context}"
 
 
 def _str_mismatch(got: str, expected: str, verb: str) -> str:
     first = _first_difference(got, expected)
-    chars = [repr(c)[1:-1] for c in got]
-    count = f"a str of {len(got)} character" + ("" if len(got) == 1 else "s")
-    if len(got) <= 40 and first is not None and len(got) == len(expected):
+    context = _context(got, first, _char, "") if first is not None else ""
+    short = len(got) <= 40
+    if len(got) != len(expected):
+        characters = "character" if len(got) == 1 else "characters"
+        shown = (
+            f"{short_repr(got, 80)} ({len(got)} {characters})"
+            if short
+            else (f"a str of {len(got)} {characters}")
+        )
+        note = _length_note(first, min(len(got), len(expected)), "character", context)
+        return f"{verb} {shown}; that length is not right{note}"
+    if short:
         return (
             f"{verb} {short_repr(got, 80)}, whose first wrong character is "
-            f"[{first}] ({chars[first]!r})"
+            f"[{first}] ({_char(got[first or 0])!r})"
         )
-    if len(got) != len(expected):
-        if first is None:
-            where = f"its first {min(len(got), len(expected))} characters are right"
-        else:
-            where = (
-                f"already character [{first}] is wrong: {_context(chars, first, '')}"
-            )
-        return f"{verb} {count}; that length is not right ({where})"
-    return f"{verb} {count} whose first wrong character is [{first}]: " + _context(
-        chars, first or 0, ""
+    return (
+        f"{verb} a str of {len(got)} characters whose first wrong character is "
+        f"[{first}]: {context}"
     )
 
 
@@ -460,13 +482,13 @@ def _sequence_mismatch(got: Any, expected: Any, verb: str, hex_ints: bool) -> st
             if len(got) != len(expected):
                 items = "item" if len(got) == 1 else "items"
                 return (
-                    f"{verb} {len(got)} {items}; that length is not right, and "
+                    f"{_has(verb)} {len(got)} {items}; that length is not right, and "
                     f"already item [{index}] {why}"
                 )
             return f"{verb} {_a(kind)} whose item [{index}] {why}"
     if len(got) != len(expected):
         items = "item" if len(got) == 1 else "items"
-        return f"{verb} {len(got)} {items}; that length is not right"
+        return f"{_has(verb)} {len(got)} {items}; that length is not right"
     return f"{verb} {short_repr(got)}, which is not right (compare the items exactly)"
 
 
