@@ -582,16 +582,21 @@ class Subnet(Extension):
         return ns.metagraph(self.params.netuid, self.params.activity_cutoff, block)
 
     # ------------------------------------------------------- tx builders
-    def _tx(
+    # Every builder takes the keyword options of :meth:`tx`: ``fee`` (default 0),
+    # ``nonce`` and ``chain_id`` (default: read from the attached chain's tip).
+    def tx(
         self,
         key: Any,
         kind: str,
         payload: dict,
-        amount: int,
-        fee: int,
-        nonce: int | None,
-        chain_id: int | None,
+        amount: int = 0,
+        *,
+        fee: int = 0,
+        nonce: int | None = None,
+        chain_id: int | None = None,
     ) -> Transaction:
+        """A signed subnet transaction of ``kind`` from ``key`` (a PrivateKey);
+        ``payload`` gets this subnet's ``netuid``. Lesson 06."""
         sender = key.public_key.to_bytes(compressed=True)
         if nonce is None or chain_id is None:
             if self.chain is None:
@@ -605,72 +610,30 @@ class Subnet(Extension):
         )
         return tx.sign(key)
 
-    def register_tx(
-        self,
-        coldkey: Any,
-        hotkey: str,
-        *,
-        fee: int = 0,
-        nonce: int | None = None,
-        chain_id: int | None = None,
-    ) -> Transaction:
-        """A signed ``register`` of ``hotkey`` (an address) paid by ``coldkey``."""
-        return self._tx(
-            coldkey,
-            "register",
-            {"hotkey": hotkey},
-            self.params.burn,
-            fee,
-            nonce,
-            chain_id,
+    def register_tx(self, coldkey: Any, hotkey: str, **opts: Any) -> Transaction:
+        """A signed ``register`` of ``hotkey`` (an address) paid by ``coldkey``
+        (it burns ``params.burn``)."""
+        return self.tx(
+            coldkey, "register", {"hotkey": hotkey}, self.params.burn, **opts
         )
 
     def stake_tx(
-        self,
-        coldkey: Any,
-        hotkey: str,
-        amount: int,
-        *,
-        fee: int = 0,
-        nonce: int | None = None,
-        chain_id: int | None = None,
+        self, coldkey: Any, hotkey: str, amount: int, **opts: Any
     ) -> Transaction:
         """A signed ``stake`` of ``amount`` from ``coldkey`` onto ``hotkey``."""
-        return self._tx(
-            coldkey, "stake", {"hotkey": hotkey}, amount, fee, nonce, chain_id
-        )
+        return self.tx(coldkey, "stake", {"hotkey": hotkey}, amount, **opts)
 
     def unstake_tx(
-        self,
-        coldkey: Any,
-        hotkey: str,
-        amount: int,
-        *,
-        fee: int = 0,
-        nonce: int | None = None,
-        chain_id: int | None = None,
+        self, coldkey: Any, hotkey: str, amount: int, **opts: Any
     ) -> Transaction:
-        """A signed ``unstake`` of ``amount`` from ``hotkey`` back to ``coldkey``."""
-        return self._tx(
-            coldkey,
-            "unstake",
-            {"hotkey": hotkey, "amount": amount},
-            0,
-            fee,
-            nonce,
-            chain_id,
-        )
+        """A signed ``unstake`` of ``amount`` from ``hotkey`` back to ``coldkey``
+        (the amount travels in the payload; ``tx.amount`` is 0)."""
+        payload = {"hotkey": hotkey, "amount": amount}
+        return self.tx(coldkey, "unstake", payload, 0, **opts)
 
     def set_weights_tx(
-        self,
-        hotkey: Any,
-        uids: list[int],
-        weights: list[int],
-        *,
-        fee: int = 0,
-        nonce: int | None = None,
-        chain_id: int | None = None,
+        self, hotkey: Any, uids: list[int], weights: list[int], **opts: Any
     ) -> Transaction:
         """A signed ``set_weights`` (u16 ``weights``, see ``weights_to_u16``)."""
         payload = {"uids": [int(u) for u in uids], "weights": [int(w) for w in weights]}
-        return self._tx(hotkey, "set_weights", payload, 0, fee, nonce, chain_id)
+        return self.tx(hotkey, "set_weights", payload, 0, **opts)

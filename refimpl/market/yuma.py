@@ -22,8 +22,10 @@ Introduced in lesson 08.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 
@@ -431,43 +433,24 @@ def epoch(
     )  # fmt: skip
 
 
-def epoch_fused(
-    stake: object,
-    weights: object,
-    bonds: object = None,
-    *,
-    kappa: float = 0.5,
-    alpha: float = 0.1,
-    bonds_penalty: float = 1.0,
-    active: object = None,
-    validator_permit: object = None,
-    version: str = "classic",
-    liquid_alpha: bool = False,
-    alpha_low: float = 0.7,
-    alpha_high: float = 0.9,
-    steepness: float = 1000,
-) -> EpochResult:
+_EPOCH_SIGNATURE = inspect.signature(epoch)
+
+
+def epoch_fused(*args: Any, **kwargs: Any) -> EpochResult:
     """:func:`epoch` with the classic bond steps fused: same arguments, same result.
 
     ``B = colnorm(α·colnorm(S+ ∘ W̃) + (1-α)·colnorm(B⁻))`` is computed in one pass
     with per-column scales (the column sums of ``colnorm(S+ ∘ W̃)`` are
     ``S+ @ W̃``, and the final column sum is known: α where anyone bonds, 1-α
     where old bonds exist), so no V×M temporary is made per step. Yuma 3 is not
-    fused (it runs :func:`epoch`'s steps). ``make bench`` (bench_yuma) shows what
-    it buys. Introduced in lesson 08.
+    fused (it runs :func:`epoch`'s steps). The subnet runs this one; ``make bench``
+    (bench_yuma) shows what it buys. Introduced in lesson 08.
     """
-    if version != "classic":
-        return epoch(
-            stake, weights, bonds, kappa=kappa, alpha=alpha,
-            bonds_penalty=bonds_penalty, active=active,
-            validator_permit=validator_permit, version=version,
-            liquid_alpha=liquid_alpha, alpha_low=alpha_low,
-            alpha_high=alpha_high, steepness=steepness,
-        )  # fmt: skip
-    x = _check_inputs(
-        stake, weights, bonds, kappa, alpha, bonds_penalty, active,
-        validator_permit, version, liquid_alpha, alpha_low, alpha_high, steepness,
-    )  # fmt: skip
+    call = _EPOCH_SIGNATURE.bind(*args, **kwargs)  # epoch's own argument rules
+    call.apply_defaults()
+    if call.arguments["version"] != "classic":
+        return epoch(*args, **kwargs)
+    x = _check_inputs(**call.arguments)
     n_min = x.weights.shape[1]
     s, s_active = stake_shares(x.stake, x.active, x.permit)
     w = normalize_weights(x.weights, x.permit)
