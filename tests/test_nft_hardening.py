@@ -582,3 +582,36 @@ def test_a_network_refuses_a_malformed_nft_payload_and_keeps_running():
     assert net.in_consensus()
     reg = net.peers["b"].chain.state.ext["nft"].registry
     assert reg.owner_of(1) == me
+
+
+def test_other_doors_give_nft_errors_that_keep_their_builtin_family():
+    from refimpl.nft import InvalidCID, cid_from_sha256, sha256_from_cid
+    from refimpl.nft.collection import CollectionItem
+    from refimpl.nft.pipeline import verify_token
+
+    with pytest.raises(InvalidArgument):
+        cid_v1("text")
+    for bad in ("bafk", 5, None, "B" + "a" * 58):
+        with pytest.raises(InvalidCID) as info:
+            sha256_from_cid(bad)
+        assert isinstance(info.value, ValueError)
+    with pytest.raises(InvalidCID):
+        cid_from_sha256(b"short")
+    with pytest.raises(MetadataError):
+        build_metadata(
+            name="a",
+            description="b",
+            image_cid=cid_v1(b"x"),
+            model="m",
+            seed=1,
+            style="s",
+            attributes=5,
+        )
+    with pytest.raises(InvalidArgument):
+        nft_tx(KEY, "nft_steal", {}, nonce=0, chain_id=1)
+    with pytest.raises(InvalidArgument):
+        nft_tx(None, "nft_burn", {"token_id": 1}, nonce=0, chain_id=1)
+    item = CollectionItem(1, b"x", b"{}")
+    for state, it in ((None, item), (_state(), None), (State(), item)):
+        with pytest.raises(InvalidArgument):
+            verify_token(state, 1, it)

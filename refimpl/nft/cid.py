@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from .errors import InvalidArgument, InvalidCID
+
 __all__ = ["cid_v1", "cid_from_sha256", "sha256_from_cid", "is_cid_v1", "CID_PREFIX"]
 
 #: version 1, multicodec raw (0x55), multihash sha2-256 (0x12), digest length 32 (0x20)
@@ -24,7 +26,7 @@ def cid_from_sha256(digest: bytes) -> str:
     Introduced in lesson 11.
     """
     if not isinstance(digest, bytes | bytearray) or len(digest) != 32:
-        raise ValueError("a sha2-256 digest is exactly 32 bytes")
+        raise InvalidCID("a sha2-256 digest is exactly 32 bytes")
     b32 = base64.b32encode(CID_PREFIX + bytes(digest)).decode("ascii")
     return "b" + b32.lower().rstrip("=")
 
@@ -37,28 +39,30 @@ def cid_v1(data: bytes) -> str:
     ``ipfs add --raw-leaves --cid-version 1`` prints. Introduced in lesson 11.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"cid_v1 needs bytes, got {type(data).__name__}")
+        raise InvalidArgument(f"cid_v1 needs bytes, got {type(data).__name__}")
     return cid_from_sha256(hashlib.sha256(data).digest())
 
 
 def sha256_from_cid(cid: str) -> bytes:
-    """The sha256 digest inside a raw sha2-256 CIDv1 string; ValueError otherwise.
+    """The sha256 digest inside a raw sha2-256 CIDv1 string; InvalidCID otherwise.
+
+    (:class:`~refimpl.nft.errors.InvalidCID` is also a ``ValueError``.)
 
     Introduced in lesson 11.
     """
     if not isinstance(cid, str) or not cid.startswith("b") or len(cid) != 59:
-        raise ValueError(f"not a raw sha2-256 CIDv1 in base32: {cid!r}")
+        raise InvalidCID(f"not a raw sha2-256 CIDv1 in base32: {cid!r:.80}")
     body = cid[1:]
     if body != body.lower():
-        raise ValueError(f"multibase 'b' is lower-case base32: {cid!r}")
+        raise InvalidCID(f"multibase 'b' is lower-case base32: {cid!r}")
     try:
         raw = base64.b32decode(body.upper() + "=" * (-len(body) % 8))
-    except ValueError as e:
-        raise ValueError(f"not base32: {cid!r}") from e
+    except ValueError:  # binascii.Error
+        raise InvalidCID(f"not base32: {cid!r}") from None
     if raw[:4] != CID_PREFIX or len(raw) != 36:
-        raise ValueError(f"not CIDv1/raw/sha2-256: {cid!r}")
+        raise InvalidCID(f"not CIDv1/raw/sha2-256: {cid!r}")
     if cid_from_sha256(raw[4:]) != cid:  # non-canonical trailing bits
-        raise ValueError(f"non-canonical base32: {cid!r}")
+        raise InvalidCID(f"non-canonical base32: {cid!r}")
     return raw[4:]
 
 

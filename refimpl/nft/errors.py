@@ -21,6 +21,7 @@ __all__ = [
     "InvalidTokenId",
     "InvalidArgument",
     "InvalidAccount",
+    "InvalidCID",
     "OutOfBoundsIndex",
     "InvalidRoyalty",
     "MetadataError",
@@ -135,6 +136,10 @@ class InvalidAccount(InvalidArgument):
             f"{what} must be an address (a non-empty str), "
             f"got {type(account).__name__} {account!r:.60}"
         )
+
+
+class InvalidCID(NFTError, ValueError):
+    """Not a raw sha2-256 CIDv1 in base32 (or not a 32-byte sha256 digest)."""
 
 
 class OutOfBoundsIndex(NFTError):

@@ -72,6 +72,8 @@ def build_metadata(
     **extra: Any,
 ) -> dict[str, Any]:
     """A validated metadata dict for one AI artwork (lesson 11)."""
+    if attributes is not None and not isinstance(attributes, list | tuple):
+        raise MetadataError("attributes must be a list of objects")
     md: dict[str, Any] = {
         "name": name,
         "description": description,

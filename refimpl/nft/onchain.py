@@ -48,7 +48,7 @@ from refimpl.chain.transaction import Transaction, decode_payload, encode_payloa
 from refimpl.crypto import is_valid_address
 
 from .cid import is_cid_v1
-from .errors import DuplicateContent, MarketError, NFTError
+from .errors import DuplicateContent, InvalidArgument, MarketError, NFTError
 from .metadata import ipfs_uri
 from .registry import ZERO_ADDRESS, NFTRegistry
 from .royalty import FEE_DENOMINATOR
@@ -290,7 +290,9 @@ def nft_tx(
     Introduced in lesson 12.
     """
     if kind not in NFT_KINDS:
-        raise ValueError(f"unknown NFT transaction kind {kind!r}")
+        raise InvalidArgument(f"unknown NFT transaction kind {kind!r:.60}")
+    if not hasattr(getattr(key, "public_key", None), "to_bytes"):
+        raise InvalidArgument(f"key must be a PrivateKey, got {type(key).__name__}")
     tx = Transaction(
         sender=key.public_key.to_bytes(compressed=True),
         recipient=recipient,

@@ -24,7 +24,7 @@ from refimpl.art import verify_provenance as _verify_art
 
 from .cid import cid_v1
 from .collection import CollectionItem
-from .errors import MetadataError, NFTError
+from .errors import InvalidArgument, MetadataError, NFTError
 from .metadata import build_metadata, metadata_bytes, parse_metadata
 from .onchain import nft_tx
 
@@ -152,9 +152,16 @@ def verify_token(state: Any, token_id: int, item: CollectionItem) -> Verificatio
     and metadata bytes (from :func:`refimpl.nft.collection.load_collection`). Every
     failed check adds a reason; a token verifies only when there is none.
     """
+    if not isinstance(item, CollectionItem):
+        raise InvalidArgument(
+            f"item must be a CollectionItem, got {type(item).__name__}"
+        )
+    ext = getattr(state, "ext", None)
+    ledger = ext.get("nft") if isinstance(ext, dict) else None
+    if ledger is None:
+        raise InvalidArgument("state must be a chain state with the nft extension")
     reasons: list[str] = []
     notes: list[str] = []
-    ledger = state.ext["nft"]
     try:
         uri = ledger.registry.token_uri(token_id)
     except NFTError as e:
