@@ -1,13 +1,16 @@
 """An ERC-721 registry in plain Python, rule for rule after OpenZeppelin 5.
 
-Accounts are the chain's address strings (``PublicKey.address``); :data:`ZERO_ADDRESS`
-is the null account (Solidity's ``address(0)``). Every public method first *checks*
-(raising an :class:`~refimpl.nft.errors.NFTError` in OpenZeppelin's error order) and
-only then *changes* state, so a failed call changes nothing and emits nothing. The only
-call that runs foreign code after a change, the receiver hook of a *safe* transfer or
-mint, is undone when the hook refuses. Specs: EIP-721 (ERC-721, ERC721Metadata,
-ERC721Enumerable), EIP-2981 (royalties), EIP-4906 (``MetadataUpdate``), OpenZeppelin
-``ERC721.sol``, ``ERC721Burnable``, ``ERC721URIStorage``, ``ERC2981`` (v5.7).
+Accounts are strings: the chain's addresses (``PublicKey.address``), or short names in
+lesson 11; :data:`ZERO_ADDRESS` is the null account (Solidity's ``address(0)``). Where
+the course differs from OpenZeppelin on purpose is listed in ``docs/api_nft.md``.
+
+Every public method first *checks* (raising an :class:`~refimpl.nft.errors.NFTError`
+in OpenZeppelin's error order) and only then *changes* state, so a failed call changes
+nothing and emits nothing. The only call that runs foreign code after a change, the
+receiver hook of a *safe* transfer or mint, is undone when the hook refuses. Specs:
+EIP-721 (ERC-721, ERC721Metadata, ERC721Enumerable), EIP-2981 (royalties), EIP-4906
+(``MetadataUpdate``), OpenZeppelin ``ERC721.sol``, ``ERC721Burnable``,
+``ERC721URIStorage``, ``ERC2981`` (v5.7).
 
 Enumeration follows OpenZeppelin's ``ERC721Enumerable`` exactly: a mint appends the
 id to the global list and to its owner's list; a transfer or burn removes it by
