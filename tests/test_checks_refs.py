@@ -147,3 +147,28 @@ def test_l11_transfer_error_reference_equals_nft_registry():
     ):
         args = (owner, approved, ops, caller, from_, to)
         assert l11._transfer_error(*args) == _registry_first_error(*args), args
+
+
+# -- lesson 12 ----------------------------------------------------------------------
+def test_l12_manifest_entry_is_what_save_collection_writes(tmp_path):
+    import json
+
+    from refimpl.art import render, to_png
+    from refimpl.course.checks import l12
+    from refimpl.nft import build_metadata, cid_v1, metadata_bytes
+    from refimpl.nft.collection import CollectionItem, save_collection
+
+    items = []
+    for t in (1, 2, 3):
+        png = to_png(render(t, "ink", 8))
+        md = build_metadata(name=f"Ink #{t}", description="refs", image_cid=cid_v1(png),
+                            model="cppn", seed=t, style="ink",
+                            attributes=[{"trait_type": "style", "value": "ink"}])
+        items.append(CollectionItem(t, png, metadata_bytes(md)))
+    path = save_collection(tmp_path / "c", "refs", items)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["files"]
+    for rel, entry in manifest["files"].items():
+        assert l12._entry((path / rel).read_bytes()) == entry
+    files = {rel: (path / rel).read_bytes() for rel in manifest["files"]}
+    assert l12._first_bad(files, manifest["files"]) == "ok"

@@ -1,11 +1,20 @@
-"""Checks for lesson 12 (the minting pipeline)."""
+"""Checks for lesson 12 (the minting pipeline).
+
+One source of truth: 12.1 names files by ``refimpl.nft.cid_v1``, 12.2 sums
+``refimpl.nft.royalty_amount``, 12.5 uses ``refimpl.art`` (``render``, ``from_png``,
+``pixel_sha256``); ``tests/test_checks_refs.py`` holds 12.3's entry equal to the
+manifest ``refimpl.nft.collection.save_collection`` writes.
+"""
 
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
+import struct
 
-from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.course import Check, Wrong
+from refimpl.course.checks._pure import PureFunctionCheck, same_value
 from refimpl.course.feedback import (
     call_learner,
     describe_mismatch,
@@ -14,11 +23,11 @@ from refimpl.course.feedback import (
 )
 
 __all__ = [
-    "token_points_at",
-    "split_sale",
+    "which_metadata",
+    "artist_income",
     "manifest_entry",
     "first_bad_file",
-    "verify_artwork",
+    "broken_links",
 ]
 
 
@@ -32,73 +41,143 @@ _MD_A = (
     b'{"image":"ipfs://bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"}'
 )
 _MD_B = b'{"name":"Sunset #7","seed":7}'
+_MD_C = b'{"name":"Sunset #7","seed":7} '  # one byte more
 
 
-def _points_at(token_uri: str, metadata: bytes) -> bool:
-    return token_uri == "ipfs://" + _cid(metadata)
+def _which(token_uri: str, files: dict) -> str | None:
+    from refimpl.nft import cid_v1
+
+    for name in sorted(files):
+        if token_uri == "ipfs://" + cid_v1(files[name]):
+            return name
+    return None
 
 
-token_points_at = FunctionCheck(
-    "12.1 token_points_at",
-    reference=_points_at,
-    cases=lambda: [
-        ("ipfs://" + _cid(_MD_A), _MD_A),
-        ("ipfs://" + _cid(_MD_B), _MD_A),
-        ("ipfs://" + _cid(_MD_B), _MD_B),
-        ("ipfs://" + _cid(_MD_B), _MD_B + b" "),  # one extra byte
-        (_cid(_MD_A), _MD_A),  # no ipfs:// scheme
-        ("https://example.com/" + _cid(_MD_A), _MD_A),
-    ],
+def _which_cases() -> list[tuple]:
+    def folder(k: int, **named: bytes) -> dict:
+        # names differ from case to case, so no message can name another case's file
+        return {f"{k}{name}.json": data for name, data in named.items()}
+
+    def three(k: int) -> dict:
+        return folder(k, b=_MD_B, a=_MD_A, c=_MD_C)
+
+    return [
+        ("ipfs://" + _cid(_MD_B), three(1)),
+        ("ipfs://" + _cid(_MD_C), three(2)),
+        ("ipfs://" + _cid(_MD_A), three(3)),
+        ("ipfs://" + _cid(b"missing"), three(4)),
+        (_cid(_MD_A), three(5)),  # no ipfs:// scheme
+        ("ipfs://ipfs/" + _cid(_MD_A), three(6)),
+        ("https://example.com/" + _cid(_MD_A), three(7)),
+        ("ipfs://" + _cid(_MD_B), folder(8, y=_MD_B, x=_MD_B, z=_MD_A)),  # twins
+        ("ipfs://" + _cid(_MD_B).upper(), three(9)),
+        ("ipfs://" + _cid(_MD_A), {}),
+    ]
+
+
+def _show_which(args: tuple) -> str:
+    uri, files = args
+    names = ", ".join(sorted(files))
+    return f"{short_repr(uri, 30)}, <{len(files)} files: {names}>"
+
+
+def _which_in_dict_order(uri, files):
+    return next((n for n in files if uri == "ipfs://" + _cid(files[n])), None)
+
+
+def _which_by_suffix(uri, files):
+    return next((n for n in sorted(files) if uri.endswith(_cid(files[n]))), None)
+
+
+def _which_pops(uri, files):
+    name = _which(uri, files)
+    if name is not None:
+        files.pop(name)
+    return name
+
+
+which_metadata = PureFunctionCheck(
+    "12.1 which_metadata",
+    reference=_which,
+    cases=_which_cases,
+    show=_show_which,
     hints=[
-        "The token's URI must be exactly 'ipfs://' followed by the CID of the bytes.",
-        "Compute cid_v1(metadata) and compare the whole string, scheme included.",
-        "return token_uri == 'ipfs://' + cid_v1(metadata)",
+        "A token's URI must be exactly 'ipfs://' followed by the CID of the bytes.",
+        "Go through the names in sorted order and compare the whole string, scheme "
+        "included: token_uri == 'ipfs://' + cid_v1(files[name]).",
+        "for name in sorted(files): if it matches, return name; after the loop "
+        "return None.",
     ],
     solution=(
-        "def token_points_at(token_uri, metadata):\n"
-        "    return token_uri == 'ipfs://' + cid_v1(metadata)"
+        "def which_metadata(token_uri, files):\n"
+        "    for name in sorted(files):\n"
+        "        if token_uri == 'ipfs://' + cid_v1(files[name]):\n"
+        "            return name\n"
+        "    return None"
     ),
     wrong=[
-        lambda uri, md: uri.endswith(_cid(md)),
-        lambda uri, md: True,
-        lambda uri, md: uri == "ipfs://" + hashlib.sha256(md).hexdigest(),
+        _which_in_dict_order,
+        _which_by_suffix,
+        _which_pops,
+        lambda uri, files: next(
+            (n for n in sorted(files)
+             if uri.lower() == "ipfs://" + _cid(files[n])), None),
+        lambda uri, files: next(
+            (files[n] for n in sorted(files) if uri == "ipfs://" + _cid(files[n])),
+            None,
+        ),  # the bytes, not the name
+        lambda uri, files: next(
+            (n for n in sorted(files) if uri == "ipfs://" + _cid(files[n])), ""
+        ),  # "" instead of None
+        lambda uri, files: _which(uri, files) or sorted(files)[0] if files else None,
     ],
 )
 
 
 # -- 12.2 ---------------------------------------------------------------------------
-def _split(price: int, bps: int) -> tuple[int, int]:
-    royalty = price * bps // 10_000
-    return royalty, price - royalty
+def _income(prices: list[int], bps: int) -> int:
+    from refimpl.nft import royalty_amount
+
+    return sum(royalty_amount(p, bps) for p in prices)
 
 
-split_sale = FunctionCheck(
-    "12.2 split_sale",
-    reference=_split,
-    cases=[
-        (3000, 500),
-        (999, 1000),
-        (1, 5000),
-        (12345, 0),
-        (7777, 10000),
-        (10**15 + 1, 333),
-        (2**60 + 1, 333),  # beyond float precision
+def _is_int_equal(got: object, expected: int) -> bool:
+    return isinstance(got, int) and not isinstance(got, bool) and got == expected
+
+
+artist_income = PureFunctionCheck(
+    "12.2 artist_income",
+    reference=_income,
+    cases=lambda: [
+        ([4000, 6000], 500),
+        ([999, 999, 999], 1000),  # 99.9 three times
+        ([1] * 50, 9999),
+        ([], 500),
+        ([12345], 0),
+        ([7777, 1], 10_000),
+        ([10**15 + 1, 2**60 + 1], 333),  # beyond float precision
+        ([19, 19, 19, 19, 19], 500),
     ],
+    compare=_is_int_equal,
     hints=[
-        "The royalty is computed first (rounded down); the seller gets what is left.",
-        "Nothing may be created or lost: royalty + seller_share == price.",
-        "royalty = price * bps // 10000; return royalty, price - royalty",
+        "One royalty per sale, each rounded down on its own, then add them up.",
+        "Integers only: price * bps // 10000 for each price; floats lose base units "
+        "on large prices.",
+        "return sum(price * bps // 10000 for price in prices)",
     ],
     solution=(
-        "def split_sale(price, bps):\n"
-        "    royalty = price * bps // 10000\n"
-        "    return royalty, price - royalty"
+        "def artist_income(prices, bps):\n"
+        "    return sum(price * bps // 10000 for price in prices)"
     ),
     wrong=[
-        lambda p, b: (int(p * b / 10_000), p - int(p * b / 10_000)),  # floats
-        lambda p, b: (p * b // 10_000, p),
-        lambda p, b: (-(-p * b // 10_000), p - -(-p * b // 10_000)),
-        lambda p, b: (p * b // 10_000, p - p * b // 10_000 - 1),
+        lambda ps, b: sum(ps) * b // 10_000,  # rounded once
+        lambda ps, b: sum(int(p * b / 10_000) for p in ps),  # floats
+        lambda ps, b: sum(round(p * b / 10_000) for p in ps),
+        lambda ps, b: sum(-(-p * b // 10_000) for p in ps),  # rounded up
+        lambda ps, b: sum(p * b // 10_000 for p in ps[1:]),  # first sale left out
+        lambda ps, b: float(sum(p * b // 10_000 for p in ps)),
+        lambda ps, b: sum(p * b / 10_000 for p in ps) // 1,
+        lambda ps, b: [p * b // 10_000 for p in ps],
     ],
 )
 
@@ -152,6 +231,10 @@ manifest_entry = Check(
         lambda d: {"sha256": hashlib.sha256(d).hexdigest().upper(), "size": len(d)},
         lambda d: {"sha256": hashlib.sha256(d).hexdigest(), "size": str(len(d))},
         lambda d: (hashlib.sha256(d).hexdigest(), len(d)),
+        lambda d: {"sha256": hashlib.sha1(d).hexdigest(), "size": len(d)},
+        lambda d: {"sha256": hashlib.sha256(hashlib.sha256(d).digest()).hexdigest(),
+                   "size": len(d)},
+        lambda d: {"sha256": hashlib.sha256(d).hexdigest(), "size": len(d) or None},
     ],
 )
 
@@ -160,6 +243,14 @@ manifest_entry = Check(
 def _first_bad(files: dict, manifest: dict) -> str:
     for name in sorted(manifest):
         data = files.get(name)
+        if data is None or _entry(data) != manifest[name]:
+            return name
+    return "ok"
+
+
+def _first_bad_pops(files: dict, manifest: dict) -> str:
+    for name in sorted(manifest):
+        data = files.pop(name, None)  # empties the caller's dict
         if data is None or _entry(data) != manifest[name]:
             return name
     return "ok"
@@ -181,6 +272,13 @@ def _bad_cases() -> list[tuple]:
         ({"metadata/0.json": other}, man),
         # a file the manifest does not list is not a damaged file
         ({"images/a.png": png, "metadata/0.json": md, "notes.txt": b"hi"}, man),
+        # an empty file is a file, when the manifest says it is empty
+        ({"empty.txt": b"", "images/a.png": png},
+         {"empty.txt": _entry(b""), "images/a.png": _entry(png)}),
+        # names sort as strings: "images/b" after "images/a", "Z" before "a"
+        ({"images/a.png": png, "images/b.png": md[:-1], "Z.json": other},
+         {"images/b.png": _entry(md), "Z.json": _entry(md),
+          "images/a.png": _entry(png)}),
     ]
 
 
@@ -196,10 +294,16 @@ def _test_first_bad(answer: object) -> None:
         "two bad files listed out of sorted order",
         "a missing file and a tampered one",
         "an intact collection with one extra file",
+        "an intact collection with an empty file",
+        "two bad files whose names sort with capitals first",
     ]
     for i, (args, label) in enumerate(zip(_bad_cases(), labels, strict=True)):
         call = f"first_bad_file(...) on {label}"
+        before = copy.deepcopy(args)
         got = call_learner(answer, args, call)
+        if not same_value(list(before), list(args)):
+            raise Wrong(f"{call} changed files or manifest in place; leave both "
+                        "dictionaries as they were")
         reject_stub(got, call, first=i == 0)
         if got != _first_bad(*args):
             raise Wrong(f"on {label} your function names the wrong file (or 'ok')")
@@ -234,6 +338,15 @@ first_bad_file = Check(
             (n for n in sorted(files) if n in man and _entry(files[n]) != man[n]),
             next((n for n in sorted(man) if n not in files), "ok"),
         ),  # looks at the files first, the missing ones last
+        lambda files, man: next(
+            (n for n in sorted(man) if not files.get(n) or _entry(files[n]) != man[n]),
+            "ok",
+        ),  # an empty file counts as missing
+        _first_bad_pops,
+        lambda files, man: next(
+            (n for n in sorted(man, key=str.lower)
+             if n not in files or _entry(files[n]) != man[n]), "ok",
+        ),  # case-insensitive order
     ],
     hints=[
         "Go through the manifest's names in sorted order; a file is bad if it is "
@@ -261,40 +374,98 @@ def _pixel_hash(seed: int, style: str, size: int) -> str:
     return pixel_sha256(render(seed, style, size))
 
 
-def _verify(seed: int, style: str, size: int, pixel_sha256_hex: str) -> bool:
-    return _pixel_hash(seed, style, size) == pixel_sha256_hex
+def _broken(seed: int, style: str, size: int, pixel_sha256_hex: str,
+            png: bytes) -> list[str]:
+    from refimpl.art import from_png, pixel_sha256
+
+    broken = []
+    pixels = from_png(png)
+    if pixels.shape != (size, size, 3) or pixel_sha256(pixels) != pixel_sha256_hex:
+        broken.append("file")
+    if _pixel_hash(seed, style, size) != pixel_sha256_hex:
+        broken.append("render")
+    return broken
 
 
-def _verify_cases() -> list[tuple]:
-    h = _pixel_hash(7, "sunset", 16)
-    g = _pixel_hash(3, "ink", 16)
+def _png_of(seed: int, style: str, size: int, shape: tuple | None = None) -> bytes:
+    from refimpl.art import render, to_png
+
+    pixels = render(seed, style, size)
+    if shape is not None:
+        pixels = pixels.reshape(*shape, 3)
+    return to_png(pixels)
+
+
+def _broken_cases() -> list[tuple]:
+    h7 = _pixel_hash(7, "sunset", 16)
+    h3 = _pixel_hash(3, "ink", 12)
     return [
-        (7, "sunset", 16, h),
-        (8, "sunset", 16, h),  # another seed
-        (7, "ocean", 16, h),  # another style
-        (3, "ink", 16, g),
-        (3, "ink", 17, g),  # another size
+        (7, "sunset", 16, h7, _png_of(7, "sunset", 16)),  # all good
+        (7, "sunset", 16, h7, _png_of(9, "sunset", 16)),  # another file
+        (8, "sunset", 16, h7, _png_of(7, "sunset", 16)),  # another seed claimed
+        (8, "sunset", 16, h7, _png_of(9, "sunset", 16)),  # both
+        (7, "sunset", 16, h7, _png_of(7, "sunset", 16, (8, 32))),  # reshaped
+        (7, "sunset", 17, h7, _png_of(7, "sunset", 16)),  # another size claimed
+        (3, "ink", 12, h3, _png_of(3, "ink", 12)),
+        (3, "ocean", 12, h3, _png_of(3, "ink", 12)),  # another style
     ]
 
 
-verify_artwork = FunctionCheck(
-    "12.5 verify_artwork",
-    reference=_verify,
-    cases=_verify_cases,
+def _show_broken(args: tuple) -> str:
+    seed, style, size, digest, png = args
+    width, height = struct.unpack(">II", png[16:24])
+    return (f"{seed}, {style!r}, {size}, {digest[:8]!r}..., "
+            f"<PNG {width}x{height}, {len(png)} bytes>")
+
+
+def _broken_shape_blind(seed, style, size, digest, png):
+    from refimpl.art import from_png, pixel_sha256
+
+    broken = [] if pixel_sha256(from_png(png)) == digest else ["file"]
+    return broken + ([] if _pixel_hash(seed, style, size) == digest else ["render"])
+
+
+def _broken_first_only(seed, style, size, digest, png):
+    full = _broken(seed, style, size, digest, png)
+    return full[:1]
+
+
+broken_links = PureFunctionCheck(
+    "12.5 broken_links",
+    reference=_broken,
+    cases=_broken_cases,
+    show=_show_broken,
+    returns=list,
     hints=[
-        "Anyone can check an artwork: render it again from (seed, style, size) and "
-        "compare the pixels' hash with the recorded one.",
-        "refimpl.art.render(seed, style, size) gives the uint8 pixels; "
-        "refimpl.art.pixel_sha256(pixels) their hex SHA-256.",
-        "return pixel_sha256(render(seed, style, size)) == pixel_sha256_hex",
+        "Two independent checks, both always run: the file against the record, and a "
+        "re-render against the record.",
+        "The file: decode it with from_png and compare its shape with (size, size, 3) "
+        "and its pixel_sha256 with the record: the hash alone does not fix the shape.",
+        "The render: pixel_sha256(render(seed, style, size)) == pixel_sha256_hex. "
+        "Collect the names in the order 'file', 'render'.",
     ],
     solution=(
-        "def verify_artwork(seed, style, size, pixel_sha256_hex):\n"
-        "    return pixel_sha256(render(seed, style, size)) == pixel_sha256_hex"
+        "def broken_links(seed, style, size, pixel_sha256_hex, png):\n"
+        "    broken = []\n"
+        "    pixels = from_png(png)\n"
+        "    if (pixels.shape != (size, size, 3)\n"
+        "            or pixel_sha256(pixels) != pixel_sha256_hex):\n"
+        "        broken.append('file')\n"
+        "    if pixel_sha256(render(seed, style, size)) != pixel_sha256_hex:\n"
+        "        broken.append('render')\n"
+        "    return broken"
     ),
     wrong=[
-        lambda seed, style, size, h: True,
-        lambda seed, style, size, h: _pixel_hash(seed, style, 16) == h,
-        lambda seed, style, size, h: _pixel_hash(seed, "sunset", size) == h,
+        lambda seed, style, size, h, png: [],
+        _broken_shape_blind,
+        _broken_first_only,
+        lambda seed, style, size, h, png: sorted(
+            _broken(seed, style, size, h, png), reverse=True),
+        lambda seed, style, size, h, png: (
+            [] if _pixel_hash(seed, style, size) == h else ["render"]),
+        lambda seed, style, size, h, png: (
+            ["file"] if hashlib.sha256(png).hexdigest() != h else []),
+        lambda seed, style, size, h, png: tuple(_broken(seed, style, size, h, png)),
+        lambda seed, style, size, h, png: _broken(seed, "sunset", size, h, png),
     ],
 )
