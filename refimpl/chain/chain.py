@@ -15,6 +15,7 @@ and connect when it comes. Introduced in lesson 05.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -589,20 +590,23 @@ class Chain:
         return block
 
     # -- storage ------------------------------------------------------------------
-    def save(self, path: str) -> None:
-        """Write every connected block to a SQLite file (see ``storage``)."""
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write every connected block to a SQLite file (see ``storage``);
+        StorageError if it cannot."""
         blockfile.write(path, self.params.chain_id, self.all_blocks(), self.tip.hash())
 
     @classmethod
     def load(
         cls,
-        path: str,
+        path: str | os.PathLike[str],
         params: ChainParams,
         extensions: Sequence[Extension] = (),
         *,
         clock: Callable[[], float] | None = None,
     ) -> Chain:
         """Read and fully re-validate a saved chain; StorageError if it is bad."""
+        if not isinstance(params, ChainParams):
+            raise ChainError(f"params must be ChainParams, not {type(params).__name__}")
         saved = blockfile.read(path, params.chain_id)
         try:
             chain = cls.from_blocks(saved.blocks, params, extensions, clock=clock)
