@@ -30,6 +30,14 @@ def _serve(app: Any, host: str, port: int) -> None:
     serve(app, host, port)
 
 
+def _exit_now(code: int) -> None:
+    """Leave without tearing torch down module by module (seconds on a busy
+    laptop): everything is already saved and closed."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _node(a: argparse.Namespace) -> int:
     from refimpl.net.node import Node, NodeError
     from refimpl.net.nodeapp import node_app
@@ -91,6 +99,7 @@ def _miner(a: argparse.Namespace) -> int:
     )
     _serve(app, a.host, a.port)
     print("miner stopped", flush=True)
+    _exit_now(0)
     return 0
 
 
@@ -117,6 +126,7 @@ def _validator(a: argparse.Namespace) -> int:
 
     asyncio.run(run())
     print("validator stopped", flush=True)
+    _exit_now(0)
     return 0
 
 

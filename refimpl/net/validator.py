@@ -115,13 +115,16 @@ class Validator:
         start = time.perf_counter()
         mg = await self.node.metagraph()
         n = len(mg["hotkeys"])
+        result = Round(block=mg["block"])
+        me = mg["hotkeys"].index(self.address) if self.address in mg["hotkeys"] else -1
+        if me < 0 or not mg["validator_permit"][me]:
+            return result  # miners blacklist a validator without a permit: wait
         x, y = self.stream.next(self.batch)
         targets = targets_from(mg, exclude=self.address)
         replies: list[Reply] = await query(
             self.hot, targets, x.tolist(), self.timeout, client
         )
         preds: list[Any] = [None] * n
-        result = Round(block=mg["block"])
         for r in replies:
             result.statuses[r.uid] = r.status
             if r.prediction is not None:
