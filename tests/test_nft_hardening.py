@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refimpl.chain.errors import InvalidTransaction
+from refimpl.chain.ledger import apply_transaction
 from refimpl.chain.state import BlockContext, State
 from refimpl.chain.transaction import Transaction, encode_payload
 from refimpl.crypto import PrivateKey
@@ -556,7 +557,12 @@ def test_fuzzed_payloads_never_raise_anything_but_invalid_transaction(
         EXT.validate_tx(state, tx, CTX)
     except InvalidTransaction as e:
         assert str(e)
+        assert state.snapshot() == before
+        return
     assert state.snapshot() == before
+    # validation passed: the ledger applies it without error (nonce, fee, effects)
+    apply_transaction(state, tx, CTX, {k: EXT for k in NFTExtension.kinds})
+    assert state.nonce(KEY.public_key.address) == 1
 
 
 def test_a_network_refuses_a_malformed_nft_payload_and_keeps_running():
