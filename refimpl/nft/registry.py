@@ -285,6 +285,9 @@ class NFTRegistry:
         _check_account("caller", caller)
         self.check_mint(to, token_id)
         _check_data(data)
+        if to not in self.contracts:  # a plain account: no foreign code runs
+            self._update(to, token_id, ZERO_ADDRESS)
+            return
         with self._undo_on_error():
             self._update(to, token_id, ZERO_ADDRESS)
             self._check_on_received(caller, to, ZERO_ADDRESS, token_id, data)
@@ -308,6 +311,9 @@ class NFTRegistry:
         _check_account("caller", caller)
         owner = self.check_transfer(caller, from_, to, token_id)
         _check_data(data)
+        if to not in self.contracts:  # a plain account: no foreign code runs
+            self._update(to, token_id, owner)
+            return
         with self._undo_on_error():
             self._update(to, token_id, owner)
             self._check_on_received(caller, to, from_, token_id, data)
@@ -480,6 +486,7 @@ class NFTRegistry:
             raise InvalidReceiver(to, f"hook returned {answer!r:.40}, not 0x150b7a02")
 
     def _undo_on_error(self) -> _Undo:
+        """Snapshot everything (O(size of the registry)); only around foreign code."""
         return _Undo(self)
 
 
