@@ -1,277 +1,436 @@
-"""Checks for lesson 04 (blocks and proof of work)."""
+"""Checks for lesson 04 (blocks and proof of work).
+
+The exercises transfer the lesson: parse a header (the inverse of its serializer),
+encode a target in compact form (the inverse of its decoder, with the sign-bit rule),
+check a header's proof of work as Bitcoin's ``CheckProofOfWork`` does, and retarget from
+a window's timestamps (last minus first, not the spread).
+"""
 
 from __future__ import annotations
 
-import math
+import hashlib
 import struct
 
+from refimpl.chain import (
+    BlockHeader,
+    bits_to_target,
+    check_proof_of_work,
+    retarget_bits,
+    target_to_bits,
+)
+from refimpl.chain.params import ChainParams
 from refimpl.course import FunctionCheck
-from refimpl.course.feedback import short_repr
 
-__all__ = ["serialize_header", "bits_to_target", "difficulty", "block_work", "retarget"]
+__all__ = ["parse_header", "target_bits", "check_pow", "retarget_window"]
 
-
-def _rev(display_hex: str) -> bytes:
-    return bytes.fromhex(display_hex)[::-1]
+POW_LIMIT = 2**224 - 1  # Bitcoin mainnet (chainparams.cpp powLimit)
 
 
-def _show_bits(args: tuple) -> str:
-    """Feedback prints ``bits`` in hex, as the lesson writes them (0x1d00ffff)."""
-    return ", ".join(
-        f"{args[0]:#010x}" if i == 0 else repr(a) for i, a in enumerate(args)
-    )
+def _sha256d(data: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
 
 
-def _show_header(args: tuple) -> str:
-    version, prev_hash, merkle_root, timestamp, bits, nonce = args
-    return (f"{version:#x}, {short_repr(prev_hash)}, {short_repr(merkle_root)}, "
-            f"{timestamp}, {bits:#010x}, {nonce}")  # fmt: skip
+def _header(version, prev, root, timestamp, bits, nonce) -> bytes:
+    return struct.pack("<i32s32sIII", version, prev, root, timestamp, bits, nonce)
 
 
-_GENESIS = (
-    1,
-    bytes(32),
-    _rev("4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b"),
-    1231006505,
-    0x1D00FFFF,
-    2083236893,
+_GENESIS = bytes.fromhex(
+    "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd"
+    "7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c"
 )
-_B100K = (
-    1,
-    _rev("000000000002d01c1fccc21636b607dfd930d31d01c3a62104612a1719011250"),
-    _rev("f3e94742aca4b5ef85488dc37c06c3282295ffec960994b2c0d5ac2a25a95766"),
-    1293623863,
-    0x1B04864C,
-    274148111,
+_BLOCK1 = bytes.fromhex(
+    "010000006fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000982051fd"
+    "1e4ba744bbbe680e1fee14677ba1a3c3540bf7b1cdb606e857233e0e61bc6649ffff001d01e36299"
 )
+_B100K = bytes.fromhex(
+    "0100000050120119172a610421a6c3011dd330d9df07b63616c2cc1f1cd00200000000006657a925"
+    "2aacd5c0b2940996ecff952228c3067cc38d4885efb5a4ac4247e9f337221b4d4c86041b0f2b5710"
+)
+_ROOT = _sha256d(b"ChainMind 04 easy")
+_EASY = _header(1, bytes(32), _ROOT, 1_700_000_000, 0x2000FFFF, 222)  # meets its bits
+_COURSE = _header(1, bytes(32), _ROOT, 1_700_000_000, 0x1F00FFFF, 42293)
 
 
-# -- 04.1 --------------------------------------------------------------------------
-def _serialize(version, prev_hash, merkle_root, timestamp, bits, nonce) -> bytes:
-    return struct.pack("<i32s32sIII", version, prev_hash, merkle_root, timestamp, bits,
-                       nonce)  # fmt: skip
+class _Header(bytes):
+    """80 header bytes that print as a short label in feedback."""
+
+    label = ""
+
+    def __repr__(self) -> str:
+        return self.label
 
 
-serialize_header = FunctionCheck(
-    "04.1 serialize_header",
-    reference=_serialize,
-    cases=[
-        _GENESIS,
-        _B100K,
-        (0x20000000, b"\x11" * 32, b"\x22" * 32, 1_700_000_000, 0x1F00FFFF, 2**32 - 1),
-        (2, bytes(range(32)), bytes(range(32, 64)), 0, 0x207FFFFF, 0),
-    ],
-    hints=[
-        "Six fields in order: version, prev_hash, merkle_root, timestamp, bits, nonce. "
-        "The result is exactly 80 bytes.",
-        "Integers are 4 bytes, little-endian (struct format '<I', '<i' for version). "
-        "The two hashes are copied as they are (already in internal order).",
-        "struct.pack('<i', version) + prev_hash + merkle_root + "
-        "struct.pack('<III', timestamp, bits, nonce)",
-    ],
-    solution=(
-        "def serialize_header(version, prev_hash, merkle_root, timestamp, bits,\n"
-        "                     nonce):\n"
-        "    return (struct.pack('<i', version) + prev_hash + merkle_root\n"
-        "            + struct.pack('<III', timestamp, bits, nonce))"
-    ),
-    wrong=[
-        lambda v, p, m, t, b, n: struct.pack(">i32s32sIII", v, p, m, t, b, n),
-        lambda v, p, m, t, b, n: struct.pack(
-            "<i32s32sIII", v, p[::-1], m[::-1], t, b, n
+def _named(data: bytes, label: str) -> _Header:
+    out = _Header(data)
+    out.label = label
+    return out
+
+
+def _with(header: bytes, *, version=None, bits=None, nonce=None) -> bytes:
+    fields = list(struct.unpack("<i32s32sIII", header))
+    if version is not None:
+        fields[0] = version
+    if bits is not None:
+        fields[4] = bits
+    if nonce is not None:
+        fields[5] = nonce
+    return _header(*fields)
+
+
+# -- 04.1 parse_header --------------------------------------------------------------
+def _parse_header(data: bytes) -> tuple:
+    h = BlockHeader.parse(data)
+    return (h.version, h.prev_hash, h.merkle_root, h.timestamp, h.bits, h.nonce)
+
+
+def _parse_cases() -> list[tuple]:
+    return [
+        (_named(_GENESIS, "<genesis header>"),),
+        (_named(_BLOCK1, "<block 1 header>"),),
+        (_named(_B100K, "<block 100,000 header>"),),
+        (
+            _named(
+                _with(_B100K, version=0x20000004),
+                "<a BIP 9 header, version 0x20000004>",
+            ),
         ),
-        lambda v, p, m, t, b, n: struct.pack("<i32s32sIII", v, m, p, t, b, n),
-    ],
-    show=_show_header,
-)
+        (_named(_with(_GENESIS, version=-2), "<a header with version -2>"),),
+        (_named(_with(_GENESIS, nonce=0xFFFFFFFF, bits=0x80000001), "<top bits set>"),),
+    ]
 
 
-# -- 04.2 --------------------------------------------------------------------------
-def _bits_to_target(bits: int) -> int:
-    exponent, mantissa = bits >> 24, bits & 0x007FFFFF
-    if exponent <= 3:
-        return mantissa >> (8 * (3 - exponent))
-    return mantissa << (8 * (exponent - 3))
-
-
-bits_to_target = FunctionCheck(
-    "04.2 bits_to_target",
-    reference=_bits_to_target,
-    cases=[
-        (0x1D00FFFF,),
-        (0x1B04864C,),
-        (0x1F00FFFF,),
-        (0x207FFFFF,),
-        (0x05009234,),
-        (0x03123456,),
-        (0x02008000,),
-        (0x01003456,),
-    ],
+parse_header = FunctionCheck(
+    "04.1 parse_header",
+    reference=_parse_header,
+    cases=_parse_cases,
+    show=lambda args: repr(args[0]),
     hints=[
-        "The top byte is an exponent (a length in bytes); the low three bytes are the "
-        "mantissa, without the sign bit 0x00800000.",
-        "target = mantissa * 256 ** (exponent - 3). When the exponent is 3 or less, "
-        "shift the mantissa RIGHT by 8 * (3 - exponent) bits instead.",
-        "exponent, mantissa = bits >> 24, bits & 0x007FFFFF; then the two cases above",
+        "Undo serialize_header: cut the 80 bytes at 4, 36, 68, 72, 76; integers are "
+        "little-endian and the version is SIGNED (int32); hashes stay as they are "
+        "(internal order).",
+        "struct.unpack with the lesson's format reads all six at once: '<i32s32sIII'.",
+        "return struct.unpack('<i32s32sIII', data)",
     ],
-    solution=(
-        "def bits_to_target(bits):\n"
-        "    exponent, mantissa = bits >> 24, bits & 0x007FFFFF\n"
-        "    if exponent <= 3:\n"
-        "        return mantissa >> (8 * (3 - exponent))\n"
-        "    return mantissa << (8 * (exponent - 3))"
-    ),
     wrong=[
-        lambda bits: (bits & 0xFFFFFF) * 256 ** (bits >> 24),
-        lambda bits: (bits & 0x7FFFFF) << (8 * max(0, (bits >> 24) - 3)),
-        lambda bits: (bits & 0xFFFF) << (8 * ((bits >> 24) - 3)),
+        lambda d: struct.unpack("<I32s32sIII", d),  # unsigned version
+        lambda d: struct.unpack(">i32s32sIII", d),  # big-endian integers
+        lambda d: (lambda v, p, r, t, b, n: (v, p[::-1], r[::-1], t, b, n))(
+            *struct.unpack("<i32s32sIII", d)
+        ),  # hashes reversed to display order
+        lambda d: list(struct.unpack("<i32s32sIII", d)),  # a list
+        lambda d: struct.unpack("<i32s32sIII", d)[:5],  # nonce forgotten
+        lambda d: (lambda v, p, r, t, b, n: (v, p.hex(), r.hex(), t, b, n))(
+            *struct.unpack("<i32s32sIII", d)
+        ),  # hex text, not bytes
     ],
-    show=_show_bits,
 )
 
 
-# -- 04.3 --------------------------------------------------------------------------
-def _difficulty(bits: int) -> float:
-    return _bits_to_target(0x1D00FFFF) / _bits_to_target(bits)
+# -- 04.2 target_bits: compact encoding ----------------------------------------------
+def _target_bits(target: int) -> int:
+    return target_to_bits(target)
 
 
-def _close(got: object, expected: float) -> bool:
-    if isinstance(got, bool) or not isinstance(got, (int, float)):
-        return False
-    return math.isclose(got, expected, rel_tol=1e-9)
-
-
-difficulty = FunctionCheck(
-    "04.3 difficulty",
-    reference=_difficulty,
-    cases=[(0x1D00FFFF,), (0x1B04864C,), (0x1D00D86A,), (0x1A05DB8B,), (0x1F00FFFF,)],
-    compare=_close,
-    hints=[
-        "Difficulty says how many times harder a target is than the genesis target "
-        "(bits 0x1d00ffff), which has difficulty 1.",
-        "A smaller target is harder: divide the genesis target by this target.",
-        "return bits_to_target(0x1D00FFFF) / bits_to_target(bits)",
-    ],
-    solution=(
-        "def difficulty(bits):\n"
-        "    return bits_to_target(0x1D00FFFF) / bits_to_target(bits)"
-    ),
-    wrong=[
-        lambda bits: _bits_to_target(bits) / _bits_to_target(0x1D00FFFF),
-        lambda bits: _bits_to_target(0x1D00FFFF) // _bits_to_target(bits),
-        lambda bits: 2**256 / _bits_to_target(bits),
-    ],
-    show=_show_bits,
-)
-
-
-# -- 04.4 --------------------------------------------------------------------------
-def _work(bits: int) -> int:
-    return 2**256 // (_bits_to_target(bits) + 1)
-
-
-block_work = FunctionCheck(
-    "04.4 block_work",
-    reference=_work,
-    cases=[
-        (0x1D00FFFF,),
-        (0x1B04864C,),
-        (0x1F00FFFF,),
-        (0x2000FFFF,),
-        (0x207FFFFF,),
-        (0x1D010000,),  # a power of two: 2**224
-        (0x03008000,),
-    ],
-    hints=[
-        "Each hash is a hit with probability (target + 1) / 2**256 (there are "
-        "target + 1 winning values); the expected number of tries is the inverse.",
-        "Use integers, as Bitcoin does (GetBlockProof): floor division, no floats.",
-        "return 2**256 // (bits_to_target(bits) + 1)",
-    ],
-    solution="def block_work(bits):\n    return 2**256 // (bits_to_target(bits) + 1)",
-    wrong=[
-        lambda bits: 2**256 // _bits_to_target(bits),
-        lambda bits: 2 * _work(bits),
-        lambda bits: _bits_to_target(bits),
-    ],
-    show=_show_bits,
-)
-
-
-# -- 04.5 --------------------------------------------------------------------------
-_TWO_WEEKS = 14 * 24 * 60 * 60
-_POW_LIMIT = 2**224 - 1
-
-
-def _target_to_bits(target: int) -> int:
+def _bits_naive(target: int) -> int:
+    """Forgets the sign-bit rule."""
     size = (target.bit_length() + 7) // 8
-    compact = target << 8 * (3 - size) if size <= 3 else target >> 8 * (size - 3)
+    if size <= 3:
+        compact = target << (8 * (3 - size))
+    else:
+        compact = target >> (8 * (size - 3))
+    return compact | (size << 24)
+
+
+def _bits_round_up(target: int) -> int:
+    bits = target_to_bits(target)
+    return bits + 1 if bits_to_target(bits) < target else bits  # rounds up
+
+
+def _bits_size_from_hex(target: int) -> int:
+    size = len(f"{target:x}") // 2  # odd digit counts lose a byte
+    compact = target >> (8 * (size - 3)) if size > 3 else target << (8 * (3 - size))
     if compact & 0x00800000:
         compact >>= 8
         size += 1
     return compact | (size << 24)
 
 
-def _retarget(prev_bits: int, actual_timespan: int) -> int:
-    span = min(max(actual_timespan, _TWO_WEEKS // 4), _TWO_WEEKS * 4)
-    target = _bits_to_target(prev_bits) * span // _TWO_WEEKS
-    return _target_to_bits(min(target, _POW_LIMIT))
-
-
-def _retarget_no_clamp(prev_bits: int, actual_timespan: int) -> int:
-    target = _bits_to_target(prev_bits) * actual_timespan // _TWO_WEEKS
-    return _target_to_bits(min(target, _POW_LIMIT))
-
-
-def _retarget_one_sided(prev_bits: int, actual_timespan: int) -> int:
-    span = min(actual_timespan, _TWO_WEEKS * 4)
-    target = _bits_to_target(prev_bits) * span // _TWO_WEEKS
-    return _target_to_bits(min(target, _POW_LIMIT))
-
-
-def _retarget_no_cap(prev_bits: int, actual_timespan: int) -> int:
-    span = min(max(actual_timespan, _TWO_WEEKS // 4), _TWO_WEEKS * 4)
-    return _target_to_bits(_bits_to_target(prev_bits) * span // _TWO_WEEKS)
-
-
-def _retarget_inverted(prev_bits: int, actual_timespan: int) -> int:
-    span = min(max(actual_timespan, _TWO_WEEKS // 4), _TWO_WEEKS * 4)
-    target = _bits_to_target(prev_bits) * _TWO_WEEKS // span
-    return _target_to_bits(min(target, _POW_LIMIT))
-
-
-retarget = FunctionCheck(
-    "04.5 retarget",
-    reference=_retarget,
+target_bits = FunctionCheck(
+    "04.2 target_bits",
+    reference=_target_bits,
     cases=[
-        (0x1D00FFFF, 1233061996 - 1231006505),  # Core pow_tests.cpp: blocks 0..2015,
-        (0x1D00FFFF, 1262152739 - 1261130161),  # capped at the limit; 30240..32255
-        (0x1C05A3F4, 1279297671 - 1279008237),
-        (0x1C387F6F, 1269211443 - 1263163443),
-        (0x1B04864C, _TWO_WEEKS * 2),
-        (0x1B04864C, _TWO_WEEKS // 2),
-        (0x1C387F6F, _TWO_WEEKS * 3),
+        (bits_to_target(0x1D00FFFF),),
+        (POW_LIMIT,),
+        (bits_to_target(0x1B04864C),),
+        (0x80,),  # the sign-bit rule: 0x02008000
+        (0x7F,),
+        (0x12345,),
+        (0x123456789ABCDEF << 100,),  # truncated to three bytes
+        (0x800000,),
+        (0x7FFFFF,),
+        (0,),
+        (1,),
+        (2**255,),
+        (2**256 - 1,),
     ],
+    show=lambda args: f"{args[0]:#x}",
+    hex_ints=True,
     hints=[
-        "First clamp the measured timespan to [two weeks // 4, two weeks * 4]; then "
-        "new target = old target * timespan // two weeks.",
-        "Cap the new target at the proof-of-work limit 2**224 - 1, and return it as "
-        "bits with target_to_bits (which truncates it to three bytes).",
-        "span = min(max(actual, T // 4), T * 4); target = bits_to_target(prev) * span "
-        "// T; return target_to_bits(min(target, 2**224 - 1))",
+        "Size first: how many bytes does the target need? Keep its top three bytes "
+        "as the mantissa (shift left if it has fewer), and put the size in the top "
+        "byte.",
+        "Bit 0x00800000 of the mantissa is the sign bit: if the mantissa would set it, "
+        "shift the mantissa one more byte right and add one to the size (so 0x80 is "
+        "0x02008000, not 0x01800000).",
+        "size = (target.bit_length() + 7) // 8; compact = target >> 8*(size-3) (or << "
+        "8*(3-size)); if compact & 0x800000: compact >>= 8; size += 1; return compact "
+        "| size << 24",
     ],
-    solution=(
-        "TWO_WEEKS = 14 * 24 * 60 * 60\n\n"
-        "def retarget(prev_bits, actual_timespan):\n"
-        "    span = min(max(actual_timespan, TWO_WEEKS // 4), TWO_WEEKS * 4)\n"
-        "    target = bits_to_target(prev_bits) * span // TWO_WEEKS\n"
-        "    return target_to_bits(min(target, 2**224 - 1))"
-    ),
     wrong=[
-        _retarget_no_clamp,
-        _retarget_one_sided,
-        _retarget_inverted,
-        _retarget_no_cap,
+        _bits_naive,
+        _bits_round_up,
+        _bits_size_from_hex,
+        lambda t: target_to_bits(t) & 0x00FFFFFF,  # the size byte forgotten
+        lambda t: target_to_bits(t) if t < 2**224 else 0x1D00FFFF,  # only the lesson's
+        lambda t: float(target_to_bits(t)),
     ],
-    show=_show_bits,
+)
+
+
+# -- 04.3 check_pow: Bitcoin's CheckProofOfWork ---------------------------------------
+REGTEST_LIMIT = 0x7FFFFF << (8 * (0x20 - 3))  # 0x207fffff: regtest's and our chain's
+
+
+def _check_pow(header: bytes, pow_limit: int) -> bool:
+    bits = struct.unpack_from("<I", header, 72)[0]
+    return check_proof_of_work(_sha256d(header), bits, pow_limit)
+
+
+def _mined(bits: int, target: int) -> bytes:
+    """The easy header, re-mined at ``bits`` until its hash is <= ``target``."""
+    for nonce in range(1_000_000):
+        header = _with(_EASY, bits=bits, nonce=nonce)
+        if int.from_bytes(_sha256d(header), "little") <= target:
+            return header
+    raise RuntimeError("no nonce found")  # pragma: no cover - 1 in 256 tries succeed
+
+
+def _pow_cases() -> list[tuple]:
+    at_limit = _mined(0x207FFFFF, REGTEST_LIMIT)
+    signed = _mined(0x2080FFFF, 0xFFFF << (8 * 29))  # meets the target sign-cleared
+    wraps = _mined(0x21123456, (0x123456 << 240) % 2**256)  # meets it wrapped
+    return [
+        (_named(_GENESIS, "<genesis header>"), POW_LIMIT),
+        (_named(_BLOCK1, "<block 1 header>"), POW_LIMIT),
+        (_named(_with(_GENESIS, nonce=2083236894), "<genesis, nonce + 1>"), POW_LIMIT),
+        (_named(_B100K, "<block 100,000 header>"), POW_LIMIT),
+        (_named(_with(_B100K, nonce=0), "<block 100,000, nonce 0>"), POW_LIMIT),
+        (_named(_COURSE, "<a header mined at 0x1f00ffff>"), REGTEST_LIMIT),
+        (_named(_COURSE, "<a header mined at 0x1f00ffff>"), POW_LIMIT),
+        (_named(_EASY, "<a header mined at 0x2000ffff>"), REGTEST_LIMIT),
+        (_named(_EASY, "<a header mined at 0x2000ffff>"), POW_LIMIT),
+        (_named(at_limit, "<a header mined at 0x207fffff>"), REGTEST_LIMIT),
+        (_named(signed, "<a header with bits 0x2080ffff (sign bit)>"), 2**256 - 1),
+        (_named(wraps, "<a header with bits 0x21123456 (overflow)>"), 2**256 - 1),
+    ]
+
+
+def _pow_target(header: bytes) -> int | None:
+    try:
+        return bits_to_target(struct.unpack_from("<I", header, 72)[0])
+    except ValueError:
+        return None
+
+
+def _hash_int(header: bytes, order: str = "little") -> int:
+    return int.from_bytes(_sha256d(header), order)  # type: ignore[arg-type]
+
+
+def _wrong_pow_no_limit(header, limit):
+    target = _pow_target(header)
+    return bool(target) and _hash_int(header) <= target
+
+
+def _wrong_pow_strict_limit(header, limit):
+    target = _pow_target(header)
+    return bool(target) and target < limit and _hash_int(header) <= target
+
+
+def _wrong_pow_big_endian(header, limit):
+    target = _pow_target(header)
+    return bool(target) and target <= limit and _hash_int(header, "big") <= target
+
+
+def _wrong_pow_ignores_sign(header, limit):
+    bits = struct.unpack_from("<I", header, 72)[0]
+    return check_proof_of_work(_sha256d(header), bits & ~0x00800000, limit)
+
+
+def _wrong_pow_single_sha(header, limit):
+    target = _pow_target(header)
+    h = int.from_bytes(hashlib.sha256(header).digest(), "little")
+    return bool(target) and target <= limit and h <= target
+
+
+def _wrong_pow_overflow_wraps(header, limit):
+    bits = struct.unpack_from("<I", header, 72)[0]
+    size, word = bits >> 24, bits & 0x007FFFFF
+    if bits & 0x00800000 and word:
+        return False
+    target = (word << (8 * (size - 3))) % 2**256 if size > 3 else word
+    return 0 < target <= limit and _hash_int(header) <= target
+
+
+check_pow = FunctionCheck(
+    "04.3 check_pow",
+    reference=_check_pow,
+    cases=_pow_cases,
+    show=lambda args: f"{args[0]!r}, {args[1]:#x}",
+    hints=[
+        "Read bits from the header itself (bytes 72 to 76, little-endian), decode the "
+        "target, then compare the hash as a little-endian number with it.",
+        "Bitcoin's CheckProofOfWork refuses bits that are negative (sign bit with a "
+        "non-zero mantissa), overflow 256 bits, decode to 0, or give a target above "
+        "pow_limit, however well the hash meets it. A target equal to the limit is "
+        "fine.",
+        "try: target = bits_to_target(bits) except ValueError: return False; "
+        "return 0 < target <= pow_limit and int.from_bytes(sha256d(header), "
+        "'little') <= target",
+    ],
+    wrong=[
+        _wrong_pow_no_limit,
+        _wrong_pow_strict_limit,
+        _wrong_pow_big_endian,
+        _wrong_pow_ignores_sign,
+        _wrong_pow_single_sha,
+        _wrong_pow_overflow_wraps,
+        lambda h, lim: int(_check_pow(h, lim)),  # an int, not a bool
+    ],
+)
+
+
+# -- 04.4 retarget_window: from the window's timestamps ------------------------------
+def _retarget_window(prev_bits, timestamps, target_timespan, pow_limit) -> int:
+    return retarget_bits(
+        prev_bits,
+        timestamps[-1] - timestamps[0],
+        target_timespan=target_timespan,
+        pow_limit=pow_limit,
+    )
+
+
+def _window(first: int, last: int, n: int, *, bump: int = 0) -> list[int]:
+    """n timestamps from first to last; the middle ones wander (miners' clocks)."""
+    out = [first + (last - first) * i // (n - 1) for i in range(n)]
+    for i in range(1, n - 1, 7):
+        out[i] += (-1) ** i * 3600  # an hour early or late: not monotonic
+    if bump:
+        out[n // 2] = last + bump  # one block stamped after the window's last
+        out[n // 3] = first - bump  # and one before its first
+    return out
+
+
+class _Times(list):
+    """A list of timestamps that prints as a summary in feedback."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} timestamps, first {self[0]}, last {self[-1]}>"
+
+
+def _retarget_cases() -> list[tuple]:
+    course = ChainParams()
+    two_weeks = 14 * 24 * 3600
+    return [
+        (
+            0x1D00FFFF,
+            _Times(_window(1261130161, 1262152739, 2016)),
+            two_weeks,
+            POW_LIMIT,
+        ),
+        (
+            0x1D00FFFF,
+            _Times(_window(1231006505, 1233061996, 2016)),
+            two_weeks,
+            POW_LIMIT,
+        ),
+        (
+            0x1C05A3F4,
+            _Times(_window(1279008237, 1279297671, 2016)),
+            two_weeks,
+            POW_LIMIT,
+        ),
+        (
+            0x1B04864C,
+            _Times(_window(1293000000, 1294100000, 2016, bump=7200)),
+            two_weeks,
+            POW_LIMIT,
+        ),
+        (
+            course.genesis_bits,
+            _Times([1_700_000_000 + t for t in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)]),
+            course.target_timespan,
+            course.pow_limit,
+        ),
+        (
+            course.genesis_bits,
+            _Times([1_700_000_000 + t for t in (0, 40, 3, 5, 9, 2, 11, 12, 14, 15)]),
+            course.target_timespan,
+            course.pow_limit,
+        ),
+        (
+            0x1F7332C0,
+            _Times([1_700_000_000 + 7 * t for t in range(10)]),
+            course.target_timespan,
+            course.pow_limit,
+        ),
+    ]
+
+
+def _show_retarget(args: tuple) -> str:
+    bits, times, span, limit = args
+    return f"{bits:#010x}, {times!r}, {span}, {limit:#x}"
+
+
+retarget_window = FunctionCheck(
+    "04.4 retarget_window",
+    reference=_retarget_window,
+    cases=_retarget_cases,
+    show=_show_retarget,
+    hex_ints=True,
+    hints=[
+        "The measured time is the LAST block's timestamp minus the FIRST one's, "
+        "whatever the blocks in between say: miners' clocks disagree, so timestamps "
+        "in a window are not sorted.",
+        "Then the lesson's rule: clamp to [T // 4, T * 4], scale the old target "
+        "(multiply, then floor-divide), cap at pow_limit, encode with target_to_bits.",
+        "span = timestamps[-1] - timestamps[0]; span = min(max(span, T // 4), T * 4); "
+        "return target_to_bits(min(bits_to_target(prev_bits) * span // T, pow_limit))",
+    ],
+    wrong=[
+        # the spread of the timestamps, not last minus first
+        lambda b, ts, t, lim: retarget_bits(
+            b, max(ts) - min(ts), target_timespan=t, pow_limit=lim
+        ),
+        # no clamp
+        lambda b, ts, t, lim: target_to_bits(
+            min(bits_to_target(b) * (ts[-1] - ts[0]) // t, lim)
+        ),
+        # no cap at the proof-of-work limit
+        lambda b, ts, t, lim: target_to_bits(
+            bits_to_target(b) * min(max(ts[-1] - ts[0], t // 4), t * 4) // t
+        ),
+        # "fixes" the off-by-one: n blocks counted as n gaps
+        lambda b, ts, t, lim: retarget_bits(
+            b,
+            (ts[-1] - ts[0]) * len(ts) // (len(ts) - 1),
+            target_timespan=t,
+            pow_limit=lim,
+        ),
+        # Bitcoin's numbers whatever the chain
+        lambda b, ts, t, lim: retarget_bits(b, ts[-1] - ts[0]),
+        # divides first (loses precision)
+        lambda b, ts, t, lim: target_to_bits(
+            min(bits_to_target(b) // t * min(max(ts[-1] - ts[0], t // 4), t * 4), lim)
+        ),
+    ],
 )
