@@ -284,3 +284,25 @@ def test_storage_does_not_import_chain_and_sha256d_is_written_once() -> None:
         assert "sha256(hashlib.sha256" not in text, name
     crypto = (ROOT / "crypto" / "hashing.py").read_text()
     assert "def sha256d" in crypto
+
+
+class Replacer(Extension):
+    """Replaces the whole balance table instead of writing into it."""
+
+    name = "replacer"
+
+    def end_block(self, state, ctx):
+        table = dict(state.balances)
+        table[ADDR[2]] = table.get(ADDR[2], 0) + 1
+        table.pop(ADDR[1], None) if ctx.height == 2 else None
+        state.balances = table
+        state.supply += 1 - (5_000 if ctx.height == 2 else 0)
+
+
+def test_a_hook_that_replaces_a_table_is_still_recorded_exactly() -> None:
+    c = Chain(P, [Replacer()], {ADDR[0]: 10_000, ADDR[1]: 5_000}, clock=lambda: NOW)
+    for _ in range(3):
+        c.mine_block([], MINERS[0])
+    assert ADDR[1] not in c.state.balances and c.state.balance(ADDR[2]) == 3
+    for b in c.main_chain():
+        assert same(c.entry(b.hash()).state, replayed_state(c, b.hash()))

@@ -121,6 +121,18 @@ def identical(a: Any, b: Any) -> bool:
         return False
 
 
+def _table_delta(old: Mapping, new: Mapping) -> dict:
+    """``{key: (old, new)}``: from the overlay's writes when ``new`` is an overlay
+    on ``old`` (the usual case), else by comparing every entry (a hook replaced the
+    whole table)."""
+    if isinstance(new, Overlay) and new.base is old:
+        return new.delta()
+    out = {k: (old.get(k, ABSENT), v) for k, v in new.items()
+           if k not in old or not identical(old[k], v)}  # fmt: skip
+    out.update({k: (v, ABSENT) for k, v in old.items() if k not in new})
+    return out
+
+
 def _is_record(x: Any) -> bool:
     """A dataclass instance (its fields are diffed one by one, like dict keys)."""
     return dataclasses.is_dataclass(x) and not isinstance(x, type)
@@ -232,10 +244,6 @@ class State:
 
     def delta_from(self, parent: State) -> StateDelta:
         """The changes that turn ``parent`` into this state, a :meth:`child` of it."""
-        if not isinstance(self.balances, Overlay) or not isinstance(
-            self.nonces, Overlay
-        ):
-            raise TypeError("delta_from needs a State made by parent.child()")
         ext: dict[str, tuple] = {}
         for name in parent.ext.keys() | self.ext.keys():
             old = parent.ext.get(name, ABSENT)
@@ -259,8 +267,8 @@ class State:
             elif not identical(old, new):
                 ext[name] = ("whole", old, new)
         return StateDelta(
-            self.balances.delta(),
-            self.nonces.delta(),
+            _table_delta(parent.balances, self.balances),
+            _table_delta(parent.nonces, self.nonces),
             (parent.supply, self.supply),
             ext,
         )
