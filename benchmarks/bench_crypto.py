@@ -8,7 +8,9 @@ Rows: (what, figure, unit, ratio vs baseline, baseline description).
   (recover, then compare with the known key), cycling through 64 keys and messages;
   once with each key's window table already built (a node that has seen the key
   before) and once cold (a fresh ``PublicKey.from_bytes`` for every signature).
-* ``PrivateKey.sign`` vs bare ``ecdsa_raw_sign`` (the wrapper's overhead).
+* ``PrivateKey.sign`` (RFC 6979 nonce with the digest reduced mod n, then py-ecc's
+  point multiplication) vs bare ``ecdsa_raw_sign``, which signs digests >= n with a
+  non-standard nonce (issue 14): what exact agreement costs.
 
 Each figure is the median over rounds; the functions being compared run interleaved
 in every round, with the order rotated, and the ratio is the median of the per-round
