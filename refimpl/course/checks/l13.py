@@ -1,24 +1,38 @@
-"""Checks for lesson 13 (capstone: an art subnet)."""
+"""Checks for lesson 13 (capstone: an art subnet).
+
+One source of truth: 13.1 is ``refimpl.artnet.find_duplicates``, 13.3 is built on
+``refimpl.artnet.weights_from_scores``, 13.4 on ``refimpl.nft.royalty_amount`` and
+13.5 on ``refimpl.market.yuma.epoch``. Function checks refuse answers that change
+their inputs in place.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from refimpl.course import FunctionCheck, ValueCheck
+from refimpl.course import ValueCheck
+from refimpl.course.checks._pure import PureFunctionCheck
 
 __all__ = [
     "find_duplicates",
     "near_duplicate",
     "validator_row",
     "resale_royalty",
-    "majority_cabal",
+    "cabal_stake",
 ]
 
 
 # -- 13.1 --------------------------------------------------------------------------
 def _find_duplicates(cids, registered_at, seen=()):
+    from refimpl.artnet import find_duplicates as refimpl_find_duplicates
+
+    return refimpl_find_duplicates(cids, registered_at, seen)
+
+
+def _dups_by(cids, registered_at, seen=(), *, late_tie=False):
     old, kept, dups = set(seen), set(), set()
-    for j in sorted(range(len(cids)), key=lambda j: (registered_at[j], j)):
+    sign = -1 if late_tie else 1
+    for j in sorted(range(len(cids)), key=lambda j: (registered_at[j], sign * j)):
         if cids[j] in old or cids[j] in kept:
             dups.add(j)
         else:
@@ -26,7 +40,13 @@ def _find_duplicates(cids, registered_at, seen=()):
     return dups
 
 
-find_duplicates = FunctionCheck(
+def _dups_grows_seen(cids, registered_at, seen=()):
+    dups = _dups_by(cids, registered_at, seen)
+    seen.extend(cids)  # remembers this epoch in the caller's list
+    return dups
+
+
+find_duplicates = PureFunctionCheck(
     "13.1 find_duplicates",
     reference=_find_duplicates,
     cases=[
@@ -38,6 +58,9 @@ find_duplicates = FunctionCheck(
         (["x", "x", "x"], [3, 2, 1], []),
         (["a", "a", "b"], [2, 2, 1], ["b"]),
         ([], [], []),
+        (["q", "q"], [4, 4], ["z"]),  # a tie in registration: the lower index keeps
+        (["m", "n", "m", "n"], [9, 1, 2, 3], ("x",)),
+        (["k", "k", "k"], [0, 0, 0], {"k"}),  # every copy seen before
     ],
     hints=[
         "Visit the miners from the earliest-registered to the latest (ties: lower "
@@ -63,6 +86,10 @@ find_duplicates = FunctionCheck(
         lambda c, r, s=(): _find_duplicates(c, r, ()),
         # marks every copy, the original too
         lambda c, r, s=(): {j for j in range(len(c)) if c.count(c[j]) > 1 or c[j] in s},
+        lambda c, r, s=(): _dups_by(c, r, s, late_tie=True),  # ties to the higher
+        _dups_grows_seen,
+        lambda c, r, s=(): sorted(_dups_by(c, r, s)),  # a list, not a set
+        lambda c, r, s=(): {c[j] for j in _dups_by(c, r, s)},  # ids, not indices
     ],
 )
 
@@ -97,10 +124,13 @@ def _near_cases():
         (low, high, 0.5),
         (low, np.full((4, 4, 3), 12, np.uint8)),  # exactly tol: not below it
         (base, base[:2]),
+        (base, base.reshape(2, 8, 3)),  # same values, another shape
+        (low, np.full((4, 4, 3), 200, np.uint8)),  # int8 would wrap here
+        (np.zeros((2, 2, 3), np.uint8), np.full((2, 2, 3), 255, np.uint8), 300.0),
     ]
 
 
-near_duplicate = FunctionCheck(
+near_duplicate = PureFunctionCheck(
     "13.2 near_duplicate",
     reference=_near_duplicate,
     cases=_near_cases,
@@ -132,16 +162,39 @@ near_duplicate = FunctionCheck(
             a.shape == b.shape
             and bool(np.abs(a.astype(np.int64) - b.astype(np.int64)).mean() <= tol)
         ),
+        # shape-blind: compares the flattened values
+        lambda a, b, tol=2.0: (
+            a.size == b.size
+            and bool(np.abs(a.ravel().astype(np.int64)
+                            - b.ravel().astype(np.int64)).mean() < tol)
+        ),
+        # int8 wraps above 127
+        lambda a, b, tol=2.0: (
+            a.shape == b.shape
+            and bool(np.abs(a.astype(np.int8).astype(np.int64)
+                            - b.astype(np.int8).astype(np.int64)).mean() < tol)
+        ),
+        # the lesson's tol only
+        lambda a, b, tol=2.0: _near_duplicate(a, b),
+        # a float, not a bool
+        lambda a, b, tol=2.0: float(_near_duplicate(a, b, tol)),
     ],
 )
 
 
 # -- 13.3 --------------------------------------------------------------------------
 def _validator_row(scores, valid, duplicate, bar=0.05):
-    return [
-        max(0.0, s - bar) if ok and not dup else 0.0
-        for s, ok, dup in zip(scores, valid, duplicate, strict=True)
-    ]
+    from refimpl.artnet import weights_from_scores
+
+    kept = [s if ok and not dup else 0.0
+            for s, ok, dup in zip(scores, valid, duplicate, strict=True)]
+    return [float(w) for w in weights_from_scores(kept, bar)] if kept else []
+
+
+def _row_in_place(scores, valid, duplicate, bar=0.05):
+    for j, (ok, dup) in enumerate(zip(valid, duplicate, strict=True)):
+        scores[j] = max(0.0, scores[j] - bar) if ok and not dup else 0.0
+    return scores
 
 
 def _close_lists(got, exp):
@@ -149,7 +202,7 @@ def _close_lists(got, exp):
     return len(got) == len(exp) and bool(np.allclose(got, exp, atol=1e-12))
 
 
-validator_row = FunctionCheck(
+validator_row = PureFunctionCheck(
     "13.3 validator_row",
     reference=_validator_row,
     cases=[
@@ -159,8 +212,12 @@ validator_row = FunctionCheck(
         ([0.04, 0.05, 0.06], [True, True, True], [False, False, False]),
         ([0.9, 0.2, 0.7], [True, True, True], [False, False, False], 0.1),
         ([], [], []),
+        ([0.05, 0.0, 1.0], [True, True, True], [False, False, False]),  # at the bar
+        ([0.7, 0.7], [False, False], [True, False]),
+        ([0.3, 0.2], [True, True], [False, False], 0.0),
     ],
     compare=_close_lists,
+    returns=list,
     hints=[
         "Invalid images and duplicates get 0 whatever the critic says.",
         "Everything else gets the score minus the bar, and never less than 0.",
@@ -183,14 +240,29 @@ validator_row = FunctionCheck(
             max(0.0, x - 0.05) if ok and not dup else 0.0
             for x, ok, dup in zip(s, v, d, strict=True)
         ],
+        lambda s, v, d, bar=0.05: [  # negative weights below the bar
+            x - bar if ok and not dup else 0.0
+            for x, ok, dup in zip(s, v, d, strict=True)
+        ],
+        lambda s, v, d, bar=0.05: [  # duplicates still paid
+            max(0.0, x - bar) if ok else 0.0 for x, ok in zip(s, v, strict=True)
+        ],
+        _row_in_place,
+        lambda s, v, d, bar=0.05: np.array(_validator_row(s, v, d, bar)),
     ],
 )
 
 
 # -- 13.4 --------------------------------------------------------------------------
+def _resale_royalty() -> int:
+    from refimpl.nft import royalty_amount
+
+    return royalty_amount(12_379, 500)
+
+
 resale_royalty = ValueCheck(
     "13.4 resale_royalty",
-    expected=lambda: 12_379 * 500 // 10_000,
+    expected=_resale_royalty,
     describe="the royalty in whole tokens (an int)",
     hints=[
         "EIP-2981: the royalty is a fraction of the sale price in basis points "
@@ -199,23 +271,55 @@ resale_royalty = ValueCheck(
         "price * bps // 10000",
     ],
     solution="resale_royalty = 12_379 * 500 // 10_000   # 618, not 618.95 rounded",
-    wrong=[619, 618.95, 61895, 0],  # 619: rounded, not floored
+    wrong=[619, 618.95, 61895, 0, 618.0, "618", 11_761],  # 619: rounded, not floored
 )
 
 
 # -- 13.5 --------------------------------------------------------------------------
-majority_cabal = ValueCheck(
-    "13.5 majority_cabal",
-    expected=lambda: True,
-    describe="True or False",
+_W13 = [[0.6, 0.4, 0.0, 0.0]] * 3 + [[0.0, 0.0, 0.5, 0.5]]
+
+
+def _friends_paid(cabal: int) -> bool:
+    from refimpl.market.yuma import epoch
+
+    r = epoch(np.array([4000, 2500, 1500, cabal], dtype=float), np.array(_W13))
+    return bool(r.incentive[2:].sum() > 0)
+
+
+def _cabal_stake() -> int:
+    lo, hi = 0, 20_000  # paid at hi, and paying is monotone in the cabal's stake
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _friends_paid(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+cabal_stake = ValueCheck(
+    "13.5 cabal_stake",
+    expected=_cabal_stake,
+    describe="the smallest cabal stake (whole tokens) that pays lazy and spammer",
+    compare=lambda got, exp: (
+        isinstance(got, int | np.integer)
+        and not isinstance(got, bool | np.bool_)
+        and int(got) == exp
+    ),
     hints=[
-        "Yuma's consensus weight of a miner is the largest weight that validators "
-        "holding at least half (kappa) of the stake give it.",
-        "With 60% of the stake, the cabal alone is that majority.",
-        "Clipping protects against a *minority*; a majority sets the consensus.",
+        "Loop over the cabal's stake c = 0, 1, 2, ... and run epoch with the stakes "
+        "[4000, 2500, 1500, c] and the weights given; stop when lazy or spammer "
+        "(miners 2 and 3) get incentive.",
+        "Predict with lesson 08: the cabal's weight survives once the cabal holds at "
+        "least kappa = 1/2 of all stake; stake exactly at kappa counts.",
+        "next(c for c in range(20001) if epoch(np.array([4000, 2500, 1500, c], "
+        "dtype=float), weights).incentive[2:].sum() > 0)",
     ],
     solution=(
-        "majority_cabal = True   # with > 50% of stake the cabal is the consensus"
+        "cabal_stake = next(\n"
+        "    c for c in range(20_001)\n"
+        "    if epoch(np.array([4000, 2500, 1500, c], dtype=float),\n"
+        "             weights).incentive[2:].sum() > 0)"
     ),
-    wrong=[False],
+    wrong=[8001, 7999, 12_000, 0.5, 8000.0, "8000", True, 16_000, 50],
 )
