@@ -23,7 +23,8 @@ Every payload field has one exact JSON type (:data:`PAYLOAD_SCHEMA`): an ``int``
 not a float (``1.0``) and a ``bool`` is not an int (``true``); a payload with a field
 missing, added or of another type is an ``InvalidTransaction`` before anything else
 is looked at, so a peer's malformed transaction can never raise anything else.
-Payloads are parsed with :func:`refimpl.boundedjson.loads` (size and depth bounded).
+Payloads are parsed by the chain's ``decode_payload`` (:mod:`refimpl.boundedjson`: size
+and depth bounded).
 
 Rules beyond ERC-721: a mint goes to its signer, who becomes the EIP-2981 royalty
 receiver; an image CID can be minted once only (:class:`DuplicateContent`), and token
@@ -40,7 +41,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from refimpl import boundedjson
 from refimpl.chain.errors import InvalidTransaction
 from refimpl.chain.extension import Extension
 from refimpl.chain.state import BlockContext, State
@@ -317,14 +317,7 @@ def check_nft_payload(tx: Transaction) -> dict[str, Any]:
     want = PAYLOAD_SCHEMA.get(kind) if isinstance(kind, str) else None
     if want is None:
         raise InvalidTransaction(f"{kind!r:.40} is not an NFT transaction kind")
-    raw = tx.payload
-    if not isinstance(raw, bytes | bytearray | memoryview):
-        raise InvalidTransaction(f"{kind}: payload must be bytes")
-    try:
-        boundedjson.loads(raw)  # bound size and nesting before any other parser
-    except (ValueError, TypeError) as e:  # JSONLimitError is a ValueError
-        raise InvalidTransaction(f"{kind}: malformed payload: {e}") from None
-    p = decode_payload(raw)  # canonical form, an object
+    p = decode_payload(tx.payload)  # bounded JSON, canonical form, an object
     if set(p) != set(want):
         raise InvalidTransaction(
             f"{kind}: payload fields must be {sorted(want)}, got {sorted(p)}"
