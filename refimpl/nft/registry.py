@@ -285,12 +285,7 @@ class NFTRegistry:
         _check_account("caller", caller)
         self.check_mint(to, token_id)
         _check_data(data)
-        if to not in self.contracts:  # a plain account: no foreign code runs
-            self._update(to, token_id, ZERO_ADDRESS)
-            return
-        with self._undo_on_error():
-            self._update(to, token_id, ZERO_ADDRESS)
-            self._check_on_received(caller, to, ZERO_ADDRESS, token_id, data)
+        self._update_and_ask(caller, to, ZERO_ADDRESS, token_id, data)
 
     def transfer_from(self, caller: str, from_: str, to: str, token_id: int) -> None:
         """Move ``token_id`` from ``from_`` to ``to``; caller must be authorized.
@@ -311,12 +306,7 @@ class NFTRegistry:
         _check_account("caller", caller)
         owner = self.check_transfer(caller, from_, to, token_id)
         _check_data(data)
-        if to not in self.contracts:  # a plain account: no foreign code runs
-            self._update(to, token_id, owner)
-            return
-        with self._undo_on_error():
-            self._update(to, token_id, owner)
-            self._check_on_received(caller, to, from_, token_id, data)
+        self._update_and_ask(caller, to, owner, token_id, data)
 
     def unrestricted_transfer(self, from_: str, to: str, token_id: int) -> None:
         """OpenZeppelin's internal ``_transfer``: no caller check.
@@ -455,6 +445,18 @@ class NFTRegistry:
 
     def _emit(self, name: str, **args: Any) -> None:
         self.events.append(Event(name, args))
+
+    def _update_and_ask(
+        self, caller: str, to: str, owner: str, token_id: int, data: bytes
+    ) -> None:
+        """``_update``, then the receiver's hook (``from`` is the previous owner);
+        everything is undone if the hook refuses. Key accounts run no foreign code."""
+        if to not in self.contracts:
+            self._update(to, token_id, owner)
+            return
+        with self._undo_on_error():
+            self._update(to, token_id, owner)
+            self._check_on_received(caller, to, owner, token_id, data)
 
     def _check_on_received(
         self, operator: str, to: str, from_: str, token_id: int, data: bytes
