@@ -458,3 +458,41 @@ def test_check_writes_one_progress_line(tmp_path, monkeypatch, capsys):
     assert [line["status"] for line in lines] == [CORRECT, INCORRECT, NOT_ATTEMPTED]
     assert all(set(line) == {"check", "lesson", "status", "time"} for line in lines)
     assert lines[0]["check"] == "T.1 hash256" and lines[0]["lesson"] == ""
+
+
+def test_a_custom_test_that_consumes_an_endless_answer_is_stopped(monkeypatch):
+    import itertools
+
+    from refimpl.course import limits
+
+    monkeypatch.setattr(limits, "CHECK_TIME_LIMIT", 1.0)
+    monkeypatch.setattr(limits, "MEMORY_LIMIT", 200 << 20)
+
+    def test(answer):
+        if list(answer) != [1, 2]:  # a custom test that trusts the answer's type
+            raise Wrong("not [1, 2]")
+
+    c = Check("T.22 pair", test, hints=["h"], right=[[1, 2]], wrong=[[2, 1]])
+    assert c.evaluate([1, 2]).ok
+    result = c.evaluate(itertools.count())
+    assert result.status == INCORRECT
+    assert result.message in (
+        "your answer could not be compared (MemoryError); it is a count",
+        "the check was stopped after 1 seconds: too slow",
+    )
+
+    def spin(answer):
+        while True:
+            pass
+
+    slow = Check("T.23 spin", spin, hints=["h"])
+    assert slow.evaluate(1).message == "the check was stopped after 1 seconds: too slow"
+
+
+def test_checks_nest_inside_a_learners_function(capsys):
+    def checks_itself(data):
+        Q.check(_ref)  # a learner may call a check from inside their answer
+        return _ref(data)
+
+    assert Q.evaluate(checks_itself).ok
+    assert "correct" in capsys.readouterr().out

@@ -648,24 +648,30 @@ class Check:
                 "your answer is None: replace the `...` with your answer and run "
                 "again (if a function of yours computed it, did it forget a `return`?)",
             )
-        try:
-            self._test(answer)
-        except _Stub:
+        # The whole test runs within generous limits too: a custom test may touch the
+        # answer (a generator, an object of the learner's) outside call_learner.
+        outcome = limits.call_limited(
+            self._test, (answer,), time_limit=limits.CHECK_TIME_LIMIT
+        )
+        error = outcome.error
+        if error is None:
+            return Result(CORRECT, "well done")
+        if isinstance(error, _Stub):
             return Result(NOT_ATTEMPTED, "your function still returns the stub `...`")
-        except Wrong as wrong:
-            return Result(INCORRECT, _safe_str(wrong))
-        except _LearnerError as err:
-            return _learner_result(err)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as error:  # the answer broke the comparison: say so kindly
-            kind = _type_name(error)
+        if isinstance(error, Wrong):
+            return Result(INCORRECT, _safe_str(error))
+        if isinstance(error, _LearnerError):
+            return _learner_result(error)
+        if outcome.timed_out:
+            seconds = f"{limits.CHECK_TIME_LIMIT:g}"
             return Result(
-                INCORRECT,
-                f"your answer could not be compared ({kind}); "
-                f"it is {_a(_type_name(answer))}",
+                INCORRECT, f"the check was stopped after {seconds} seconds: too slow"
             )
-        return Result(CORRECT, "well done")
+        return Result(  # the answer broke the comparison: say so kindly
+            INCORRECT,
+            f"your answer could not be compared ({_type_name(error)}); "
+            f"it is {_a(_type_name(answer))}",
+        )
 
     def check(self, answer: Any) -> None:
         """Print whether ``answer`` is correct, not attempted yet, or incorrect."""

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "CHECK_TIME_LIMIT",
     "MEMORY_LIMIT",
     "RECURSION_FRAMES",
     "TIME_LIMIT",
@@ -57,10 +58,11 @@ RECURSION_FRAMES = 3000
 MEMORY_LIMIT = 2 << 30
 """Bytes of new address space a call may map (2 GiB; the course needs far less)."""
 
-_LOCK = (
-    threading.Lock()
-)  # limits are process-wide: one limited call at a time sets them
-_ACTIVE = threading.local()
+CHECK_TIME_LIMIT = 120.0
+"""Seconds for a whole check (all its cases), on top of each call's own limit."""
+
+# The limits are process-wide: one thread at a time sets them; calls may nest.
+_LOCK = threading.RLock()
 
 
 class TimeLimitExceeded(BaseException):  # noqa: N818 - read by learners as a message
@@ -127,10 +129,15 @@ class _Watchdog:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        with self.lock:
-            self.done.set()
-            if self.fired:
-                self._raise(None)  # clear one that is still pending
+        for _ in range(100):  # a late exception may land in here: stop again
+            try:
+                with self.lock:
+                    self.done.set()
+                    if self.fired:
+                        self._raise(None)  # clear one that is still pending
+                break
+            except TimeLimitExceeded:
+                self.fired = True
         self.thread.join()
 
 
@@ -189,22 +196,16 @@ def call_limited(
 
     ``memory_limit=-1`` and ``recursion_frames=None`` mean the module's current
     :data:`MEMORY_LIMIT` and :data:`RECURSION_FRAMES`; ``None`` turns a limit off.
+    Calls nest (a whole check within a generous limit, each learner call within its
+    own): the tighter limit wins.
     """
     if memory_limit == -1:
         memory_limit = MEMORY_LIMIT
     if recursion_frames is None:
         recursion_frames = RECURSION_FRAMES
-    if getattr(_ACTIVE, "on", False):  # a learner's function calling a check
-        try:
-            return Outcome(value=fn(*args))
-        except KeyboardInterrupt:
-            raise
-        except BaseException as error:
-            return Outcome(error=error, timed_out=isinstance(error, TimeLimitExceeded))
     old_limit = sys.getrecursionlimit()
     watchdog = _Watchdog(threading.get_ident(), time_limit) if time_limit else None
     outcome = Outcome()
-    _ACTIVE.on = True
     try:
         with _LOCK, _MemoryBudget(memory_limit):
             sys.setrecursionlimit(min(old_limit, _depth() + recursion_frames))
@@ -223,7 +224,6 @@ def call_limited(
     except BaseException as error:  # SystemExit, GeneratorExit, ...: feedback too
         outcome.error = error
     finally:
-        _ACTIVE.on = False
         if sys.getrecursionlimit() != old_limit:
             sys.setrecursionlimit(old_limit)
     if watchdog is not None and watchdog.fired and outcome.error is None:
