@@ -603,16 +603,11 @@ def test_other_doors_give_nft_errors_that_keep_their_builtin_family():
         assert isinstance(info.value, ValueError)
     with pytest.raises(InvalidCID):
         cid_from_sha256(b"short")
-    with pytest.raises(MetadataError):
+    with pytest.raises(MetadataError, match="attributes must be a list"):
         build_metadata(
-            name="a",
-            description="b",
-            image_cid=cid_v1(b"x"),
-            model="m",
-            seed=1,
-            style="s",
-            attributes=5,
-        )
+            name="a", description="b", image_cid=cid_v1(b"x"), model="m", seed=1,
+            style="s", attributes=5,
+        )  # fmt: skip
     with pytest.raises(InvalidArgument):
         nft_tx(KEY, "nft_steal", {}, nonce=0, chain_id=1)
     with pytest.raises(InvalidArgument):
