@@ -12,7 +12,7 @@ export OMP_WAIT_POLICY := PASSIVE
 export PYTHONHASHSEED := 0
 
 .PHONY: lab test test-unit test-notebooks test-browser lint exercises outputs bench \
-	check-env setup clean clean-venv progress progress-reset site grade
+	check-env setup clean clean-venv progress progress-reset site grade classroom miner
 
 setup: $(STAMP)
 
@@ -77,6 +77,22 @@ outputs: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+# Lesson 15: a node, a validator and demo miners on 127.0.0.1 (Ctrl-C stops them all).
+CLASSROOM_PORT ?= 8000
+MINERS ?= 4
+classroom: setup
+	$(BIN)/python -m refimpl.net classroom --port $(CLASSROOM_PORT) --miners $(MINERS)
+
+# A learner's miner joins a node: make miner NODE=http://HOST:PORT IP=<your LAN address>
+# (without IP it binds 127.0.0.1: a node on this machine). SEED, KIND, MINER_PORT optional.
+SEED ?= 1
+KIND ?= honest_small
+MINER_PORT ?= 8091
+miner: setup
+	@test -n "$(NODE)" || { echo "usage: make miner NODE=http://HOST:PORT [IP=your LAN address] [SEED=n] [KIND=honest_small]"; exit 2; }
+	$(BIN)/python -m refimpl.net miner --node $(NODE) --port $(MINER_PORT) \
+		--seed $(SEED) --kind $(KIND) $(if $(IP),--host 0.0.0.0 --ip $(IP),--host 127.0.0.1)
 
 check-env: setup
 	$(BIN)/python -m refimpl.course.envcheck

@@ -38,6 +38,7 @@ LESSONS = (
     Lesson(12, "the minting pipeline", "art", "refimpl.nft"),
     Lesson(13, "capstone: an art subnet", "capstone", "refimpl.artnet"),
     Lesson(14, "an AI auditor for the chain", "audit", "refimpl.audit"),
+    Lesson(15, "the market goes live", "capstone", "refimpl.net"),
 )
 
 _COLOURS = {
