@@ -1,18 +1,26 @@
-"""Checks for lesson 05 (consensus and forks)."""
+"""Checks for lesson 05 (consensus and forks).
+
+The exercises go past the lesson's code: the fork-choice rule on arrival-ordered
+blocks (first seen wins ties), the depth of a reorg, applying a block all or nothing,
+the exact race (negative binomial, Rosenfeld 2014) instead of the whitepaper's Poisson
+step, and the wait it implies.
+"""
 
 from __future__ import annotations
 
 import copy
 import math
 
+from refimpl.chain import attacker_success_probability, race_success_probability
 from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
+from refimpl.course.checks._optional import optional_check
 from refimpl.course.feedback import call_learner, short_repr
 
 __all__ = [
     "best_tip",
     "reorg_depth",
     "apply_transfers",
-    "attacker_success",
+    "race_success",
     "confirmations_needed",
 ]
 
@@ -69,13 +77,58 @@ _TIP_CASES = [  # one-letter names, arrival order
       ("d", "g", _H)],),
     ([("g", None, _E), ("a", "g", _E), ("b", "a", _E), ("c", "g", _E),
       ("d", "c", _E), ("e", "d", _E), ("f", "b", _E)],),
+    # a later branch draws level: the first seen keeps the lead
+    ([("g", None, _E), ("a", "g", _E), ("b", "a", _E), ("c", "g", _E),
+      ("d", "c", _E)],),
+    # one hard block equals 256 easy ones plus one hash: it wins by 1
+    ([("g", None, _E), ("h", "g", _H)] +
+     [(f"e{i}", "g" if i == 0 else f"e{i - 1}", _E) for i in range(256)],),
+    # genesis only
+    ([("g", None, _H)],),
+    # the hardest single block is not on the best branch
+    ([("g", None, _E), ("a", "g", _H), ("b", "g", _E), ("c", "b", _H),
+      ("d", "g", 0x1E00FFFF)],),
 ]  # fmt: skip
 
 
 def _show_blocks(args: tuple) -> str:
     """The whole block list, bits in hex as the lessons write them."""
     (blocks,) = args
-    return "[" + ", ".join(f"({n!r}, {p!r}, {b:#010x})" for n, p, b in blocks) + "]"
+    items = [f"({n!r}, {p!r}, {b:#010x})" for n, p, b in blocks]
+    if len(items) > 8:
+        items = items[:6] + [f"… {len(items) - 7} more …", items[-1]]
+    return "[" + ", ".join(items) + "]"
+
+
+def _hardest_single_block(blocks):
+    best, best_work = "", -1
+    for name, _, bits in blocks:
+        if _work(bits) > best_work:
+            best, best_work = name, _work(bits)
+    return best
+
+
+def _work_from_target_only(blocks):
+    """Adds up targets (smaller is harder!) instead of work."""
+    total: dict[str, int] = {}
+    best, best_total = "", None
+    for name, parent, bits in blocks:
+        total[name] = (total[parent] if parent is not None else 0) + _target(bits)
+        if best_total is None or total[name] > best_total:
+            best, best_total = name, total[name]
+    return best
+
+
+def _longest_then_work(blocks):
+    depth: dict[str, int] = {}
+    total: dict[str, int] = {}
+    best, key = "", (-1, -1)
+    for name, parent, bits in blocks:
+        depth[name] = depth[parent] + 1 if parent is not None else 0
+        total[name] = (total[parent] if parent is not None else 0) + _work(bits)
+        if (depth[name], total[name]) > key:
+            best, key = name, (depth[name], total[name])
+    return best
 
 
 best_tip = FunctionCheck(
@@ -100,7 +153,14 @@ best_tip = FunctionCheck(
         "            best, best_work = name, total[name]\n"
         "    return best"
     ),
-    wrong=[_longest, _last_seen_wins, lambda blocks: blocks[-1][0]],
+    wrong=[
+        _longest,
+        _last_seen_wins,
+        lambda blocks: blocks[-1][0],
+        _hardest_single_block,
+        _work_from_target_only,
+        _longest_then_work,
+    ],
     show=_show_blocks,
 )
 
@@ -124,6 +184,10 @@ reorg_depth = FunctionCheck(
         (["g", "a", "b", "c"], ["g", "x", "y", "z", "w"]),
         (["g"], ["g", "a"]),
         (["g", "a", "b", "c", "d"], ["g", "a", "b", "x", "y", "z"]),
+        (["g", "a", "b"], ["g", "a", "b"]),  # the same branch: nothing undone
+        (["g", "a", "b", "c"], ["g", "x", "y"]),  # a shorter branch with more work
+        (["g", "a", "b", "c"], ["g", "a"]),
+        (["g", "a", "x", "c"], ["g", "b", "x", "c"]),  # same names later: still undone
     ],
     hints=[
         "Both branches start at genesis. How many blocks do they share from the start?",
@@ -141,6 +205,9 @@ reorg_depth = FunctionCheck(
         lambda old, new: len(new) - len(old),
         lambda old, new: len(new) - _common(old, new),
         lambda old, new: len(set(old) - set(new)) + 1,
+        lambda old, new: len(set(old) - set(new)),  # names, not positions
+        lambda old, new: abs(len(old) - len(new)),
+        lambda old, new: max(0, len(old) - _common(old, new) - 1),  # off by one
     ],
 )
 
@@ -168,6 +235,12 @@ _APPLY_CASES = [
     ({"alice": 100}, [("bob", "alice", 1)]),
     ({"alice": 100}, []),
     ({"alice": 100}, [("alice", "alice", 100)]),
+    ({"alice": 100}, [("alice", "alice", 101)]),  # paying yourself: still covered
+    ({"alice": 100}, [("alice", "bob", 100)]),  # exactly the whole balance
+    ({"alice": 100}, [("alice", "bob", 101)]),
+    ({"alice": 100}, [("alice", "bob", -5)]),
+    ({"alice": 100, "bob": 0}, [("alice", "bob", 50), ("bob", "carol", 50)]),
+    ({"alice": 10}, [("alice", "bob", 5), ("alice", "bob", 5), ("bob", "alice", 11)]),
 ]
 
 
@@ -236,33 +309,52 @@ def _apply_skip_bad(balances, transfers):
     return out
 
 
-apply_transfers.wrong = [_apply_in_place, _apply_skip_bad, lambda b, t: dict(b)]
+def _apply_strict(balances, transfers):
+    out = dict(balances)
+    for sender, recipient, amount in transfers:
+        if amount <= 0 or out.get(sender, 0) <= amount:  # > instead of >=
+            return None
+        out[sender] -= amount
+        out[recipient] = out.get(recipient, 0) + amount
+    return out
 
 
-# -- 05.4 --------------------------------------------------------------------------
-def _attacker_success(q: float, z: int) -> float:
-    p = 1.0 - q
-    if q >= p:
-        return 1.0
-    lam = z * q / p
-    total, poisson = 1.0, math.exp(-lam)  # Poisson(0; lam)
-    for k in range(z + 1):
-        if k:
-            poisson *= lam / k  # Poisson(k) from Poisson(k - 1): no lam**k overflow
-        total -= poisson * (1 - (q / p) ** (z - k))
-    return total
+def _apply_checks_start_balance(balances, transfers):
+    out = dict(balances)
+    for sender, recipient, amount in transfers:
+        if amount <= 0 or balances.get(sender, 0) < amount:  # the block's start only
+            return None
+        out[sender] -= amount
+        out[recipient] = out.get(recipient, 0) + amount
+    return out
 
 
-def _attacker_success_pow(q: float, z: int) -> float:
-    """The formula typed as printed: lam**k overflows a float once z is ~150."""
-    p = 1.0 - q
-    if q >= p:
-        return 1.0
-    lam = z * q / p
-    total = 1.0
-    for k in range(z + 1):
-        total -= math.exp(-lam) * lam**k / math.factorial(k) * (1 - (q / p) ** (z - k))
-    return total
+def _apply_credit_first(balances, transfers):
+    out = dict(balances)
+    for sender, recipient, amount in transfers:
+        if amount <= 0:
+            return None
+        out[recipient] = out.get(recipient, 0) + amount
+        if out.get(sender, 0) < amount:
+            return None
+        out[sender] -= amount
+    return out
+
+
+apply_transfers.wrong = [
+    _apply_in_place,
+    _apply_skip_bad,
+    lambda b, t: dict(b),
+    _apply_strict,
+    _apply_checks_start_balance,
+    _apply_credit_first,
+    lambda b, t: _apply(b, t) or {},  # an empty dict, not None
+]
+
+
+# -- 05.4 race_success: the exact race ------------------------------------------
+def _race_success(q: float, z: int, ties_win: bool) -> float:
+    return race_success_probability(q, z, ties_win=ties_win)
 
 
 def _close(got: object, expected: float) -> bool:
@@ -271,100 +363,160 @@ def _close(got: object, expected: float) -> bool:
     return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def _swapped_lambda(q, z):
+def _race_poisson(q, z, ties_win):
+    return attacker_success_probability(q, z)  # the lesson's §11 formula
+
+
+def _race_ignores_ties(q, z, ties_win):
+    return race_success_probability(q, z, ties_win=True)
+
+
+def _race_formula(q, z, ties_win, *, comb_shift=0, guard=True):
     p = 1.0 - q
-    lam = z * p / q
+    if guard and q >= p:
+        return 1.0
+    extra = 0 if ties_win else 1
+    if z == 0:
+        return (q / p) ** extra
     total = 1.0
-    for k in range(z + 1):
-        total -= math.exp(-lam) * lam**k / math.factorial(k) * (1 - (q / p) ** (z - k))
+    for m in range(z + 1):
+        ruin = (q / p) ** (z - m + extra)
+        total -= math.comb(m + z - 1 + comb_shift, m) * p**z * q**m * (1.0 - ruin)
     return total
 
 
-attacker_success = FunctionCheck(
-    "05.4 attacker_success",
-    reference=_attacker_success,
-    cases=[
-        (0.1, 0),
-        (0.1, 1),
-        (0.1, 5),
-        (0.3, 5),
-        (0.3, 10),
-        (0.25, 15),
-        (0.5, 3),
-        (0.6, 2),
-        (0.45, 340),  # the whitepaper's last row: lam**k would overflow a float
-    ],  # fmt: skip
+def _race_q_ge_half_forgotten(q, z, ties_win):
+    if q == 0.5:
+        return 1.0  # the guard only at exactly one half
+    return _race_formula(q, z, ties_win, guard=False)
+
+
+_RACE_CASES = [
+    (0.1, 2, True),
+    (0.1, 3, False),
+    (0.3, 0, True),
+    (0.3, 0, False),
+    (0.1, 1, True),
+    (0.3, 5, True),
+    (0.3, 6, False),
+    (0.25, 12, True),
+    (0.45, 30, False),
+    (0.0, 3, True),
+    (0.05, 1, False),
+    (0.5, 4, False),
+    (0.6, 3, True),
+    (0.7, 2, False),
+]
+
+race_success = FunctionCheck(
+    "05.4 race_success",
+    reference=_race_success,
+    cases=_RACE_CASES,
     compare=_close,
     hints=[
-        "p = 1 - q. If q >= p the attacker always wins: return 1.0. Otherwise "
-        "lambda = z * q / p (the attacker's expected progress while the merchant "
-        "waits).",
-        "P = 1 - sum over k = 0..z of Poisson(k; lambda) * (1 - (q/p) ** (z - k)), "
-        "where Poisson(k; lambda) = exp(-lambda) * lambda**k / k!. An OverflowError "
-        "for a big z means lambda**k outgrew a float: start from poisson = "
-        "exp(-lambda) (k = 0) and multiply by lambda / k for each next k, as the "
-        "whitepaper's C code does.",
-        "total, poisson = 1.0, math.exp(-lam); for k in range(z + 1): if k: poisson "
-        "*= lam / k; total -= poisson * (1 - (q / p) ** (z - k)); return total",
+        "Only the attacker's progress changes: while the honest network finds z "
+        "blocks, the attacker finds m blocks with the negative binomial probability "
+        "C(m + z - 1, m) · p^z · q^m (m from 0 to z), not a Poisson count.",
+        "From z - m behind he still catches up with probability (q/p)^(z - m) if a tie "
+        "is enough, (q/p)^(z - m + 1) if he must get one block ahead. With q >= p he "
+        "always wins; z = 0 needs no sum.",
+        "extra = 0 if ties_win else 1; if z == 0: return (q/p)**extra; "
+        "total = 1 - sum(comb(m+z-1, m) * p**z * q**m * (1 - (q/p)**(z-m+extra)) "
+        "for m in range(z + 1))",
     ],
-    solution=(
-        "def attacker_success(q, z):\n"
-        "    p = 1 - q\n"
-        "    if q >= p:\n"
-        "        return 1.0\n"
-        "    lam = z * q / p\n"
-        "    total, poisson = 1.0, math.exp(-lam)  # Poisson(0)\n"
-        "    for k in range(z + 1):\n"
-        "        if k:\n"
-        "            poisson *= lam / k  # Poisson(k) from Poisson(k - 1)\n"
-        "        total -= poisson * (1 - (q / p) ** (z - k))\n"
-        "    return total"
-    ),
     wrong=[
-        _swapped_lambda,
-        lambda q, z: (q / (1 - q)) ** z if q < 0.5 else 1.0,
-        lambda q, z: 1.0 - _attacker_success(q, z),
-        _attacker_success_pow,
+        _race_poisson,
+        _race_ignores_ties,
+        lambda q, z, t: _race_formula(q, z, t, comb_shift=1),  # C(m + z, m)
+        _race_q_ge_half_forgotten,
+        lambda q, z, t: _race_formula(q, z, not t),  # the flag read backwards
+        lambda q, z, t: float(f"{_race_success(q, z, t):.4f}"),  # rounded early
+        lambda q, z, t: _race_formula(q, z, t) if z else 1.0,  # z = 0 always wins
     ],
 )
 
 
-# -- 05.5 --------------------------------------------------------------------------
-def _needed(q: float, max_probability: float) -> int:
+# -- 05.5 confirmations_needed: the wait for the exact race --------------------------
+def _confirmations_needed(q: float, max_probability: float):
+    if q >= 0.5:
+        return None
     z = 0
-    while _attacker_success(q, z) >= max_probability:
+    while race_success_probability(q, z) >= max_probability:
         z += 1
     return z
 
 
-confirmations_needed = FunctionCheck(
-    "05.5 confirmations_needed",
-    reference=_needed,
-    cases=[
+def _wait_cases() -> list[tuple]:
+    return [
         (0.1, 0.001),
-        (0.2, 0.001),
         (0.3, 0.001),
-        (0.1, 0.01),
-        (0.25, 0.0001),
-        (0.15, 0.5),
-        (0.45, 0.001),  # 340 blocks
-    ],  # fmt: skip
+        (0.4, 0.001),
+        (0.05, 0.01),
+        (0.33, 0.05),
+        (0.1, race_success_probability(0.1, 2)),  # exactly P(z = 2): not below it
+        (0.2, race_success_probability(0.2, 7)),
+        (0.0, 0.5),
+        (0.5, 0.001),
+        (0.6, 0.1),
+        (0.1, 1.0),  # P(z = 0) = 1 is not below 1: one block
+        (0.2, 1.01),  # a bound above 1: no wait at all
+    ]
+
+
+def _wait_le(q, max_probability):
+    if q >= 0.5:
+        return None
+    z = 0
+    while race_success_probability(q, z) > max_probability:
+        z += 1
+    return z
+
+
+def _wait_paper(q, max_probability):
+    if q >= 0.5:
+        return None
+    z = 0
+    while attacker_success_probability(q, z) >= max_probability:
+        z += 1
+    return z
+
+
+def _wait_from_one(q, max_probability):
+    if q >= 0.5:
+        return None
+    z = 1
+    while race_success_probability(q, z) >= max_probability:
+        z += 1
+    return z
+
+
+def _wait_ge_guard(q, max_probability):
+    if q > 0.5:  # one-sided: q = 0.5 would loop for ever (stopped here)
+        return None
+    z = 0
+    while race_success_probability(q, z) >= max_probability and z < 10_000:
+        z += 1
+    return z
+
+
+confirmations_needed = optional_check(
+    "05.5 confirmations_needed",
+    reference=_confirmations_needed,
+    cases=_wait_cases,
+    show=lambda args: f"{args[0]!r}, {args[1]!r}",
     hints=[
-        "Try z = 0, 1, 2, ... and stop at the first z whose success probability is "
-        "below max_probability.",
-        "Use your attacker_success from 05.4. 'Below' is strict: P < max_probability.",
-        "z = 0; while attacker_success(q, z) >= max_probability: z += 1; return z",
+        "Try z = 0, 1, 2, ... and stop at the first z whose "
+        "race_success_probability(q, z) is BELOW max_probability (strictly).",
+        "A majority attacker (q >= 0.5) always wins: no wait is enough, so return None "
+        "before the loop (q = 0.5 exactly included).",
+        "if q >= 0.5: return None; z = 0; while race_success_probability(q, z) >= "
+        "max_probability: z += 1; return z",
     ],
-    solution=(
-        "def confirmations_needed(q, max_probability):\n"
-        "    z = 0\n"
-        "    while attacker_success(q, z) >= max_probability:\n"
-        "        z += 1\n"
-        "    return z"
-    ),
     wrong=[
-        lambda q, m: _needed(q, m) + 1,
-        lambda q, m: _needed(q, m) - 1,
-        lambda q, m: math.ceil(math.log(m) / math.log(q / (1 - q))),
+        _wait_le,
+        _wait_paper,
+        _wait_from_one,
+        _wait_ge_guard,
+        lambda q, m: None if q >= 0.5 else float(_confirmations_needed(q, m)),
     ],
 )
