@@ -11,7 +11,9 @@ scores it (:func:`score_submissions`) and scores below a quality bar pay nothing
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
+from numbers import Real
 
 import numpy as np
 from torch import nn
@@ -19,6 +21,8 @@ from torch import nn
 from refimpl.artnet.critic import IMAGE_SIZE, critic_scores
 from refimpl.artnet.errors import ArtNetError
 from refimpl.artnet.miners import Submission
+from refimpl.market.errors import InvalidWeights
+from refimpl.market.inputs import real_array
 
 __all__ = [
     "QUALITY_BAR",
@@ -76,6 +80,14 @@ def score_submissions(
 
 
 def weights_from_scores(scores: object, bar: float = QUALITY_BAR) -> np.ndarray:
-    """``max(0, score - bar)``: only work above the quality bar earns weight."""
-    s = np.asarray(scores, dtype=np.float64)
+    """``max(0, score - bar)``: only work above the quality bar earns weight.
+
+    ``scores`` a 1-D vector of finite numbers and ``bar`` a finite number, else
+    ArtNetError with the reason."""
+    try:
+        s = real_array("scores", scores, 1, non_negative=False)
+    except InvalidWeights as e:
+        raise ArtNetError(str(e)) from None
+    if not isinstance(bar, Real) or isinstance(bar, bool) or not math.isfinite(bar):
+        raise ArtNetError(f"bar must be a finite number, got {bar!r}")
     return np.maximum(0.0, s - bar)

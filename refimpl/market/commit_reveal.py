@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from refimpl.market.errors import InvalidParams
+from refimpl.market.inputs import is_int, real_array
 from refimpl.market.yuma import epoch
 
 __all__ = ["CopierResult", "quality_schedule", "copier_toy"]
@@ -54,7 +56,13 @@ def copier_toy(
     stake-weighted mean of the honest weights it can see, ``delay`` epochs old
     (0 = no commit-reveal: it sees this epoch's weights). Classic Yuma with bonds.
     """
-    s = np.asarray(stake, dtype=np.float64)
+    for name, value, low in (("delay", delay, 0), ("epochs", epochs, 1),
+                             ("period", period, 1)):  # fmt: skip
+        if not is_int(value) or value < low:
+            raise InvalidParams(f"{name} must be an int >= {low}, got {value!r}")
+    s = real_array("stake", stake, 1)
+    if s.size < 2 or s[:-1].sum() <= 0:
+        raise InvalidParams("stake needs honest validators with stake and a copier")
     truth = quality_schedule(epochs, period=period)
     honest = s[:-1] / s[:-1].sum()
     bonds = None

@@ -16,7 +16,7 @@ import numpy as np
 
 from refimpl.market.errors import InvalidWeights
 
-__all__ = ["real_array", "bool_mask", "unit", "is_int"]
+__all__ = ["real_array", "bool_mask", "unit", "is_int", "uid_list"]
 
 
 def is_int(x: object) -> bool:
@@ -49,18 +49,26 @@ def _numeric(name: str, value: object) -> np.ndarray:
 
 
 def real_array(
-    name: str, value: object, ndim: int, *, non_negative: bool = True
+    name: str,
+    value: object,
+    ndim: int,
+    *,
+    non_negative: bool = True,
+    allow_nan: bool = False,
 ) -> np.ndarray:
-    """``value`` as a float64 array of ``ndim`` dimensions, finite (and >= 0)."""
+    """``value`` as a float64 array of ``ndim`` dimensions, finite (and >= 0);
+    ``allow_nan`` lets NaN through (infinity never)."""
     arr = _numeric(name, value)
     if arr.ndim != ndim:
         what = {1: "a 1-D vector", 2: "a 2-D matrix"}.get(ndim, f"{ndim}-D")
         raise InvalidWeights(f"{name} must be {what}, got shape {arr.shape}")
     bad = ~np.isfinite(arr)
+    if allow_nan:
+        bad &= ~np.isnan(arr)
     if bad.any():
         at = tuple(int(i) for i in np.argwhere(bad)[0])
         raise InvalidWeights(f"{name}{list(at)} is not finite ({arr[at]})")
-    if non_negative and (arr < 0).any():
+    if non_negative and (arr < 0).any():  # NaN < 0 is False
         at = tuple(int(i) for i in np.argwhere(arr < 0)[0])
         raise InvalidWeights(f"{name}{list(at)} is negative ({arr[at]})")
     return arr
@@ -93,3 +101,18 @@ def unit(name: str, value: object) -> float:
     if not math.isfinite(v) or not 0.0 <= v <= 1.0:
         raise InvalidWeights(f"{name} must be in [0, 1], got {value}")
     return v
+
+
+def uid_list(uids: object, name: str = "uids") -> list[int]:
+    """uids as a list of non-negative ints (numpy ints accepted; bools, floats and
+    strings refused), or InvalidWeights."""
+    if isinstance(uids, np.ndarray) and uids.ndim != 1:
+        raise InvalidWeights(f"{name} must be a 1-D list, got shape {uids.shape}")
+    if isinstance(uids, (str, bytes, dict, set)) or not hasattr(uids, "__iter__"):
+        raise InvalidWeights(f"{name} must be a list of ints, got {uids!r}")
+    out = []
+    for u in uids:
+        if not is_int(u) or u < 0:
+            raise InvalidWeights(f"uid {u!r} is not a non-negative integer")
+        out.append(int(u))
+    return out

@@ -24,6 +24,8 @@ import torch
 from torch import nn
 
 from refimpl.market.axon import Axon, Dendrite, Predict
+from refimpl.market.errors import InvalidWeights
+from refimpl.market.inputs import real_array, uid_list, unit
 from refimpl.market.task import PrivateStream
 
 __all__ = [
@@ -91,11 +93,20 @@ def update_scores(
 
     NaN rewards become 0; rewards are scattered to ``uids`` and every uid decays:
     ``new = alpha * scattered + (1 - alpha) * scores``. Returns a new array.
+    Bad input (ragged or non-numeric arrays, infinity, uids out of range or
+    mismatched) raises InvalidWeights.
     """
-    rewards = np.nan_to_num(np.asarray(rewards, dtype=np.float64), nan=0.0)
-    scattered = np.zeros_like(np.asarray(scores, dtype=np.float64))
-    scattered[np.asarray(uids, dtype=np.int64)] = rewards
-    return alpha * scattered + (1.0 - alpha) * np.asarray(scores, dtype=np.float64)
+    old = real_array("scores", scores, 1, non_negative=False)
+    r = real_array("rewards", rewards, 1, non_negative=False, allow_nan=True)
+    u = uid_list(uids)
+    if len(u) != r.size:
+        raise InvalidWeights(f"{len(u)} uids but {r.size} rewards")
+    if u and max(u) >= old.size:
+        raise InvalidWeights(f"uid {max(u)} is out of range (n = {old.size})")
+    a = unit("alpha", alpha)
+    scattered = np.zeros_like(old)
+    scattered[u] = np.nan_to_num(r, nan=0.0)
+    return a * scattered + (1.0 - a) * old
 
 
 def query_miners(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from refimpl.market.errors import InvalidWeights
-from refimpl.market.inputs import is_int, real_array
+from refimpl.market.inputs import is_int, real_array, uid_list
 
 __all__ = [
     "U16_MAX",
@@ -32,21 +32,6 @@ def _as_vector(values: object, name: str) -> np.ndarray:
     return real_array(name, values, 1)
 
 
-def _as_uids(uids: object) -> list[int]:
-    """uids as a list of non-negative ints (numpy ints accepted, bools and floats
-    refused), or InvalidWeights."""
-    if isinstance(uids, np.ndarray) and uids.ndim != 1:
-        raise InvalidWeights(f"uids must be a 1-D list, got shape {uids.shape}")
-    if isinstance(uids, (str, bytes, dict, set)) or not hasattr(uids, "__iter__"):
-        raise InvalidWeights(f"uids must be a list of ints, got {uids!r}")
-    out = []
-    for u in uids:
-        if not is_int(u) or u < 0:
-            raise InvalidWeights(f"uid {u!r} is not a non-negative integer")
-        out.append(int(u))
-    return out
-
-
 def weights_to_u16(uids: object, weights: object) -> tuple[list[int], list[int]]:
     """Max-upscale ``weights`` to u16 and drop zeros, exactly as the SDK does.
 
@@ -58,7 +43,7 @@ def weights_to_u16(uids: object, weights: object) -> tuple[list[int], list[int]]
     ([0, 1], [65535, 32768])
     """
     w = _as_vector(weights, "weights")
-    u = _as_uids(uids)
+    u = uid_list(uids)
     if len(u) != len(w):
         raise InvalidWeights(
             f"uids and weights must have the same length ({len(u)} != {w.size})"
@@ -78,7 +63,7 @@ def u16_to_weights(uids: object, values: object, n: int) -> np.ndarray:
     """
     if not is_int(n) or n < 0:
         raise InvalidWeights(f"n must be a non-negative int, got {n!r}")
-    u = np.array(_as_uids(uids), dtype=np.int64)
+    u = np.array(uid_list(uids), dtype=np.int64)
     v = real_array("values", values, 1, non_negative=False)
     if u.shape != v.shape:
         raise InvalidWeights("uids and values must be 1-D and of the same length")
