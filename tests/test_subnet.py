@@ -495,6 +495,15 @@ def test_invalid_subnet_params_refused(params, reason):
     assert isinstance(err.value, MarketError) and isinstance(err.value, ValueError)
 
 
+def test_subnet_takes_only_subnet_params_and_a_name():
+    from refimpl.market.errors import InvalidParams
+
+    with pytest.raises(InvalidParams, match="SubnetParams"):
+        Subnet({"tempo": 3})
+    with pytest.raises(InvalidParams, match="name"):
+        Subnet(name="")
+
+
 def test_numpy_int_params_become_plain_ints():
     import numpy as np
 

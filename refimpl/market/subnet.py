@@ -307,6 +307,10 @@ class Subnet(Extension):
     payload_fields = PAYLOAD_FIELDS
 
     def __init__(self, params: SubnetParams | None = None, name: str = "subnet"):
+        if params is not None and not isinstance(params, SubnetParams):
+            raise InvalidParams(f"params must be SubnetParams, got {params!r}")
+        if not isinstance(name, str) or not name:
+            raise InvalidParams(f"name must be a non-empty str, got {name!r}")
         self.params = params or SubnetParams()
         self.name = name
         self.chain: Any = None
