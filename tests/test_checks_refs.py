@@ -172,3 +172,29 @@ def test_l12_manifest_entry_is_what_save_collection_writes(tmp_path):
         assert l12._entry((path / rel).read_bytes()) == entry
     files = {rel: (path / rel).read_bytes() for rel in manifest["files"]}
     assert l12._first_bad(files, manifest["files"]) == "ok"
+
+
+# -- lesson 14 ----------------------------------------------------------------------
+def _token_rows(seed):
+    from refimpl.audit import build_dataset
+
+    d = build_dataset([seed])[0]
+    table, truth = d.tables["token"], d.truth_of("token")
+    rows = []
+    for e in table.ids:
+        row, washed = table.row(e), truth[e] != "normal"
+        if row["sales"] >= 2 or washed:
+            rows.append((tuple(round(float(row[n]), 3) for n in table.names), washed))
+    return table.names, rows
+
+
+def test_l14_token_tables_are_refimpl_audits_own():
+    from refimpl.course.checks import l14
+    from refimpl.course.checks._l14_heldout import HELD_OUT
+
+    names, shown = _token_rows(201)
+    assert tuple(names) == l14.TOKEN_NAMES
+    assert list(l14.TOKENS[: len(shown)]) == shown  # the shown table starts with 201
+    for seed in (215, 228):  # the held-out table, never shown to the learner
+        assert HELD_OUT[seed] == _token_rows(seed)[1]
+    assert set(HELD_OUT) == set(range(215, 229))

@@ -1,15 +1,19 @@
 """Checks for lesson 14 (an AI auditor for the chain).
 
-The references are written out here in plain Python (they mirror
-``refimpl.audit.features`` and ``refimpl.audit.evaluate``) so this module imports
-fast and without torch.
+One source of truth: the references are ``refimpl.audit``'s own functions
+(``conflicting_nonces``, ``pearson``, ``cycle_lengths``, ``precision_recall``),
+imported when a check first runs, so importing this module stays fast. 14.5 shows
+the learner ``TOKENS`` (seeds 201-214) and scores the rule on ``HELD_OUT`` (seeds
+215-228, never shown), both made by ``refimpl.audit.build_dataset``.
 """
 
 from __future__ import annotations
 
 import math
 
-from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.course import Check, Wrong
+from refimpl.course.checks._l14_heldout import HELD_OUT
+from refimpl.course.checks._pure import PureFunctionCheck
 from refimpl.course.feedback import call_learner, reject_stub
 
 __all__ = ["conflicts", "copy_gap", "cycle_lengths", "precision_recall", "wash_rule"]
@@ -17,14 +21,29 @@ __all__ = ["conflicts", "copy_gap", "cycle_lengths", "precision_recall", "wash_r
 
 # -- 14.1 --------------------------------------------------------------------------
 def _conflicts(txs: list[tuple[str, int, str]]) -> dict[str, list[int]]:
-    seen: dict[tuple[str, int], set[str]] = {}
+    from refimpl.audit import conflicting_nonces
+
+    return conflicting_nonces(txs)
+
+
+def _conflicts_by(txs, *, by_sender=True, sort=True, falsy_bug=False):
+    seen: dict[tuple, set[str]] = {}
     for sender, nonce, txid in txs:
-        seen.setdefault((sender, nonce), set()).add(txid)
+        key = (sender, nonce) if by_sender else nonce
+        seen.setdefault(key, set()).add(txid)
     out: dict[str, list[int]] = {}
-    for (sender, nonce), ids in sorted(seen.items()):
-        if len(ids) > 1:
+    for sender, nonce, _ in txs:
+        key = (sender, nonce) if by_sender else nonce
+        if len(seen[key]) > 1 and nonce not in out.get(sender, []):
+            if falsy_bug and not nonce:
+                continue
             out.setdefault(sender, []).append(nonce)
-    return out
+    return {k: sorted(v) for k, v in out.items()} if sort else out
+
+
+def _conflicts_sorts_input(txs):
+    txs.sort()
+    return _conflicts_by(txs)
 
 
 def _conflicts_any_repeat(txs):
@@ -47,7 +66,7 @@ def _conflicts_by_txid(txs):
     return out
 
 
-conflicts = FunctionCheck(
+conflicts = PureFunctionCheck(
     "14.1 conflicts",
     reference=_conflicts,
     cases=[
@@ -57,6 +76,8 @@ conflicts = FunctionCheck(
         ([("alice", 0, "t1"), ("bob", 0, "t2"), ("carol", 0, "t3")],),
         ([("x", 1, "p"), ("x", 1, "p"), ("x", 1, "q"), ("y", 1, "q")],),
         ([],),
+        ([("eve", 9, "a"), ("eve", 0, "b"), ("eve", 9, "c"), ("eve", 0, "d")],),
+        ([("ann", 3, "a"), ("bob", 3, "b")],),  # same nonce, different senders
     ],
     hints=[
         "Group the transactions by (sender, nonce) and look at the txids in each "
@@ -77,7 +98,16 @@ conflicts = FunctionCheck(
         "            out.setdefault(sender, []).append(nonce)\n"
         "    return out"
     ),
-    wrong=[_conflicts_any_repeat, _conflicts_by_txid, lambda txs: {}],
+    wrong=[
+        _conflicts_any_repeat,
+        _conflicts_by_txid,
+        lambda txs: {},
+        lambda txs: _conflicts_by(txs, sort=False),  # nonces in the order seen
+        lambda txs: _conflicts_by(txs, by_sender=False),  # ignores the sender
+        lambda txs: _conflicts_by(txs, falsy_bug=True),  # nonce 0 lost
+        _conflicts_sorts_input,
+        lambda txs: {k: set(v) for k, v in _conflicts_by(txs).items()},
+    ],
 )
 
 
@@ -93,7 +123,22 @@ def _pearson(a: list[float], b: list[float]) -> float:
 
 
 def _copy_gap(w: list[float], prev: list[float], nxt: list[float]) -> float:
-    return _pearson(w, prev) - _pearson(w, nxt)
+    from refimpl.audit import pearson
+
+    return pearson(w, prev) - pearson(w, nxt)
+
+
+def _pearson_nan(a, b):
+    n = len(a)
+    ma, mb = sum(a) / n, sum(b) / n
+    da, db = [x - ma for x in a], [y - mb for y in b]
+    den = math.sqrt(sum(x * x for x in da) * sum(y * y for y in db))
+    return sum(x * y for x, y in zip(da, db, strict=True)) / den if den else math.nan
+
+
+def _cosine(a, b):
+    den = math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+    return sum(x * y for x, y in zip(a, b, strict=True)) / den if den else 0.0
 
 
 def _cov(a, b):
@@ -102,13 +147,25 @@ def _cov(a, b):
     return sum((x - ma) * (y - mb) for x, y in zip(a, b, strict=True)) / n
 
 
+def _copy_gap_f32(w, p, n):
+    import numpy as np
+
+    def corr(a, b):
+        x, y = np.asarray(a, np.float32), np.asarray(b, np.float32)
+        dx, dy = x - x.mean(), y - y.mean()
+        den = np.sqrt((dx @ dx) * (dy @ dy))
+        return np.float32(0.0) if den == 0 else (dx @ dy) / den
+
+    return corr(w, p) - corr(w, n)
+
+
 def _close(got: object, expected: float) -> bool:
     return isinstance(got, int | float) and math.isclose(
         float(got), expected, rel_tol=1e-9, abs_tol=1e-9
     )
 
 
-copy_gap = FunctionCheck(
+copy_gap = PureFunctionCheck(
     "14.2 copy_gap",
     reference=_copy_gap,
     cases=[
@@ -117,6 +174,9 @@ copy_gap = FunctionCheck(
         ([10.0, 20.0, 30.0], [1.0, 2.0, 3.0], [3.0, 2.0, 1.0]),
         ([1.0, 2.0, 4.0, 8.0], [2.0, 2.0, 2.0, 2.0], [1.0, 2.0, 3.0, 4.0]),
         ([65535.0, 30000.0, 12000.0], [0.5, 0.3, 0.2], [0.2, 0.5, 0.3]),
+        ([5.0, 5.0, 5.0], [0.1, 0.5, 0.4], [0.3, 0.3, 0.4]),  # a constant w
+        ([0.9, 0.1, 0.0], [0.0, 0.1, 0.9], [0.8, 0.2, 0.0]),  # a negative gap
+        ([1e-9, 3e-9, 2e-9], [0.2, 0.5, 0.3], [0.3, 0.5, 0.2]),  # tiny weights
     ],
     compare=_close,
     hints=[
@@ -143,17 +203,27 @@ copy_gap = FunctionCheck(
         lambda w, p, n: _pearson(w, n) - _pearson(w, p),
         lambda w, p, n: _cov(w, p) - _cov(w, n),
         lambda w, p, n: _pearson(w, p),
+        lambda w, p, n: _pearson_nan(w, p) - _pearson_nan(w, n),  # nan, not 0.0
+        lambda w, p, n: _cosine(w, p) - _cosine(w, n),  # not centred
+        lambda w, p, n: abs(_pearson(w, p) - _pearson(w, n)),
+        lambda w, p, n: float(_copy_gap_f32(w, p, n)),
     ],
 )
 
 
 # -- 14.3 --------------------------------------------------------------------------
 def _cycle_lengths(owners: list[str]) -> list[int]:
+    from refimpl.audit import cycle_lengths as refimpl_cycle_lengths
+
+    return refimpl_cycle_lengths(owners)
+
+
+def _cycles_by(owners, *, offset=0):
     last: dict[str, int] = {}
     out = []
     for i, who in enumerate(owners):
         if who in last:
-            out.append(i - last[who])
+            out.append(i - last[who] + offset)
         last[who] = i
     return out
 
@@ -169,7 +239,7 @@ def _cycles_from_first(owners):
     return out
 
 
-cycle_lengths = FunctionCheck(
+cycle_lengths = PureFunctionCheck(
     "14.3 cycle_lengths",
     reference=_cycle_lengths,
     cases=[
@@ -179,6 +249,10 @@ cycle_lengths = FunctionCheck(
         (["A", "B", "A", "B", "A"],),
         (["artist", "ann", "bo", "cy", "ann"],),
         (["A"],),
+        (["A", "A"],),  # sold to itself: a cycle of one hand-over
+        ([],),
+        (["A", "B", "B", "A"],),
+        (["A", "B", "C", "A", "B", "B"],),  # cycles 3, 3, 1: not in sorted order
     ],
     hints=[
         "Walk the owners in order and remember where you last saw each one.",
@@ -200,14 +274,25 @@ cycle_lengths = FunctionCheck(
         _cycles_from_first,
         lambda owners: [len(owners) - len(set(owners))],
         lambda owners: [],
+        lambda owners: _cycles_by(owners, offset=-1),  # counts owners in between
+        lambda owners: sorted(_cycles_by(owners)),
+        lambda owners: _cycles_by(owners[1:]),  # forgets the minter
+        lambda owners: tuple(_cycles_by(owners)),
     ],
 )
 
 
 # -- 14.4 --------------------------------------------------------------------------
 def _precision_recall(flagged: set[str], truth: set[str]) -> tuple[float, float]:
-    tp = len(flagged & truth)
-    return (tp / len(flagged) if flagged else 0.0, tp / len(truth) if truth else 0.0)
+    from refimpl.audit import precision_recall as refimpl_precision_recall
+
+    return refimpl_precision_recall(flagged, truth)
+
+
+def _pr_discards(flagged, truth):
+    p, r = _precision_recall(set(flagged), set(truth))
+    flagged.clear()
+    return p, r
 
 
 def _pr_close(got: object, expected: tuple[float, float]) -> bool:
@@ -218,7 +303,7 @@ def _pr_close(got: object, expected: tuple[float, float]) -> bool:
     )
 
 
-precision_recall = FunctionCheck(
+precision_recall = PureFunctionCheck(
     "14.4 precision_recall",
     reference=_precision_recall,
     cases=[
@@ -228,6 +313,8 @@ precision_recall = FunctionCheck(
         (set(), {"a", "b"}),
         ({"a"}, set()),
         ({"duster", "tipper", "sybil0"}, {"duster", "sybil0", "sybil1", "wash0"}),
+        (set(), set()),
+        ({"a", "b", "c"}, {"d", "e"}),  # nothing right: 0.0 and 0.0
     ],
     compare=_pr_close,
     hints=[
@@ -249,15 +336,22 @@ precision_recall = FunctionCheck(
         lambda f, t: _precision_recall(t, f),
         lambda f, t: (len(f & t) / max(len(t), 1), len(f & t) / max(len(f), 1)),
         lambda f, t: (1.0, 1.0),
+        lambda f, t: list(_precision_recall(f, t)),
+        lambda f, t: (len(f & t) // max(len(f), 1), len(f & t) // max(len(t), 1)),
+        lambda f, t: (len(f & t) / max(len(f | t), 1),) * 2,  # Jaccard
+        lambda f, t: (  # empty flagged -> perfect precision
+            len(f & t) / len(f) if f else 1.0, len(f & t) / len(t) if t else 0.0),
+        _pr_discards,
     ],
 )
 
 
 # -- 14.5 --------------------------------------------------------------------------
 #: token features (sales, owner_ratio, returns, min_cycle, rise_fraction,
-#: price_growth, mean_gap) and whether the token was washed, from held-out
-#: scenarios (seeds 201-214; tokens with fewer than two sales left out unless
-#: washed). Computed by refimpl.audit.token_features.
+#: price_growth, mean_gap) and whether the token was washed, from scenarios the
+#: lesson never used (seeds 201-214; tokens with fewer than two sales left out
+#: unless washed). Shown to the learner; the check scores on HELD_OUT instead.
+#: Computed by refimpl.audit.token_features.
 TOKEN_NAMES = (
     "sales",
     "owner_ratio",
@@ -346,9 +440,13 @@ TOKENS: tuple[tuple[tuple[float, ...], bool], ...] = (
 NEED_RECALL, NEED_PRECISION = 0.9, 0.8
 
 
+def _held_out_tokens() -> list[tuple[tuple[float, ...], bool]]:
+    return [row for seed in sorted(HELD_OUT) for row in HELD_OUT[seed]]
+
+
 def _wash_scores(rule) -> tuple[int, int, int]:
     tp = fp = fn = 0
-    for i, (values, washed) in enumerate(TOKENS):
+    for i, (values, washed) in enumerate(_held_out_tokens()):
         row = dict(zip(TOKEN_NAMES, values, strict=True))
         got = call_learner(rule, (row,), "wash_rule(row)")
         reject_stub(got, "wash_rule(row)", first=i == 0)
@@ -367,17 +465,26 @@ def _test_wash_rule(rule: object) -> None:
     real = tp + fn
     recall = tp / real if real else 0.0
     precision = tp / (tp + fp) if tp + fp else 0.0
+    count = len(_held_out_tokens())
     if recall < NEED_RECALL:
         raise Wrong(
-            f"on {len(TOKENS)} held-out tokens your rule caught {tp} of {real} "
-            f"washed ones (recall {recall:.2f}; {NEED_RECALL} is needed)"
+            f"on {count} held-out tokens (fourteen afternoons you have not seen) "
+            f"your rule caught {tp} of {real} washed ones (recall {recall:.2f}; "
+            f"{NEED_RECALL} is needed)"
         )
     if precision < NEED_PRECISION:
         raise Wrong(
-            f"on {len(TOKENS)} held-out tokens your rule flagged {fp} honest "
-            f"token(s) with {tp} washed ones (precision {precision:.2f}; "
-            f"{NEED_PRECISION} is needed)"
+            f"on {count} held-out tokens (fourteen afternoons you have not seen) "
+            f"your rule flagged {fp} honest token(s) with {tp} washed ones "
+            f"(precision {precision:.2f}; {NEED_PRECISION} is needed)"
         )
+
+
+_SHOWN_WASHED = {values for values, washed in TOKENS if washed}
+
+
+def _memorised_rule(row: dict) -> bool:
+    return tuple(row[n] for n in TOKEN_NAMES) in _SHOWN_WASHED
 
 
 def _good_rule(row: dict) -> bool:
@@ -389,9 +496,14 @@ wash_rule = Check(
     _test_wash_rule,
     right=[_good_rule],
     wrong=[
-        lambda row: row["returns"] >= 1 and row["sales"] >= 3,
+        lambda row: row["returns"] >= 1 and row["sales"] >= 3,  # the baseline
         lambda row: True,
         lambda row: row["sales"] >= 2,
+        _memorised_rule,  # a lookup table of the rows shown in the exercise
+        lambda row: (  # < where <= is needed
+            row["sales"] >= 3 and row["rise_fraction"] == 1.0 and row["mean_gap"] < 3
+        ),
+        lambda row: "yes" if _good_rule(row) else "",  # not a bool
     ],
     hints=[
         "The baseline waits for the ring to close (returns >= 1). Which other "
