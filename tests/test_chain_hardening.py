@@ -295,3 +295,46 @@ def test_signature_type_is_kept_by_parse() -> None:
     t = tx()
     back = Transaction.parse(t.serialize())
     assert isinstance(back.signature, Signature) and back == t
+
+
+def test_race_maths_refuses_what_would_never_end() -> None:
+    from refimpl.chain import (
+        attacker_success_probability,
+        blocks_to_wait,
+        race_success_probability,
+        simulate_double_spend,
+    )
+    from refimpl.chain.race import race_walk
+
+    for bad in ((0.1, 0.0), (0.1, -1.0), ("0.1", 0.01), (0.1, float("nan"))):
+        with pytest.raises(ValueError):
+            blocks_to_wait(*bad)
+    with pytest.raises(ValueError, match="more than"):
+        blocks_to_wait(0.4999, 1e-9)
+    for q, z in (("x", 1), (0.1, 10**9), (True, 1), (0.1, 2.0)):
+        with pytest.raises(ValueError):
+            attacker_success_probability(q, z)
+        with pytest.raises(ValueError):
+            race_success_probability(q, z)
+    with pytest.raises(ValueError, match="trials"):
+        simulate_double_spend(0.1, 2, trials=10**12)
+    with pytest.raises(ValueError, match="max_blocks"):
+        race_walk(0.1, 2, max_blocks=10**12)
+    assert blocks_to_wait(0.1) == 5 and blocks_to_wait(0.45) == 340  # §11's table
+
+
+def test_network_refuses_endless_or_negative_time() -> None:
+    with pytest.raises(ValueError, match="latency"):
+        Network(P, latency=-1.0)
+    with pytest.raises(ValueError, match="jitter"):
+        Network(P, jitter=float("inf"))
+    with pytest.raises(ValueError, match="block_interval"):
+        Network(P, block_interval=0)
+    net = Network(P, seed=1)
+    net.add_peer("a", address=MINER, hash_share=1.0)
+    net.add_peer("b", address=MINER)
+    with pytest.raises(ValueError, match="latency"):
+        net.connect("a", "b", latency=float("nan"))
+    with pytest.raises(ValueError, match="finite"):
+        net.run(float("inf"))
+    assert net.heights() == {"a": 0, "b": 0}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,13 @@ __all__ = [
 # address works; these are the P2PKH addresses of the private keys 7 and 8).
 _MINER = "19ZewH8Kk1PDbSNdJ97FP4EiCjTRaZMZQA"
 _MERCHANT = "1EhqbyUMvvs7BfL8goY6qcPbD6YKfPqb7e"
+
+
+def _seconds(x: object, *, allow_zero: bool = False) -> bool:
+    """A finite real number of seconds, > 0 (or >= 0 with ``allow_zero``)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        return False
+    return x >= 0 if allow_zero else x > 0
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,13 @@ class Network:
         extensions: Sequence[Extension] = (),
     ) -> None:
         self.params = params if params is not None else ChainParams()
+        if not isinstance(self.params, ChainParams):
+            raise ValueError("params must be ChainParams")
+        for name, value in (("latency", latency), ("jitter", jitter)):
+            if not _seconds(value, allow_zero=True):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        if block_interval is not None and not _seconds(block_interval):
+            raise ValueError(f"block_interval must be finite, > 0: {block_interval!r}")
         self.rng = random.Random(seed)
         self.latency = latency
         self.jitter = jitter
@@ -177,6 +192,9 @@ class Network:
                 raise ValueError(f"unknown peer {n!r}")
         if a == b:
             raise ValueError("a peer cannot link to itself")
+        for name, value in (("latency", latency), ("jitter", jitter)):
+            if value is not None and not _seconds(value, allow_zero=True):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
         self.links[frozenset((a, b))] = Link(
             self.latency if latency is None else latency,
             self.jitter if jitter is None else jitter,
@@ -270,7 +288,12 @@ class Network:
         return True
 
     def run(self, until: float) -> None:
-        """Process every event up to time ``until`` (seconds since genesis)."""
+        """Process every event up to time ``until`` (seconds since genesis, finite:
+        miners schedule their next block forever)."""
+        if isinstance(until, bool) or not isinstance(until, (int, float)) or not (
+            math.isfinite(until)
+        ):
+            raise ValueError(f"until must be a finite number of seconds, got {until!r}")
         while self._queue and self._queue[0][0] <= until:
             self.step()
         self.now = max(self.now, until)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .attack import MAX_Z
+
 __all__ = [
     "check_race_args",
     "RaceEstimate",
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 _MODELS = ("race", "whitepaper")
+MAX_TRIALS = 10**7  # a few arrays of 80 MB at most
 
 
 @dataclass(frozen=True)
@@ -71,10 +74,11 @@ class RaceEstimate:
 
 
 def check_race_args(q: float, z: int) -> None:
-    """ValueError unless 0 <= q < 1 and z is an int >= 0 (every race function)."""
-    if not isinstance(z, int) or isinstance(z, bool) or z < 0:
-        raise ValueError(f"z must be a non-negative int, got {z!r}")
-    if not 0.0 <= q < 1.0:
+    """ValueError unless 0 <= q < 1 and z is an int in [0, MAX_Z] (every race
+    function)."""
+    if not isinstance(z, int) or isinstance(z, bool) or not 0 <= z <= MAX_Z:
+        raise ValueError(f"z must be an int in [0, {MAX_Z:,}], got {z!r}")
+    if isinstance(q, bool) or not isinstance(q, (int, float)) or not 0.0 <= q < 1.0:
         raise ValueError(f"q must be in [0, 1), got {q!r}")
 
 
@@ -129,8 +133,12 @@ def simulate_double_spend(
     check_race_args(q, z)
     if model not in _MODELS:
         raise ValueError(f"model must be one of {_MODELS}, got {model!r}")
-    if not isinstance(trials, int) or trials <= 0:
-        raise ValueError(f"trials must be a positive int, got {trials!r}")
+    if isinstance(trials, bool) or not isinstance(trials, int) or not (
+        0 < trials <= MAX_TRIALS
+    ):
+        raise ValueError(
+            f"trials must be an int in [1, {MAX_TRIALS:,}], got {trials!r}"
+        )
     p = 1.0 - q
     extra = 0 if ties_win else 1
     if (z == 0 and ties_win) or q >= p:
@@ -165,6 +173,10 @@ def race_walk(q: float, z: int, *, seed: int = 0, max_blocks: int = 60) -> list[
     after that. Stops at ``max_blocks`` blocks. For plots; introduced in lesson 05.
     """
     check_race_args(q, z)
+    if isinstance(max_blocks, bool) or not isinstance(max_blocks, int) or not (
+        0 <= max_blocks <= MAX_TRIALS
+    ):
+        raise ValueError(f"max_blocks must be an int in [0, {MAX_TRIALS:,}]")
     rng = np.random.Generator(np.random.PCG64(seed))
     lead, honest, out = 0, 0, [0]
     for _ in range(max_blocks):
