@@ -22,6 +22,7 @@ import httpx
 from refimpl.boundedjson import loads
 from refimpl.crypto import PrivateKey
 from refimpl.net.axon import SYNAPSE
+from refimpl.net.limits import CLIENT_LIMITS
 from refimpl.net.protocol import NONCE, AuthError, sign_request, verify_response
 
 __all__ = ["Target", "Reply", "query", "query_sequential"]
@@ -117,7 +118,7 @@ async def query(
     """Ask every target at once; one :class:`Reply` per target, in order."""
     body = json.dumps({"x": x}).encode()
     own = client is None
-    client = client or httpx.AsyncClient(limits=httpx.Limits(max_connections=256))
+    client = client or httpx.AsyncClient(limits=CLIENT_LIMITS)
     try:
         return list(
             await asyncio.gather(
@@ -139,7 +140,7 @@ async def query_sequential(
     """The baseline for ``make bench``: the same requests, one after another."""
     body = json.dumps({"x": x}).encode()
     own = client is None
-    client = client or httpx.AsyncClient()
+    client = client or httpx.AsyncClient(limits=CLIENT_LIMITS)
     try:
         return [await _ask(client, key, t, body, len(x), timeout) for t in targets]
     finally:

@@ -3,6 +3,9 @@
 It reads the body (never more than ``max_bytes`` of it) before the app sees the
 request, so a client cannot make a server buffer an endless upload, whether it
 announces the size (``Content-Length``) or streams it in chunks.
+Also the keep-alive times: a server keeps an idle connection :data:`KEEP_ALIVE`
+seconds and clients (:data:`CLIENT_LIMITS`) drop theirs sooner, so a client never
+reuses a connection the server is closing (an httpx ``ReadError``).
 Introduced in lesson 15.
 """
 
@@ -11,7 +14,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["BodyLimit", "json_reply"]
+import httpx
+
+__all__ = ["BodyLimit", "json_reply", "KEEP_ALIVE", "CLIENT_LIMITS"]
+
+KEEP_ALIVE = 30.0
+CLIENT_LIMITS = httpx.Limits(
+    max_connections=256, max_keepalive_connections=256, keepalive_expiry=10.0
+)
 
 
 async def json_reply(send: Any, status: int, body: dict) -> None:

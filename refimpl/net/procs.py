@@ -26,6 +26,8 @@ from typing import Any
 
 import httpx
 
+from refimpl.net.limits import KEEP_ALIVE
+
 __all__ = [
     "free_port",
     "Proc",
@@ -60,7 +62,12 @@ def make_server(app: Any, host: str, port: int) -> Any:
                     signal.signal(s, handler)
 
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+        timeout_keep_alive=KEEP_ALIVE,
     )
     return _Server(config)
 

@@ -113,11 +113,21 @@ def _get(headers: Mapping[str, str], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+_KEYS: dict[str, PublicKey] = {}  # parsed once: a PublicKey keeps its verify table
+
+
 def _public_key(hex_text: str) -> PublicKey:
+    key = _KEYS.get(hex_text)
+    if key is not None:
+        return key
     try:
-        return PublicKey.from_bytes(bytes.fromhex(hex_text))
+        key = PublicKey.from_bytes(bytes.fromhex(hex_text))
     except ValueError:
         raise AuthError(401, "sender is not a compressed public key") from None
+    if len(_KEYS) >= 4096:
+        _KEYS.clear()
+    _KEYS[hex_text] = key
+    return key
 
 
 def sender_address(headers: Mapping[str, str]) -> str:

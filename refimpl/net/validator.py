@@ -25,6 +25,7 @@ from refimpl.net import params as netparams
 from refimpl.net.client import AsyncNodeClient, NodeRefused
 from refimpl.net.dendrite import Reply, Target, query
 from refimpl.net.keys import coldkey, hotkey
+from refimpl.net.limits import CLIENT_LIMITS
 
 __all__ = ["Validator", "Round", "targets_from"]
 
@@ -179,8 +180,7 @@ class Validator:
     ) -> None:
         """Set up, then a round every ``interval`` s until ``stop`` (or ``rounds``)."""
         await self.setup()
-        limits = httpx.Limits(max_connections=256)
-        async with httpx.AsyncClient(limits=limits) as client:
+        async with httpx.AsyncClient(limits=CLIENT_LIMITS) as client:
             count = 0
             while not stop.is_set() and (rounds is None or count < rounds):
                 try:
