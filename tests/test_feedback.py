@@ -496,3 +496,29 @@ def test_checks_nest_inside_a_learners_function(capsys):
 
     assert Q.evaluate(checks_itself).ok
     assert "correct" in capsys.readouterr().out
+
+
+def test_a_stopped_call_leaves_no_watchdog_behind(monkeypatch):
+    import itertools
+    import threading
+    import time
+
+    from refimpl.course import limits
+
+    monkeypatch.setattr(limits, "MEMORY_LIMIT", 200 << 20)
+    threads = threading.active_count()
+
+    def consume(answer):  # one long C call: the time limit is seen only when it ends
+        return list(answer)
+
+    def spin(answer):
+        while True:
+            pass
+
+    for fn in (consume, spin):
+        outcome = limits.call_limited(fn, (itertools.count(),), time_limit=0.3)
+        assert outcome.error is not None
+    deadline = time.monotonic() + 1.5  # a late stop would strike within this
+    while time.monotonic() < deadline:
+        sum(range(1000))
+    assert threading.active_count() == threads

@@ -124,21 +124,49 @@ class _Watchdog:
             if self.done.wait(0.2):
                 return
 
-    def __enter__(self) -> _Watchdog:
+    def start(self) -> None:
         self.thread.start()
-        return self
 
-    def __exit__(self, *exc_info: Any) -> None:
-        for _ in range(100):  # a late exception may land in here: stop again
-            try:
-                with self.lock:
-                    self.done.set()
-                    if self.fired:
-                        self._raise(None)  # clear one that is still pending
-                break
-            except TimeLimitExceeded:
-                self.fired = True
+    def stop(self) -> None:
+        """Stop watching; clears an exception that is raised but not yet seen."""
+        with self.lock:
+            self.done.set()
+            if self.fired:
+                self._raise(None)
         self.thread.join()
+
+
+def _run_watched(fn: Callable[..., Any], args: tuple, watchdog: _Watchdog) -> Outcome:
+    """``fn(*args)`` under a started watchdog, which is surely stopped on return.
+
+    The watchdog's exception can arrive at any call or backward jump of this thread
+    until ``stop`` has run, even after ``fn`` returned (a C function such as ``list``
+    sees it only when it ends). So each ``stop`` is tried inside ``try``, and tried
+    again if an exception interrupted it; a new one comes at most every 0.2 s.
+    """
+    outcome = Outcome()
+    watchdog.start()
+    try:
+        outcome.value = fn(*args)
+    except BaseException as error:
+        outcome.error = error
+    try:
+        watchdog.stop()
+    except BaseException as late:
+        if outcome.error is None:
+            outcome.error = late
+        try:
+            watchdog.stop()
+        except BaseException:
+            try:
+                watchdog.stop()
+            except BaseException:
+                watchdog.stop()
+    if watchdog.fired and outcome.error is None:
+        outcome.error = TimeLimitExceeded()  # finished, but too late
+    if watchdog.fired or isinstance(outcome.error, TimeLimitExceeded):
+        outcome.value, outcome.timed_out = None, True
+    return outcome
 
 
 def _address_space() -> int | None:
@@ -204,31 +232,24 @@ def call_limited(
     if recursion_frames is None:
         recursion_frames = RECURSION_FRAMES
     old_limit = sys.getrecursionlimit()
-    watchdog = _Watchdog(threading.get_ident(), time_limit) if time_limit else None
     outcome = Outcome()
     try:
         with _LOCK, _MemoryBudget(memory_limit):
             sys.setrecursionlimit(min(old_limit, _depth() + recursion_frames))
             try:
-                if watchdog is None:
-                    outcome.value = fn(*args)
+                if time_limit:
+                    watchdog = _Watchdog(threading.get_ident(), time_limit)
+                    outcome = _run_watched(fn, args, watchdog)
                 else:
-                    with watchdog:
-                        outcome.value = fn(*args)
+                    outcome.value = fn(*args)
             finally:
                 sys.setrecursionlimit(old_limit)
-    except KeyboardInterrupt:
-        raise
-    except TimeLimitExceeded as error:
-        outcome.error, outcome.timed_out = error, True
     except BaseException as error:  # SystemExit, GeneratorExit, ...: feedback too
-        outcome.error = error
-    finally:
-        if sys.getrecursionlimit() != old_limit:
-            sys.setrecursionlimit(old_limit)
-    if watchdog is not None and watchdog.fired and outcome.error is None:
-        outcome.value, outcome.timed_out = None, True  # finished, but too late
-        outcome.error = TimeLimitExceeded()
+        outcome = Outcome(error=error, timed_out=isinstance(error, TimeLimitExceeded))
+    if sys.getrecursionlimit() != old_limit:
+        sys.setrecursionlimit(old_limit)
+    if isinstance(outcome.error, KeyboardInterrupt):
+        raise outcome.error
     return outcome
 
 
