@@ -171,3 +171,37 @@ def test_l03_can_apply_agrees_with_refimpl_ledger():
             ok = False
         want = l03._can_apply(balance, next_nonce, amount, fee, nonce)
         assert want == ok, (balance, next_nonce, amount, fee, nonce)
+
+
+def test_l06_count_params_matches_torch():
+    import torch
+
+    from refimpl.course.checks import l06
+
+    rng = random.Random(7)
+    for _ in range(30):
+        widths = [rng.randrange(1, 20) for _ in range(rng.randrange(1, 6))]
+        layers = []
+        for a, b in zip(widths, widths[1:]):  # noqa: B905
+            layers += [torch.nn.Linear(a, b), torch.nn.Tanh()]
+        net = torch.nn.Sequential(*layers)
+        assert l06._count_params(widths) == sum(p.numel() for p in net.parameters())
+
+
+def test_l06_uid_to_prune_reduces_to_the_course_rule():
+    """No immortal uids and no floor: the rule refimpl's Subnet implements."""
+    from refimpl.course.checks import l06
+
+    def course_rule(registered_at, emission, height, immunity):
+        n = len(registered_at)
+        free = [u for u in range(n) if height - registered_at[u] >= immunity]
+        return min(free or range(n), key=lambda u: (emission[u], registered_at[u], u))
+
+    rng = random.Random(8)
+    for _ in range(500):
+        n = rng.randrange(1, 8)
+        reg = [rng.randrange(0, 60) for _ in range(n)]
+        em = [rng.randrange(0, 4) for _ in range(n)]
+        height, immunity = 60, rng.randrange(0, 40)
+        got = l06._uid_to_prune(reg, em, height, immunity, set(), 0)
+        assert got == course_rule(reg, em, height, immunity)

@@ -1,184 +1,358 @@
-"""Checks for lesson 06 (miners are models)."""
+"""Checks for lesson 06 (miners are models).
+
+The exercises transfer the lesson: relative loss against any baseline (in float64, with
+the zero-error case defined), the size of an MLP of any depth, spotting copied and
+negated answers among many miners, and subtensor's full pruning rule (owner-immortal
+hotkeys and a floor of non-immune uids), which the course's Subnet simplifies.
+"""
 
 from __future__ import annotations
 
 import math
 
 from refimpl.course import FunctionCheck
+from refimpl.course.checks._optional import optional_check
 
-__all__ = ["relative_loss", "count_params", "tier", "uid_for_registration"]
+__all__ = ["relative_loss_vs", "count_params", "suspicious_pairs", "uid_to_prune"]
 
 
 def _close(got, expected) -> bool:
-    return isinstance(got, float | int) and math.isclose(
-        float(got), expected, rel_tol=1e-5, abs_tol=1e-9
-    )
+    if isinstance(got, bool) or not isinstance(got, float | int):
+        return False
+    if math.isinf(expected) or math.isnan(expected):
+        return isinstance(got, float) and (got == expected)
+    return math.isclose(float(got), expected, rel_tol=1e-12, abs_tol=0.0)
 
 
-def _tensors():
+# -- 06.1 relative_loss_vs: against any baseline, in float64 ---------------------------
+def _relative_loss_vs(pred, y, base) -> float:
+    y64 = y.double()
+    ours = float(((pred.double() - y64) ** 2).mean())
+    theirs = float(((base.double() - y64) ** 2).mean())
+    if theirs == 0.0:
+        return 0.0 if ours == 0.0 else math.inf
+    return ours / theirs
+
+
+def _loss_cases():
     import torch
 
-    y = torch.tensor([[1.0], [-2.0], [0.5], [3.0]])
+    g = torch.Generator().manual_seed(6)
+    y = torch.randn(5000, 1, generator=g) * 3 + 100  # far from 0: float32 sums drift
+    pred = y + torch.randn(5000, 1, generator=g) * 0.01
+    mean = torch.full_like(y, float(y.mean()))
+    small = torch.tensor([[1.0], [-2.0], [0.5], [3.0]])
     return [
-        (y.clone(), y),
-        (torch.zeros(4, 1), y),
-        (-y, y),
-        (y + 0.5, y),
-        (torch.tensor([[0.1], [0.2]]), torch.tensor([[0.3], [-0.4]])),
+        (small + 0.5, small, torch.zeros(4, 1)),  # the lesson's baseline: 0
+        (pred, y, mean),  # against answering the mean
+        (pred * 1.001, y, torch.zeros_like(y)),
+        (mean, y, pred),  # worse than the baseline: above 1
+        (small, small, torch.zeros(4, 1)),  # perfect
+        (small, small, small.clone()),  # both perfect: 0/0 is 0 here
+        (small + 1, small, small.clone()),  # a perfect baseline: infinitely worse
+        (torch.zeros(3, 1), torch.zeros(3, 1), torch.ones(3, 1)),
     ]
 
 
-# -- 06.1 --------------------------------------------------------------------------
-def _relative_loss(pred, y) -> float:
-    return float(((pred - y) ** 2).mean() / (y**2).mean())
+def _rl_float32(pred, y, base):
+    ours = float(((pred - y) ** 2).mean())
+    theirs = float(((base - y) ** 2).mean())
+    if theirs == 0.0:
+        return 0.0 if ours == 0.0 else math.inf
+    return ours / theirs
 
 
-relative_loss = FunctionCheck(
-    "06.1 relative_loss",
-    reference=_relative_loss,
-    cases=_tensors,
+def _rl_nan(pred, y, base):
+    ours = float(((pred.double() - y.double()) ** 2).mean())
+    theirs = float(((base.double() - y.double()) ** 2).mean())
+    return ours / theirs if theirs else math.nan
+
+
+def _rl_tensor(pred, y, base):
+    import torch
+
+    return torch.tensor(_relative_loss_vs(pred, y, base), dtype=torch.float64)
+
+
+def _tensor_label(t) -> str:
+    return f"<{tuple(t.shape)} tensor, mean {float(t.double().mean()):.4g}>"
+
+
+relative_loss_vs = FunctionCheck(
+    "06.1 relative_loss_vs",
+    reference=_relative_loss_vs,
+    cases=_loss_cases,
+    show=lambda args: ", ".join(_tensor_label(t) for t in args),
     compare=_close,
     hints=[
-        "Divide the miner's mean squared error by the error of answering 0 everywhere.",
-        "The all-zero answer's MSE is mean(y ** 2). Return a Python float.",
-        "float(((pred - y) ** 2).mean() / (y ** 2).mean())",
+        "The lesson divided by the error of answering 0. Divide by the error of the "
+        "baseline you are given instead: MSE(pred, y) / MSE(base, y).",
+        "Convert to float64 first (.double()): float32 sums of 5,000 numbers near 100 "
+        "are off in the 7th digit. When the baseline's error is exactly 0, return 0.0 "
+        "if pred is perfect too, else math.inf (never nan).",
+        "ours = float(((pred.double() - y.double()) ** 2).mean()); same for base; "
+        "if theirs == 0: return 0.0 if ours == 0 else math.inf; return ours / theirs",
     ],
-    solution=(
-        "def relative_loss(pred, y):\n"
-        "    return float(((pred - y) ** 2).mean() / (y ** 2).mean())"
-    ),
     wrong=[
-        lambda pred, y: float(((pred - y) ** 2).mean()),
-        lambda pred, y: float(((pred - y) ** 2).mean() / y.var()),
-        lambda pred, y: 1.0 - _relative_loss(pred, y),
+        _rl_float32,
+        _rl_nan,
+        lambda pred, y, base: _relative_loss_vs(pred, y, base * 0),  # the zero baseline
+        lambda pred, y, base: (
+            _relative_loss_vs(base, y, pred)
+            if _relative_loss_vs(pred, y, base) not in (0.0, math.inf)
+            else _relative_loss_vs(pred, y, base)
+        ),  # upside down
+        lambda pred, y, base: float(
+            ((pred.double() - y.double()) ** 2).mean() / y.double().var()
+        ),
+        _rl_tensor,
+        lambda pred, y, base: (
+            0.0
+            if _relative_loss_vs(pred, y, base) == math.inf
+            else _relative_loss_vs(pred, y, base)
+        ),  # a perfect baseline treated as "no difference"
     ],
 )
 
 
-# -- 06.2 --------------------------------------------------------------------------
-def _count_params(dim: int, hidden: int) -> int:
-    return dim * hidden + hidden + hidden * 1 + 1
+# -- 06.2 count_params: an MLP of any depth -------------------------------------------
+def _count_params(widths: list[int]) -> int:
+    return sum(a * b + b for a, b in zip(widths, widths[1:]))  # noqa: B905
 
 
 count_params = FunctionCheck(
     "06.2 count_params",
     reference=_count_params,
-    cases=[(8, 64), (8, 32), (8, 8), (1, 1), (3, 5)],
-    hints=[
-        "Linear(dim, hidden) has a weight matrix and a bias; so has Linear(hidden, 1).",
-        "Weights: dim * hidden and hidden * 1. Biases: hidden and 1. Tanh has none.",
-        "return dim * hidden + hidden + hidden + 1",
-    ],
-    solution=(
-        "def count_params(dim, hidden):\n    return dim * hidden + hidden + hidden + 1"
-    ),
-    wrong=[
-        lambda dim, hidden: dim * hidden + hidden,
-        lambda dim, hidden: (dim + 1) * (hidden + 1),
-        lambda dim, hidden: dim * hidden + hidden * 1,
-    ],
-)
-
-
-# -- 06.3 --------------------------------------------------------------------------
-def _tier(rel: float) -> int:
-    if rel < 0.2:
-        return 0
-    if rel < 1.0:
-        return 1
-    return 2
-
-
-tier = FunctionCheck(
-    "06.3 tier",
-    reference=_tier,
-    cases=[(0.05,), (0.2,), (0.5,), (0.999,), (1.0,), (3.8,), (0.0,)],
-    hints=[
-        "Three tiers: below 0.2 is 0 (good), below 1.0 is 1 (weak), the rest 2.",
-        "A miner at exactly 1.0 does no better than answering 0: it is tier 2.",
-        "if rel < 0.2: return 0; if rel < 1.0: return 1; return 2",
-    ],
-    solution=(
-        "def tier(rel):\n"
-        "    if rel < 0.2:\n"
-        "        return 0  # good\n"
-        "    if rel < 1.0:\n"
-        "        return 1  # weak\n"
-        "    return 2  # worthless"
-    ),
-    wrong=[
-        lambda rel: 0 if rel < 0.2 else (1 if rel <= 1.0 else 2),
-        lambda rel: 0 if rel <= 0.2 else (1 if rel < 1.0 else 2),
-        lambda rel: 0 if rel < 0.2 else 1,
-    ],
-)
-
-
-# -- 06.4 --------------------------------------------------------------------------
-def _uid_for_registration(
-    registered_at, emission, max_uids, height, immunity_period
-) -> int:
-    n = len(registered_at)
-    if n < max_uids:
-        return n
-    cands = [u for u in range(n) if height - registered_at[u] >= immunity_period]
-    cands = cands or list(range(n))  # everyone immune: all are candidates
-    return min(cands, key=lambda u: (emission[u], registered_at[u], u))
-
-
-def _ignore_immunity(registered_at, emission, max_uids, height, immunity_period):
-    n = len(registered_at)
-    if n < max_uids:
-        return n
-    return min(range(n), key=lambda u: (emission[u], registered_at[u], u))
-
-
-def _ties_high_uid(registered_at, emission, max_uids, height, immunity_period):
-    n = len(registered_at)
-    if n < max_uids:
-        return n
-    cands = [u for u in range(n) if height - registered_at[u] >= immunity_period]
-    cands = cands or list(range(n))
-    return min(cands, key=lambda u: (emission[u], registered_at[u], -u))
-
-
-def _refuse_when_all_immune(registered_at, emission, max_uids, height, immunity_period):
-    n = len(registered_at)
-    if n < max_uids:
-        return n
-    cands = [u for u in range(n) if height - registered_at[u] >= immunity_period]
-    if not cands:
-        return -1
-    return min(cands, key=lambda u: (emission[u], registered_at[u], u))
-
-
-uid_for_registration = FunctionCheck(
-    "06.4 uid_for_registration",
-    reference=_uid_for_registration,
     cases=[
-        ([0, 0, 0], [5, 3, 9], 4, 50, 20),  # room left: the next uid
-        ([0, 0, 0], [5, 3, 9], 3, 50, 20),  # full: lowest emission
-        ([0, 40, 0], [5, 3, 9], 3, 50, 20),  # uid 1 is immune
-        ([40, 45, 48], [3, 2, 1], 3, 50, 20),  # everyone immune: lowest emission
-        ([10, 5, 5], [0, 0, 0], 3, 50, 20),  # tie: earliest registration first
-        ([5, 5, 5], [0, 0, 0], 3, 50, 20),  # tie again: lower uid
+        ([8, 64, 1],),
+        ([8, 1],),
+        ([8, 32, 16, 1],),
+        ([3, 5, 7, 2],),
+        ([1, 1],),
+        ([4],),  # no layer at all
+        ([784, 128, 64, 10],),
+        ([2, 3, 4, 5, 6, 7],),
     ],
     hints=[
-        "If the subnet is not full, the new neuron gets the next uid, n.",
-        "When full, only neurons older than the immunity period can be replaced "
-        "(height - registered_at >= immunity_period); if none is, all are candidates.",
-        "Among candidates take min by (emission, registered_at, uid).",
+        "Each Linear(a, b) holds an a × b weight matrix and b biases; the activation "
+        "functions hold nothing. Our miners are widths [8, hidden, 1].",
+        "Walk consecutive pairs of widths: zip(widths, widths[1:]). One width alone "
+        "means no layer: 0 numbers.",
+        "sum(a * b + b for a, b in zip(widths, widths[1:]))",
     ],
-    solution=(
-        "def uid_for_registration(registered_at, emission, max_uids, height,\n"
-        "                         immunity_period):\n"
-        "    n = len(registered_at)\n"
-        "    if n < max_uids:\n"
-        "        return n\n"
-        "    cands = [u for u in range(n)\n"
-        "             if height - registered_at[u] >= immunity_period]\n"
-        "    cands = cands or list(range(n))  # everyone immune: all are candidates\n"
-        "    return min(cands, key=lambda u: (emission[u], registered_at[u], u))"
+    wrong=[
+        lambda w: sum(a * b for a, b in zip(w, w[1:])),  # noqa: B905 - no biases
+        lambda w: sum(a * b + a for a, b in zip(w, w[1:])),  # noqa: B905 - biases of a
+        lambda w: w[0] * w[1] + w[1] + w[1] + 1 if len(w) > 1 else 0,  # lesson's only
+        lambda w: sum((a + 1) * (b + 1) for a, b in zip(w, w[1:])),  # noqa: B905
+        lambda w: sum(a * b + b for a, b in zip(w, w[1:-1])),  # noqa: B905 - last lost
+    ],
+)
+
+
+# -- 06.3 suspicious_pairs: copies and negations among many miners --------------------
+def _suspicious_pairs(preds: list) -> list[tuple[int, int, str]]:
+    import torch
+
+    out = []
+    for a in range(len(preds)):
+        for b in range(a + 1, len(preds)):
+            pa, pb = preds[a], preds[b]
+            if pa.shape != pb.shape:
+                continue
+            if torch.equal(pa, pb):
+                out.append((a, b, "copy"))
+            elif torch.equal(pa, -pb):
+                out.append((a, b, "negated"))
+    return out
+
+
+def _pairs_cases():
+    import torch
+
+    g = torch.Generator().manual_seed(66)
+    base = torch.randn(50, 1, generator=g)
+    other = torch.randn(50, 1, generator=g)
+    near = base.clone()
+    near[-1, 0] += 1e-6  # differs in the last row only
+    zeros = torch.zeros(50, 1)
+    return [
+        ([base, other, base.clone(), -base],),
+        ([other, base, near],),  # a near-copy is not a copy
+        ([base, base.reshape(50)],),  # same numbers, another shape
+        ([base, base[:25].clone()],),  # a prefix is not a copy
+        ([zeros, -zeros, other],),  # zero answers: equal, not "negated"
+        ([other],),
+        ([base, -base, base.clone(), other, -other, near],),
+    ]
+
+
+def _pairs_allclose(preds):
+    import torch
+
+    out = []
+    for a in range(len(preds)):
+        for b in range(a + 1, len(preds)):
+            pa, pb = preds[a], preds[b]
+            if pa.shape != pb.shape:
+                continue
+            if torch.allclose(pa, pb):
+                out.append((a, b, "copy"))
+            elif torch.allclose(pa, -pb):
+                out.append((a, b, "negated"))
+    return out
+
+
+def _pairs_shape_blind(preds):
+    import torch
+
+    out = []
+    for a in range(len(preds)):
+        for b in range(a + 1, len(preds)):
+            pa, pb = preds[a].flatten(), preds[b].flatten()
+            n = min(len(pa), len(pb))
+            if torch.equal(pa[:n], pb[:n]):
+                out.append((a, b, "copy"))
+            elif torch.equal(pa[:n], -pb[:n]):
+                out.append((a, b, "negated"))
+    return out
+
+
+def _pairs_negated_first(preds):
+    import torch
+
+    out = []
+    for a in range(len(preds)):
+        for b in range(a + 1, len(preds)):
+            pa, pb = preds[a], preds[b]
+            if pa.shape != pb.shape:
+                continue
+            if torch.equal(pa, -pb):
+                out.append((a, b, "negated"))
+            elif torch.equal(pa, pb):
+                out.append((a, b, "copy"))
+    return out
+
+
+def _pairs_first_only(preds):
+    return [p for p in _suspicious_pairs(preds) if p[0] == 0]  # pairs with miner 0
+
+
+suspicious_pairs = FunctionCheck(
+    "06.3 suspicious_pairs",
+    reference=_suspicious_pairs,
+    cases=_pairs_cases,
+    show=lambda args: (
+        "[" + ", ".join(f"<tensor {tuple(t.shape)}>" for t in args[0]) + "]"
     ),
-    wrong=[_ignore_immunity, _ties_high_uid, _refuse_when_all_immune],
+    hints=[
+        "Compare every pair (a, b) with a < b, in that order. torch.equal is exact and "
+        "says False when the shapes differ.",
+        "Identical answers are a copy; answers that are exactly minus each other are "
+        "'negated'. All-zero answers equal their own negation: call them a copy.",
+        "for a in range(n): for b in range(a + 1, n): if shapes equal and "
+        "torch.equal(pa, pb): 'copy' elif torch.equal(pa, -pb): 'negated'",
+    ],
+    wrong=[
+        _pairs_allclose,
+        _pairs_shape_blind,
+        _pairs_negated_first,
+        _pairs_first_only,
+        lambda preds: [(a, b) for a, b, _ in _suspicious_pairs(preds)],  # no kinds
+        lambda preds: [(b, a, k) for a, b, k in _suspicious_pairs(preds)],  # order
+    ],
+)
+
+
+# -- 06.4 uid_to_prune: subtensor's full rule ------------------------------------------
+def _uid_to_prune(registered_at, emission, height, immunity_period, immortal, min_free):
+    best_free = best_immune = None
+    free = 0
+    for uid in range(len(registered_at)):
+        if uid in immortal:
+            continue
+        key = (emission[uid], registered_at[uid], uid)
+        if height - registered_at[uid] < immunity_period:
+            best_immune = key if best_immune is None else min(best_immune, key)
+        else:
+            free += 1
+            best_free = key if best_free is None else min(best_free, key)
+    if free > min_free and best_free is not None:
+        return best_free[2]
+    return None if best_immune is None else best_immune[2]
+
+
+_PRUNE_CASES = [
+    # registered_at, emission, height, immunity, immortal, min_non_immune
+    ([0, 0, 0], [5, 3, 9], 50, 20, set(), 0),  # the lowest emission
+    ([0, 40, 0], [5, 3, 9], 50, 20, set(), 0),  # uid 1 is immune
+    ([40, 45, 48], [3, 2, 1], 50, 20, set(), 0),  # everyone immune
+    ([10, 5, 5], [0, 0, 0], 50, 20, set(), 0),  # tie: earliest registration
+    ([5, 5, 5], [0, 0, 0], 50, 20, set(), 0),  # tie again: lower uid
+    ([0, 0, 0], [5, 3, 9], 50, 20, {1}, 0),  # uid 1 is the owner's: never pruned
+    ([0, 0, 0], [1, 2, 3], 50, 20, {0, 1, 2}, 0),  # all immortal: nobody
+    ([0, 0, 45], [1, 2, 3], 50, 20, set(), 2),  # 2 free, floor 2: an immune one goes
+    ([0, 0, 45], [1, 2, 3], 50, 20, set(), 1),  # 2 free, floor 1: a free one goes
+    ([0, 0, 0], [1, 2, 3], 50, 20, set(), 3),  # only free ones, under the floor: none
+    ([30, 0, 45], [1, 5, 3], 50, 20, set(), 0),  # exactly at the immunity boundary
+    ([31, 0, 45], [1, 5, 3], 50, 20, set(), 0),  # one block short of it
+    ([0, 0, 45, 49], [4, 2, 3, 0], 50, 20, {1}, 1),
+]
+
+
+def _wrong_prune_no_immortal(r, e, h, i, immortal, m):
+    return _uid_to_prune(r, e, h, i, set(), m)
+
+
+def _wrong_prune_floor_ge(r, e, h, i, immortal, m):
+    return (
+        _uid_to_prune(r, e, h, i, immortal, m - 1)
+        if m
+        else _uid_to_prune(r, e, h, i, immortal, m)
+    )
+
+
+def _wrong_prune_no_floor(r, e, h, i, immortal, m):
+    return _uid_to_prune(r, e, h, i, immortal, 0)
+
+
+def _wrong_prune_falls_back_to_free(r, e, h, i, immortal, m):
+    got = _uid_to_prune(r, e, h, i, immortal, m)
+    if got is None:
+        return _uid_to_prune(r, e, h, i, immortal, 0)
+    return got
+
+
+def _wrong_prune_immune_le(r, e, h, i, immortal, m):
+    return _uid_to_prune(r, e, h, i + 1, immortal, m)  # <= instead of <
+
+
+def _wrong_prune_lesson_rule(r, e, h, i, immortal, m):
+    cands = [u for u in range(len(r)) if h - r[u] >= i and u not in immortal]
+    cands = cands or [u for u in range(len(r)) if u not in immortal]
+    return min(cands, key=lambda u: (e[u], r[u], u)) if cands else None
+
+
+uid_to_prune = optional_check(
+    "06.4 uid_to_prune",
+    reference=_uid_to_prune,
+    cases=lambda: _PRUNE_CASES,
+    show=lambda args: ", ".join(repr(a) for a in args),
+    hints=[
+        "Skip the immortal uids entirely. Split the rest: immune (height - "
+        "registered_at < immunity_period) and free (the others); count the free ones.",
+        "Prune the best free uid only if the free count is ABOVE min_non_immune; "
+        "otherwise the best immune uid, and None if there is none. 'Best' is the "
+        "smallest (emission, registered_at, uid).",
+        "if free > min_non_immune and best_free: return best_free uid; "
+        "return best_immune uid if any, else None",
+    ],
+    wrong=[
+        _wrong_prune_no_immortal,
+        _wrong_prune_floor_ge,
+        _wrong_prune_no_floor,
+        _wrong_prune_falls_back_to_free,
+        _wrong_prune_immune_le,
+        _wrong_prune_lesson_rule,
+    ],
 )
