@@ -113,16 +113,19 @@ class _Watchdog:
         )
 
     def _watch(self) -> None:
-        if self.done.wait(self.seconds):
-            return
-        for _ in range(25):  # again, in case the learner's code swallowed it
-            with self.lock:
-                if self.done.is_set():
-                    return
-                self.fired = True
-                self._raise(TimeLimitExceeded)
-            if self.done.wait(0.2):
+        try:
+            if self.done.wait(self.seconds):
                 return
+            for _ in range(25):  # again, in case the learner's code swallowed it
+                with self.lock:
+                    if self.done.is_set():
+                        return
+                    self.fired = True
+                    self._raise(TimeLimitExceeded)
+                if self.done.wait(0.2):
+                    return
+        except Exception:  # e.g. MemoryError while the learner holds all memory
+            return
 
     def start(self) -> None:
         self.thread.start()
