@@ -6,9 +6,9 @@ longer stops a deeply nested document with ``RecursionError``: about 70,000 leve
 ``[[[...]]]`` overflow the C stack and kill the interpreter. Every parser in the package
 therefore bounds a document's size and nesting depth *before* handing it to ``json``.
 
-Each package wraps :class:`JSONLimitError` into its own error family. Used by the chain's
-transaction payloads (lesson 03), NFT metadata and collections (lesson 11) and provenance
-records (lesson 10).
+Each package wraps :class:`JSONLimitError` into its own error family. Used by the
+chain's transaction payloads (lesson 03), NFT metadata and collections (lesson 11) and
+provenance records (lesson 10).
 """
 
 from __future__ import annotations
@@ -64,32 +64,40 @@ def loads(
 ) -> Any:
     """``json.loads`` after checking size and depth; raises :class:`JSONLimitError`.
 
-    Bytes are decoded as UTF-8 (``UnicodeDecodeError`` is a ``ValueError``). Other keyword
-    arguments go to ``json.loads``.
+    Bytes are decoded as UTF-8 (``UnicodeDecodeError`` is a ``ValueError``); a str is
+    measured by its UTF-8 length. Other keyword arguments go to ``json.loads``.
     """
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
         if len(raw) > max_bytes:
-            raise JSONLimitError(f"document is {len(raw):,} bytes; the limit is {max_bytes:,}")
+            raise JSONLimitError(
+                f"document is {len(raw):,} bytes; the limit is {max_bytes:,}"
+            )
         text = raw.decode("utf-8")
     elif isinstance(data, str):
         text = data
-        if len(text) > max_bytes:
+        size = len(text)
+        if size <= max_bytes < 4 * size:  # only then can the UTF-8 length matter
+            size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
             raise JSONLimitError(
-                f"document is {len(text):,} characters; the limit is {max_bytes:,}"
+                f"document is {size:,} bytes as UTF-8; the limit is {max_bytes:,}"
             )
     else:
         raise TypeError(f"JSON text must be str or bytes, not {type(data).__name__}")
     depth = nesting_depth(text)
     if depth > max_depth:
-        raise JSONLimitError(f"document nests {depth} levels deep; the limit is {max_depth}")
+        raise JSONLimitError(
+            f"document nests {depth} levels deep; the limit is {max_depth}"
+        )
     return json.loads(text, **kwargs)
 
 
 def check_depth(obj: Any, max_depth: int = MAX_DEPTH) -> None:
     """Refuse a Python object nested deeper than ``max_depth`` (before ``json.dumps``).
 
-    Iterative, so it is safe on any object; self-referencing containers count as too deep.
+    Iterative, so it is safe on any object; self-referencing containers count as too
+    deep.
     """
     stack: list[tuple[Any, int]] = [(obj, 1)]
     while stack:
