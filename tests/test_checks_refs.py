@@ -86,6 +86,25 @@ def test_l10_word_to_unit_is_hash_uniforms_conversion():
         assert ours == hash_uniform(key, 16).tolist()
 
 
+def test_l10_quantize_bits_at_8_bits_is_quantize_value():
+    from refimpl.art.pixels import quantize_value
+    from refimpl.course.checks import l10
+
+    rng = np.random.default_rng(10)
+    values = list(rng.uniform(-0.5, 1.5, 2000)) + [(k + 0.5) / 255 for k in range(255)]
+    for v in values:
+        assert l10._quantize_bits(float(v), 8) == quantize_value(float(v))
+
+
+def test_l10_first_one_is_where_the_shortcut_leaves_unit_interval():
+    from refimpl.course.checks import l10
+
+    w = l10._first_one()
+    assert w / 2**64 == 1.0 and (w - 1) / 2**64 < 1.0
+    # the lesson's rule never reaches 1.0, even for the largest word
+    assert l10._word_to_unit(b"\xff" * 8) < 1.0
+
+
 def test_l10_pixel_of_inverts_the_lessons_pixel_centres():
     from refimpl.course.checks import l10
 

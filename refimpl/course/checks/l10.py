@@ -1,10 +1,11 @@
 """Checks for lesson 10, generative art (exercises/10_generative_art.ipynb).
 
 Expected values are computed lazily: importing this module costs nothing heavy.
-One source of truth: 10.3 is ``refimpl.art.quantize_value`` and 10.5 compares the
-pixels ``refimpl.art.from_png`` decodes; ``tests/test_checks_refs.py`` holds 10.1
-equal to ``refimpl.art.hash_uniform``, 10.2 to the lesson's pixel centres and 10.4
-to ``refimpl.art.cppn.cppn_forward``.
+One source of truth: 10.5 compares the pixels ``refimpl.art.from_png`` decodes;
+``tests/test_checks_refs.py`` holds the lesson's word-to-float rule (10.1's subject)
+equal to ``refimpl.art.hash_uniform``, 10.2 to the lesson's pixel centres, 10.3 at
+8 bits to ``refimpl.art.pixels.quantize_value`` and 10.4 to
+``refimpl.art.cppn.cppn_forward``.
 """
 
 from __future__ import annotations
@@ -17,45 +18,61 @@ from typing import Any
 
 import numpy as np
 
-from refimpl.course import FunctionCheck, Wrong
+from refimpl.course import FunctionCheck, ValueCheck, Wrong
 from refimpl.course.checks._pure import PureFunctionCheck
 
-__all__ = ["cppn_pixel", "pixel_of", "quantize_channel", "same_image", "word_to_unit"]
+__all__ = ["cppn_pixel", "first_one", "pixel_of", "quantize_bits", "same_image"]
 
 
 # 10.1 ------------------------------------------------------------------------------
 def _word_to_unit(word: bytes) -> float:
+    """The lesson's rule (top 53 bits), the safe form of 10.1's shortcut."""
     return (int.from_bytes(word, "big") >> 11) * 2.0**-53
 
 
-def _word_cases() -> list[tuple]:
-    words = [b"\x00" * 8, b"\xff" * 8, b"\x80" + b"\x00" * 7, b"\x00" * 7 + b"\xff"]
-    words += [b"\x00\x00\x00\x00\x00\x08\x00\x00", b"\x7f" + b"\xff" * 7]
-    words += [hashlib.sha256(bytes([i])).digest()[:8] for i in range(4)]
-    return [(w,) for w in words]
+def _first_one() -> int:
+    """The smallest 64-bit w with w / 2**64 == 1.0 in float64, by bisection."""
+    lo, hi = 0, 2**64 - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if mid / 2**64 == 1.0:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
-word_to_unit = FunctionCheck(
-    "10.1 word_to_unit",
-    reference=_word_to_unit,
-    cases=_word_cases,
+def _is_int_value(got: Any, expected: int) -> bool:
+    return (
+        isinstance(got, int | np.integer)
+        and not isinstance(got, bool | np.bool_)
+        and int(got) == expected
+    )
+
+
+first_one = ValueCheck(
+    "10.1 first_one",
+    expected=_first_one,
+    compare=_is_int_value,
+    describe="the smallest w with w / 2**64 == 1.0",
     hints=[
-        "Read the 8 bytes as one big-endian integer, then keep only its top 53 bits.",
-        "`int.from_bytes(word, 'big') >> 11` is an integer below 2**53.",
-        "Multiply that integer by `2.0 ** -53`: exact, and always below 1.",
+        "Bisection: keep lo < hi with hi / 2**64 == 1.0 (true for 2**64 - 1); look "
+        "at mid = (lo + hi) // 2 and move lo or hi.",
+        "Reasoning: the two largest float64 values <= 1 are 1 - 2**-53 and 1.0; the "
+        "exact quotient rounds to 1.0 from their midpoint 1 - 2**-54 up (that tie "
+        "goes to the even significand, which is 1.0's).",
+        "w / 2**64 >= 1 - 2**-54 means w >= 2**64 - 2**10. Check it: "
+        "(2**64 - 2**10) / 2**64 == 1.0 and (2**64 - 2**10 - 1) / 2**64 < 1.0.",
     ],
-    solution=(
-        "def word_to_unit(word):\n"
-        "    return (int.from_bytes(word, 'big') >> 11) * 2.0 ** -53"
-    ),
+    solution="first_one = 2**64 - 2**10   # (found by bisection, or from the midpoint)",
     wrong=[
-        lambda w: int.from_bytes(w, "big") / 2**64,  # rounds up to 1.0 for ff..ff
-        lambda w: (int.from_bytes(w, "little") >> 11) * 2.0**-53,
-        lambda w: (int.from_bytes(w, "big") >> 12) * 2.0**-52,  # 52 bits
-        lambda w: (int.from_bytes(w, "big") & (2**53 - 1)) * 2.0**-53,  # low bits
-        lambda w: (int.from_bytes(w, "big", signed=True) >> 11) * 2.0**-53,
-        lambda w: float(np.float32((int.from_bytes(w, "big") >> 11) * 2.0**-53)),
-        lambda w: (int.from_bytes(w[:4], "big") >> 11) * 2.0**-21,  # a prefix
+        2**64 - 2**11,  # the float just below 1, not the midpoint
+        2**64 - 2**10 + 1,  # ties rounded down
+        2**64 - 2**10 - 1,
+        2**64 - 1,
+        2**64,
+        float(2**64 - 2**10),
+        1.0,
     ],
 )
 
@@ -107,47 +124,58 @@ pixel_of = FunctionCheck(
 
 
 # 10.3 ------------------------------------------------------------------------------
-def _quantize_channel(v: float) -> int:
-    from refimpl.art.pixels import quantize_value
-
-    return quantize_value(v)
+def _quantize_bits(v: float, bits: int) -> int:
+    return int(math.floor(min(max(v, 0.0), 1.0) * (2**bits - 1) + 0.5))
 
 
-def _float32_quantize(v: float) -> int:
-    x = np.float32(min(max(v, 0.0), 1.0)) * np.float32(255.0) + np.float32(0.5)
+def _float32_quantize(v: float, bits: int) -> int:
+    top = np.float32(2**bits - 1)
+    x = np.float32(min(max(v, 0.0), 1.0)) * top + np.float32(0.5)
     return int(np.floor(x))
 
 
-quantize_channel = FunctionCheck(
-    "10.3 quantize_channel",
-    reference=_quantize_channel,
-    cases=[
-        (0.0,), (1.0,), (0.5,), (126.5 / 255,), (0.3,), (-0.2,), (1.3,), (0.999,),
-        (0.5 / 255,), (2.5 / 255,), (254.5 / 255,), (98.5 / 255,),  # exact halves
-        (np.nextafter(126.5 / 255, 0),), (np.nextafter(126.5 / 255, 1),),
-        (-0.0,), (-1e-300,), (float(np.float32(0.1)),), (0.0019607843,),
-    ],
+def _quantize_cases() -> list[tuple]:
+    eight = [
+        0.0, 1.0, 0.5, 126.5 / 255, 0.3, -0.2, 1.3, 0.999,
+        0.5 / 255, 2.5 / 255, 254.5 / 255, 98.5 / 255,  # exact halves
+        float(np.nextafter(126.5 / 255, 0)), float(np.nextafter(126.5 / 255, 1)),
+        -0.0, -1e-300, float(np.float32(0.1)), 0.0019607843,
+    ]
+    cases = [(v, 8) for v in eight]
+    cases += [(v, 16) for v in (1.0, 0.5, 2.5 / 65535, 30000.5 / 65535, 0.123456789,
+                                 -3.0, 2.0, 1e-6)]
+    cases += [(v, 1) for v in (0.5, 0.49, 0.75)] + [(v, 4) for v in (0.5, 2.5 / 15)]
+    return cases
+
+
+quantize_bits = FunctionCheck(
+    "10.3 quantize_bits",
+    reference=_quantize_bits,
+    cases=_quantize_cases,
     hints=[
-        "Clamp v into [0, 1] first, then scale to 0..255 and round half up.",
+        "Clamp v into [0, 1] first, then scale to 0..2**bits - 1 and round half up.",
         "Python's round() rounds half to even (round(126.5) is 126): use "
-        "floor(x + 0.5).",
-        "`int(math.floor(min(max(v, 0.0), 1.0) * 255.0 + 0.5))`",
+        "floor(x + 0.5). The top value is 2**bits - 1, not 2**bits.",
+        "`int(math.floor(min(max(v, 0.0), 1.0) * (2**bits - 1) + 0.5))`",
     ],
     solution=(
-        "def quantize_channel(v):\n"
+        "def quantize_bits(v, bits):\n"
         "    v = min(max(v, 0.0), 1.0)\n"
-        "    return int(math.floor(v * 255.0 + 0.5))"
+        "    return int(math.floor(v * (2**bits - 1) + 0.5))"
     ),
     wrong=[
-        lambda v: round(min(max(v, 0.0), 1.0) * 255),  # half to even
-        lambda v: int(min(max(v, 0.0), 1.0) * 255),  # floor
-        lambda v: int(math.floor(v * 255.0 + 0.5)),  # no clamp
-        lambda v: int(math.floor(min(v, 1.0) * 255.0 + 0.5)),  # clamp above only
-        lambda v: int(math.floor(max(v, 0.0) * 255.0 + 0.5)),  # clamp below only
-        lambda v: math.ceil(min(max(v, 0.0), 1.0) * 255.0 - 0.5),  # half down
-        lambda v: float(math.floor(min(max(v, 0.0), 1.0) * 255.0 + 0.5)),
-        lambda v: int(np.round(min(max(v, 0.0), 1.0) * 255)),
+        lambda v, b: round(min(max(v, 0.0), 1.0) * (2**b - 1)),  # half to even
+        lambda v, b: int(min(max(v, 0.0), 1.0) * (2**b - 1)),  # floor
+        lambda v, b: int(math.floor(v * (2**b - 1) + 0.5)),  # no clamp
+        lambda v, b: int(math.floor(min(v, 1.0) * (2**b - 1) + 0.5)),  # above only
+        lambda v, b: int(math.floor(max(v, 0.0) * (2**b - 1) + 0.5)),  # below only
+        lambda v, b: math.ceil(min(max(v, 0.0), 1.0) * (2**b - 1) - 0.5),  # half down
+        lambda v, b: float(_quantize_bits(v, b)),
+        lambda v, b: int(np.round(min(max(v, 0.0), 1.0) * (2**b - 1))),
         _float32_quantize,
+        lambda v, b: min(int(math.floor(min(max(v, 0.0), 1.0) * 2**b + 0.5)),
+                         2**b - 1),  # scales by 2**bits
+        lambda v, b: _quantize_bits(v, 8),  # the lesson's 8 bits only
     ],
 )
 

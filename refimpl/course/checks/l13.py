@@ -17,7 +17,7 @@ __all__ = [
     "find_duplicates",
     "near_duplicate",
     "validator_row",
-    "resale_royalty",
+    "min_price",
     "cabal_stake",
 ]
 
@@ -254,24 +254,35 @@ validator_row = PureFunctionCheck(
 
 
 # -- 13.4 --------------------------------------------------------------------------
-def _resale_royalty() -> int:
+def _min_price() -> int:
     from refimpl.nft import royalty_amount
 
-    return royalty_amount(12_379, 500)
+    lo, hi = 0, 10**6  # royalty_amount grows with the price: bisect on it
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if royalty_amount(mid, 500) >= 619:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
-resale_royalty = ValueCheck(
-    "13.4 resale_royalty",
-    expected=_resale_royalty,
-    describe="the royalty in whole tokens (an int)",
+min_price = ValueCheck(
+    "13.4 min_price",
+    expected=_min_price,
+    describe="the smallest whole-token price whose royalty at 500 bps is 619",
+    compare=lambda got, exp: (
+        isinstance(got, int | np.integer)
+        and not isinstance(got, bool | np.bool_)
+        and int(got) == exp
+    ),
     hints=[
-        "EIP-2981: the royalty is a fraction of the sale price in basis points "
-        "(1/10000).",
-        "The chain works in whole tokens and rounds down (OpenZeppelin's mulDiv).",
-        "price * bps // 10000",
+        "The royalty is price * 500 // 10000, rounded down. Which prices give 619?",
+        "price * 500 // 10000 >= 619 exactly when price * 500 >= 619 * 10000.",
+        "Ceiling division: -(-619 * 10000 // 500); the price one below gives 618.",
     ],
-    solution="resale_royalty = 12_379 * 500 // 10_000   # 618, not 618.95 rounded",
-    wrong=[619, 618.95, 61895, 0, 618.0, "618", 11_761],  # 619: rounded, not floored
+    solution="min_price = -(-619 * 10_000 // 500)   # 12380: 12379 pays only 618",
+    wrong=[12_379, 12_381, 12_380.0, "12380", 12_390, 12_399, 619, True],
 )
 
 
