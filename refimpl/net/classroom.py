@@ -66,7 +66,7 @@ def run_classroom(
             if served is None and n_axons >= miners:
                 served = time.monotonic() - t0
                 print(f"all {miners} miners serving after {served:.1f} s")
-            if served and earning is None and max(mg["incentive"], default=0) > 0:
+            if earning is None and max(mg["incentive"], default=0) > 0:
                 earning = time.monotonic() - t0
                 print(f"first incentive paid to miners after {earning:.1f} s")
     finally:
