@@ -20,10 +20,13 @@ Introduced in lesson 00 (every ``check()`` of the course calls learner code thro
   loop does not swallow it; it is raised again every 0.2 s for 5 s if it is;
 * **a memory budget** (:data:`MEMORY_LIMIT` bytes more than the process maps now, with
   ``RLIMIT_AS`` on Linux): a list that grows without end ends in ``MemoryError`` instead
-  of taking the machine's memory. The previous limit is restored after the call.
+  of taking the machine's memory. The previous limit is restored after the call (a
+  process started during the call inherits the budget).
 
-The learner's own exceptions (including ``SystemExit`` and any ``BaseException``) come
-back as the exception object; only ``KeyboardInterrupt`` (the stop button) goes on.
+A whole check (all its cases, and a custom test that touches the answer itself) runs
+within :data:`CHECK_TIME_LIMIT` and the same budget; limited calls nest. The learner's
+own exceptions (including ``SystemExit`` and any ``BaseException``) come back as the
+exception object; only ``KeyboardInterrupt`` (the stop button) goes on.
 """
 
 from __future__ import annotations
