@@ -371,6 +371,16 @@ def test_str_and_list_messages_point_at_the_first_difference():
     )
     message = words.evaluate(lambda s: s.upper().replace("M", "m")).message
     assert "first wrong character is [19] ('m')" in message
+    assert words.evaluate(lambda s: "market").message == (
+        "shout('blockchain and the market') returned 'market' (6 characters); that "
+        "length is not right, and already character [0] is wrong: [m]arke…"
+    )
+    names = FunctionCheck(
+        "T.24 flip", reference=lambda s: s[::-1], cases=[("tip",)], hints=["h"]
+    )  # a short word is shown whole, without character positions
+    assert names.evaluate(lambda s: "tpi").message == (
+        "flip('tip') returned 'tpi', which is not right"
+    )
     assert "MARKET" not in message
     items = FunctionCheck(
         "T.12 double",

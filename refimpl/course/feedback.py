@@ -451,6 +451,8 @@ def _bytes_mismatch(got: bytes, expected: bytes, verb: str) -> str:
 
 
 def _str_mismatch(got: str, expected: str, verb: str) -> str:
+    if len(got) <= 12 and len(expected) <= 12:  # a name or a word: shown whole
+        return f"{verb} {short_repr(got)}, which is not right"
     first = _first_difference(got, expected)
     context = _context(got, first, _char, "") if first is not None else ""
     short = len(got) <= 40
