@@ -118,12 +118,6 @@ normalize_rows = PureFunctionCheck(
         "exist, and the caller's W must not change.",
         "np.divide(W, sums, out=np.zeros_like(W), where=sums > 0) on the float64 copy",
     ],
-    solution=(
-        "def normalize_rows(W):\n"
-        "    W = np.asarray(W, dtype=float)\n"
-        "    sums = W.sum(axis=1, keepdims=True)\n"
-        "    return np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)"
-    ),
     wrong=[
         lambda W: _f(W) / _f(W).sum(),
         lambda W: _colnorm(_f(W)),
@@ -188,14 +182,6 @@ weighted_median = PureFunctionCheck(
         "Stake exactly equal to kappa counts (use >=, not >). If nothing qualifies, "
         "the answer is 0.0. Use the kappa you are given, not 1/2.",
     ],
-    solution=(
-        "def weighted_median(stake, column, kappa):\n"
-        "    best = 0.0\n"
-        "    for w in column[stake > 0]:\n"
-        "        if stake[column >= w].sum() >= kappa:\n"
-        "            best = max(best, float(w))\n"
-        "    return best"
-    ),
     wrong=[
         lambda s, c, k: float(np.asarray(s, float) @ np.asarray(c, float)),
         lambda s, c, k: _median_by(s, c, k, strict=True),
@@ -258,11 +244,6 @@ clip_weights = PureFunctionCheck(
         "clipped = np.minimum(W, C) builds a new array; return clipped, "
         "clipped.sum(axis=1)",
     ],
-    solution=(
-        "def clip_weights(W, C):\n"
-        "    clipped = np.minimum(W, C)\n"
-        "    return clipped, clipped.sum(axis=1)"
-    ),
     wrong=[
         _clip_buggy,
         _clip_in_place,
@@ -316,17 +297,6 @@ incentive = PureFunctionCheck(
         "the normalised stake in the median, since kappa is a share of the stake.",
         "If ranks.sum() is 0, return np.zeros_like(ranks) instead of dividing.",
     ],
-    solution=(
-        "def incentive(stake, W, kappa):\n"
-        "    stake = np.asarray(stake, dtype=float)\n"
-        "    S = stake / stake.sum() if stake.sum() > 0 else stake\n"
-        "    Wn = normalize_rows(W)\n"
-        "    C = np.array([weighted_median(S, Wn[:, j], kappa)\n"
-        "                  for j in range(Wn.shape[1])])\n"
-        "    ranks = S @ np.minimum(Wn, C)\n"
-        "    total = ranks.sum()\n"
-        "    return ranks / total if total > 0 else np.zeros_like(ranks)"
-    ),
     wrong=[
         lambda s, W, k: _pipeline(s, W, k, clip=False),
         lambda s, W, k: _pipeline(s, W, k, rows=False),
@@ -437,16 +407,6 @@ bonds_and_dividends = PureFunctionCheck(
         "Write colnorm(M) with np.divide(M, M.sum(axis=0), out=np.zeros_like(M), "
         "where=M.sum(axis=0) > 0) and use it three times; never write into B_old.",
     ],
-    solution=(
-        "def colnorm(M):\n"
-        "    sums = M.sum(axis=0)\n"
-        "    return np.divide(M, sums, out=np.zeros_like(M), where=sums > 0)\n\n"
-        "def bonds_and_dividends(S, W_clipped, inc, B_old, alpha):\n"
-        "    dB = colnorm(S[:, None] * W_clipped)\n"
-        "    B = colnorm(alpha * dB + (1 - alpha) * colnorm(B_old))\n"
-        "    D = B @ inc\n"
-        "    return B, D / D.sum() if D.sum() > 0 else D"
-    ),
     wrong=[
         _no_ema,
         _swapped_ema,
@@ -492,12 +452,5 @@ cabal_threshold = ValueCheck(
         "Only the cabal weights miner 4, so the cabal alone must hold kappa of the "
         "stake. Answer with an int, not a share like 0.5.",
     ],
-    solution=(
-        "cabal_threshold = next(\n"
-        "    pct for pct in range(101)\n"
-        "    if epoch([(100 - pct) / 2, (100 - pct) / 2, pct],\n"
-        "             [honest, honest, cabal], kappa=2 / 3).incentive[4] > 0\n"
-        ")"
-    ),
     wrong=[50, 51, 66, 68, 0.67, 67.0, "67", True, 100],
 )

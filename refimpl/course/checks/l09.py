@@ -65,12 +65,6 @@ emission_split = PureFunctionCheck(
         "validators = total - owner - miners. Integers only: floats lose tokens on "
         "large totals.",
     ],
-    solution=(
-        "def emission_split(total, owner_percent):\n"
-        "    owner = total * owner_percent // 100\n"
-        "    miners = (total - owner) // 2\n"
-        "    return owner, miners, total - owner - miners"
-    ),
     wrong=[
         lambda t, p: (t * p // 100, t * 41 // 100, t * 41 // 100),
         lambda t, p: (
@@ -163,16 +157,6 @@ split_tokens = PureFunctionCheck(
         "indices by (-rest[i], i) and give one unit to each of the first "
         "pool - sum(base).",
     ],
-    solution=(
-        "def split_tokens(pool, shares):\n"
-        "    total = sum(shares)\n"
-        "    base = [pool * s // total for s in shares]\n"
-        "    rest = [pool * s % total for s in shares]\n"
-        "    order = sorted(range(len(shares)), key=lambda i: (-rest[i], i))\n"
-        "    for i in order[: pool - sum(base)]:\n"
-        "        base[i] += 1\n"
-        "    return base"
-    ),
     wrong=[
         lambda pool, shares: [math.floor(pool * s / sum(shares)) for s in shares],
         lambda pool, shares: [round(pool * s / sum(shares)) for s in shares],
@@ -256,12 +240,6 @@ permits = PureFunctionCheck(
         "Careful when k > n: order[n - k:] with a negative start counts from the end. "
         "Use order[max(0, n - k):].",
     ],
-    solution=(
-        "def permits(stake, k):\n"
-        "    order = sorted(range(len(stake)), key=lambda i: stake[i])\n"
-        "    top = set(order[max(0, len(order) - k):])\n"
-        "    return [i in top and stake[i] > 0 for i in range(len(stake))]"
-    ),
     wrong=[
         _permits_negative_slice,
         _permits_zero_ok,
@@ -292,9 +270,5 @@ min_delay = ValueCheck(
         "Stop at the first delay whose .copier_ratio is below 0.9 (strictly).",
         "next(d for d in range(20) if copier_toy(d, period=4).copier_ratio < 0.9)",
     ],
-    solution=(
-        "min_delay = next(d for d in range(20)\n"
-        "                 if copier_toy(d, period=4).copier_ratio < 0.9)"
-    ),
     wrong=[2, 4, 1, 3.0, "3", 0.898, True],
 )

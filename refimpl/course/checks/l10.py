@@ -64,7 +64,6 @@ first_one = ValueCheck(
         "w / 2**64 >= 1 - 2**-54 means w >= 2**64 - 2**10. Check it: "
         "(2**64 - 2**10) / 2**64 == 1.0 and (2**64 - 2**10 - 1) / 2**64 < 1.0.",
     ],
-    solution="first_one = 2**64 - 2**10   # (found by bisection, or from the midpoint)",
     wrong=[
         2**64 - 2**11,  # the float just below 1, not the midpoint
         2**64 - 2**10 + 1,  # ties rounded down
@@ -106,10 +105,6 @@ pixel_of = FunctionCheck(
         "Only x = 1 gives n, one past the last pixel: cap it at n - 1.",
         "`min(math.floor((x + 1.0) * n / 2.0), n - 1)`; math.floor returns an int.",
     ],
-    solution=(
-        "def pixel_of(x, n):\n"
-        "    return min(math.floor((x + 1.0) * n / 2.0), n - 1)"
-    ),
     wrong=[
         lambda x, n: round((x + 1.0) * n / 2.0 - 0.5),  # nearest centre
         lambda x, n: math.floor((x + 1.0) * n / 2.0),  # x = 1 gives n
@@ -158,11 +153,6 @@ quantize_bits = FunctionCheck(
         "floor(x + 0.5). The top value is 2**bits - 1, not 2**bits.",
         "`int(math.floor(min(max(v, 0.0), 1.0) * (2**bits - 1) + 0.5))`",
     ],
-    solution=(
-        "def quantize_bits(v, bits):\n"
-        "    v = min(max(v, 0.0), 1.0)\n"
-        "    return int(math.floor(v * (2**bits - 1) + 0.5))"
-    ),
     wrong=[
         lambda v, b: round(min(max(v, 0.0), 1.0) * (2**b - 1)),  # half to even
         lambda v, b: int(min(max(v, 0.0), 1.0) * (2**b - 1)),  # floor
@@ -299,16 +289,6 @@ cppn_pixel = _PureFloat64Check(
         "in Python floats (float64); float32 is not precise enough.",
         "The last layer has no tanh: apply `1 / (1 + math.exp(-v))` to its outputs.",
     ],
-    solution=(
-        "def cppn_pixel(inputs, layers):\n"
-        "    h = list(inputs)\n"
-        "    for k, (w, b) in enumerate(layers):\n"
-        "        h = [sum(wi * hi for wi, hi in zip(row, h)) + bj\n"
-        "             for row, bj in zip(w, b)]\n"
-        "        if k < len(layers) - 1:\n"
-        "            h = [math.tanh(v) for v in h]\n"
-        "    return [1 / (1 + math.exp(-v)) for v in h]"
-    ),
     wrong=[
         lambda i, layers: _cppn_pixel(i, [(w, [0.0] * len(b)) for w, b in layers]),
         lambda i, layers: _cppn_pixel(i, layers, tanh_last=True),
@@ -421,11 +401,6 @@ same_image = _BoolCheck(
         "`a.shape == b.shape and pixel_sha256(a) == pixel_sha256(b)`, or "
         "`numpy.array_equal(a, b)`",
     ],
-    solution=(
-        "def same_image(png_a, png_b):\n"
-        "    a, b = from_png(png_a), from_png(png_b)\n"
-        "    return a.shape == b.shape and pixel_sha256(a) == pixel_sha256(b)"
-    ),
     wrong=[
         lambda a, b: a == b,
         lambda a, b: len(a) == len(b),

@@ -124,20 +124,6 @@ digest_from_cid = Check(
         "Last trap: re-encode the 36 bytes and compare with the input. Only the "
         "canonical spelling (spare bits zero) round-trips.",
     ],
-    solution=(
-        "def digest_from_cid(cid):\n"
-        "    if not isinstance(cid, str) or len(cid) != 59 or cid[0] != 'b':\n"
-        "        raise ValueError('not a CIDv1')\n"
-        "    body = cid[1:]\n"
-        "    if body != body.lower():\n"
-        "        raise ValueError('lower case only')\n"
-        "    raw = base64.b32decode(body.upper() + '=' * (-len(body) % 8))\n"
-        "    if len(raw) != 36 or raw[:4] != bytes([1, 0x55, 0x12, 0x20]):\n"
-        "        raise ValueError('not raw sha2-256')\n"
-        "    if base64.b32encode(raw).decode().lower().rstrip('=') != body:\n"
-        "        raise ValueError('non-canonical')\n"
-        "    return raw[4:]"
-    ),
     wrong=[
         _digest_lenient,
         _digest_prefix_only,
@@ -216,13 +202,6 @@ royalty_split = Check(
         "then multiply first and divide by 10000 with integer floor division.",
         "royalty = sale_price * bps // 10000; return royalty, sale_price - royalty",
     ],
-    solution=(
-        "def royalty_split(sale_price, bps):\n"
-        "    if not 0 <= bps <= 10000 or sale_price < 0:\n"
-        "        raise ValueError('out of range')\n"
-        "    royalty = sale_price * bps // 10000\n"
-        "    return royalty, sale_price - royalty"
-    ),
     wrong=[
         _split_by(lambda p, b: int(p * b / 10000)),  # floats: right until large
         _split_by(lambda p, b: round(p * b / 10000)),
@@ -326,19 +305,6 @@ transfer_error = Check(
         "The zero address is never authorized: an approved address of ZERO_ADDRESS "
         "means 'nobody', so a caller equal to it must not pass as approved.",
     ],
-    solution=(
-        "def transfer_error(owner, approved, operators, caller, from_, to):\n"
-        "    if to == ZERO_ADDRESS:\n"
-        "        return 'InvalidReceiver'\n"
-        "    if owner is None:\n"
-        "        return 'NonexistentToken'\n"
-        "    authorized = caller in (owner, approved) or caller in operators\n"
-        "    if caller == ZERO_ADDRESS or not authorized:\n"
-        "        return 'InsufficientApproval'\n"
-        "    if from_ != owner:\n"
-        "        return 'IncorrectOwner'\n"
-        "    return 'ok'"
-    ),
     wrong=[
         # wrong precedence: from checked before authorization
         lambda o, a, ops, c, f, t: (
@@ -468,16 +434,4 @@ make_metadata = Check(
         "'attributes': [{'trait_type': 'style', 'value': style}], 'model': 'cppn', "
         "'seed': seed, 'style': style}",
     ],
-    solution=(
-        "def make_metadata(name, image_cid, seed, style):\n"
-        "    return {\n"
-        "        'name': name,\n"
-        "        'description': f'{style} CPPN artwork from seed {seed}',\n"
-        "        'image': 'ipfs://' + image_cid,\n"
-        "        'attributes': [{'trait_type': 'style', 'value': style},\n"
-        "                       {'trait_type': 'seed', 'value': seed,\n"
-        "                        'display_type': 'number'}],\n"
-        "        'model': 'cppn', 'seed': seed, 'style': style,\n"
-        "    }"
-    ),
 )

@@ -108,13 +108,6 @@ which_metadata = PureFunctionCheck(
         "for name in sorted(files): if it matches, return name; after the loop "
         "return None.",
     ],
-    solution=(
-        "def which_metadata(token_uri, files):\n"
-        "    for name in sorted(files):\n"
-        "        if token_uri == 'ipfs://' + cid_v1(files[name]):\n"
-        "            return name\n"
-        "    return None"
-    ),
     wrong=[
         _which_in_dict_order,
         _which_by_suffix,
@@ -165,10 +158,6 @@ artist_income = PureFunctionCheck(
         "on large prices.",
         "return sum(price * bps // 10000 for price in prices)",
     ],
-    solution=(
-        "def artist_income(prices, bps):\n"
-        "    return sum(price * bps // 10000 for price in prices)"
-    ),
     wrong=[
         lambda ps, b: sum(ps) * b // 10_000,  # rounded once
         lambda ps, b: sum(int(p * b / 10_000) for p in ps),  # floats
@@ -220,10 +209,6 @@ manifest_entry = Check(
         "Use hashlib.sha256(data).hexdigest() (hex text, not raw bytes) and len(data).",
         "return {'sha256': hashlib.sha256(data).hexdigest(), 'size': len(data)}",
     ],
-    solution=(
-        "def manifest_entry(data):\n"
-        "    return {'sha256': hashlib.sha256(data).hexdigest(), 'size': len(data)}"
-    ),
     wrong=[
         lambda d: {"sha256": hashlib.sha256(d).digest(), "size": len(d)},
         lambda d: {"sha256": hashlib.sha256(d).hexdigest()},
@@ -355,15 +340,6 @@ first_bad_file = Check(
         "for name in sorted(manifest): if name not in files or manifest_entry("
         "files[name]) != manifest[name]: return name; then return 'ok'",
     ],
-    solution=(
-        "def first_bad_file(files, manifest):\n"
-        "    for name in sorted(manifest):\n"
-        "        if name not in files:\n"
-        "            return name\n"
-        "        if manifest_entry(files[name]) != manifest[name]:\n"
-        "            return name\n"
-        "    return 'ok'"
-    ),
 )
 
 
@@ -444,17 +420,6 @@ broken_links = PureFunctionCheck(
         "The render: pixel_sha256(render(seed, style, size)) == pixel_sha256_hex. "
         "Collect the names in the order 'file', 'render'.",
     ],
-    solution=(
-        "def broken_links(seed, style, size, pixel_sha256_hex, png):\n"
-        "    broken = []\n"
-        "    pixels = from_png(png)\n"
-        "    if (pixels.shape != (size, size, 3)\n"
-        "            or pixel_sha256(pixels) != pixel_sha256_hex):\n"
-        "        broken.append('file')\n"
-        "    if pixel_sha256(render(seed, style, size)) != pixel_sha256_hex:\n"
-        "        broken.append('render')\n"
-        "    return broken"
-    ),
     wrong=[
         lambda seed, style, size, h, png: [],
         _broken_shape_blind,

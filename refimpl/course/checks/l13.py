@@ -69,16 +69,6 @@ find_duplicates = PureFunctionCheck(
         "or was already kept this epoch; otherwise keep its id.",
         "order = sorted(range(len(cids)), key=lambda j: (registered_at[j], j))",
     ],
-    solution=(
-        "def find_duplicates(cids, registered_at, seen=()):\n"
-        "    old, kept, dups = set(seen), set(), set()\n"
-        "    for j in sorted(range(len(cids)), key=lambda j: (registered_at[j], j)):\n"
-        "        if cids[j] in old or cids[j] in kept:\n"
-        "            dups.add(j)\n"
-        "        else:\n"
-        "            kept.add(cids[j])\n"
-        "    return dups"
-    ),
     wrong=[
         # by index only: ignores who registered first
         lambda c, r, s=(): {j for j in range(len(c)) if c[j] in c[:j] or c[j] in s},
@@ -143,13 +133,6 @@ near_duplicate = PureFunctionCheck(
         "signed integer type before subtracting.",
         "np.abs(a.astype(np.int64) - b.astype(np.int64)).mean() < tol",
     ],
-    solution=(
-        "def near_duplicate(a, b, tol=2.0):\n"
-        "    if a.shape != b.shape:\n"
-        "        return False\n"
-        "    diff = np.abs(a.astype(np.int64) - b.astype(np.int64))\n"
-        "    return bool(diff.mean() < tol)"
-    ),
     wrong=[
         lambda a, b, tol=2.0: a.shape == b.shape and bool((a == b).all()),
         lambda a, b, tol=2.0: a.shape == b.shape and bool(np.abs(a - b).mean() < tol),
@@ -223,11 +206,6 @@ validator_row = PureFunctionCheck(
         "Everything else gets the score minus the bar, and never less than 0.",
         "max(0.0, s - bar) if ok and not dup else 0.0",
     ],
-    solution=(
-        "def validator_row(scores, valid, duplicate, bar=0.05):\n"
-        "    return [max(0.0, s - bar) if ok and not dup else 0.0\n"
-        "            for s, ok, dup in zip(scores, valid, duplicate)]"
-    ),
     wrong=[
         lambda s, v, d, bar=0.05: [
             max(0.0, x - bar) if ok else 0.0 for x, ok in zip(s, v, strict=True)
@@ -281,7 +259,6 @@ min_price = ValueCheck(
         "price * 500 // 10000 >= 619 exactly when price * 500 >= 619 * 10000.",
         "Ceiling division: -(-619 * 10000 // 500); the price one below gives 618.",
     ],
-    solution="min_price = -(-619 * 10_000 // 500)   # 12380: 12379 pays only 618",
     wrong=[12_379, 12_381, 12_380.0, "12380", 12_390, 12_399, 619, True],
 )
 
@@ -326,11 +303,5 @@ cabal_stake = ValueCheck(
         "next(c for c in range(20001) if epoch(np.array([4000, 2500, 1500, c], "
         "dtype=float), weights).incentive[2:].sum() > 0)",
     ],
-    solution=(
-        "cabal_stake = next(\n"
-        "    c for c in range(20_001)\n"
-        "    if epoch(np.array([4000, 2500, 1500, c], dtype=float),\n"
-        "             weights).incentive[2:].sum() > 0)"
-    ),
     wrong=[8001, 7999, 12_000, 0.5, 8000.0, "8000", True, 16_000, 50],
 )

@@ -87,17 +87,6 @@ conflicts = PureFunctionCheck(
         "seen.setdefault((sender, nonce), set()).add(txid); a sender conflicts at "
         "every nonce whose set has more than one txid (list the nonces sorted).",
     ],
-    solution=(
-        "def conflicts(txs):\n"
-        "    seen = {}\n"
-        "    for sender, nonce, txid in txs:\n"
-        "        seen.setdefault((sender, nonce), set()).add(txid)\n"
-        "    out = {}\n"
-        "    for (sender, nonce), ids in sorted(seen.items()):\n"
-        "        if len(ids) > 1:\n"
-        "            out.setdefault(sender, []).append(nonce)\n"
-        "    return out"
-    ),
     wrong=[
         _conflicts_any_repeat,
         _conflicts_by_txid,
@@ -188,17 +177,6 @@ copy_gap = PureFunctionCheck(
         "If a vector is constant its length after centring is 0: return 0.0 for "
         "that correlation instead of dividing by zero.",
     ],
-    solution=(
-        "def pearson(a, b):\n"
-        "    n = len(a)\n"
-        "    ma, mb = sum(a) / n, sum(b) / n\n"
-        "    da, db = [x - ma for x in a], [y - mb for y in b]\n"
-        "    den = math.sqrt(sum(x * x for x in da) * sum(y * y for y in db))\n"
-        "    return 0.0 if den == 0 else sum(x * y for x, y in zip(da, db)) / den\n"
-        "\n"
-        "def copy_gap(w, prev, nxt):\n"
-        "    return pearson(w, prev) - pearson(w, nxt)"
-    ),
     wrong=[
         lambda w, p, n: _pearson(w, n) - _pearson(w, p),
         lambda w, p, n: _cov(w, p) - _cov(w, n),
@@ -261,15 +239,6 @@ cycle_lengths = PureFunctionCheck(
         "Keep a dict owner -> index; on a repeat append i - last[owner]; then set "
         "last[owner] = i either way.",
     ],
-    solution=(
-        "def cycle_lengths(owners):\n"
-        "    last, out = {}, []\n"
-        "    for i, who in enumerate(owners):\n"
-        "        if who in last:\n"
-        "            out.append(i - last[who])\n"
-        "        last[who] = i\n"
-        "    return out"
-    ),
     wrong=[
         _cycles_from_first,
         lambda owners: [len(owners) - len(set(owners))],
@@ -325,13 +294,6 @@ precision_recall = PureFunctionCheck(
         "An empty set would divide by zero: return 0.0 for that part. Return the "
         "pair as a tuple (precision, recall).",
     ],
-    solution=(
-        "def precision_recall(flagged, truth):\n"
-        "    tp = len(flagged & truth)\n"
-        "    p = tp / len(flagged) if flagged else 0.0\n"
-        "    r = tp / len(truth) if truth else 0.0\n"
-        "    return p, r"
-    ),
     wrong=[
         lambda f, t: _precision_recall(t, f),
         lambda f, t: (len(f & t) / max(len(t), 1), len(f & t) / max(len(f), 1)),
@@ -513,9 +475,4 @@ wash_rule = Check(
         "Try: at least 3 sales, every price step up, and resales at most 3 blocks "
         "apart on average.",
     ],
-    solution=(
-        "def wash_rule(row):\n"
-        '    return (row["sales"] >= 3 and row["rise_fraction"] == 1.0\n'
-        '            and row["mean_gap"] <= 3)'
-    ),
 )
