@@ -184,16 +184,18 @@ def _intake_rows() -> list[tuple]:
         keys = _funded_senders(None, node)
         spends = _spends(keys)
         raws = [t.serialize().hex() for t in spends]
-        SIGNATURE_CACHE.clear()
-        t = time.perf_counter()
-        for tx in spends:
-            node.chain.validate_transaction(tx)
-        bare = time.perf_counter() - t
+        # the node goes first: the bare baseline then finds every sender's public
+        # key parsed already, so the ratio errs against the node
         SIGNATURE_CACHE.clear()
         t = time.perf_counter()
         for raw in raws:
             node.accept_tx(raw)
         inproc = time.perf_counter() - t
+        SIGNATURE_CACHE.clear()
+        t = time.perf_counter()
+        for tx in spends:
+            node.chain.validate_transaction(tx)
+        bare = time.perf_counter() - t
         node.close()
         rows.append(
             (
