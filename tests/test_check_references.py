@@ -205,3 +205,30 @@ def test_l06_uid_to_prune_reduces_to_the_course_rule():
         height, immunity = 60, rng.randrange(0, 40)
         got = l06._uid_to_prune(reg, em, height, immunity, set(), 0)
         assert got == course_rule(reg, em, height, immunity)
+
+
+def test_l07_topk_gate_with_all_miners_is_the_lessons_gate():
+    import torch
+
+    from refimpl.course.checks import l07
+
+    g = torch.Generator().manual_seed(9)
+    for n in (1, 3, 10):
+        logits, outputs = torch.randn(7, n, generator=g), torch.randn(7, n, generator=g)
+        full = (torch.softmax(logits, dim=-1) * outputs).sum(dim=-1, keepdim=True)
+        assert torch.allclose(l07._topk_gated(logits, outputs, n), full, atol=1e-6)
+        best = outputs.gather(-1, logits.argmax(dim=-1, keepdim=True))
+        assert torch.allclose(l07._topk_gated(logits, outputs, 1), best, atol=1e-6)
+
+
+def test_l07_moving_average_matches_the_lessons_update_when_all_are_queried():
+    import numpy as np
+
+    from refimpl.course.checks import l07
+
+    rng = np.random.default_rng(10)
+    for _ in range(50):
+        scores, rewards = rng.random(6), rng.random(6)
+        alpha = float(rng.random())
+        got = l07._moving_average(scores, list(rewards), list(range(6)), alpha)
+        assert np.allclose(got, alpha * rewards + (1 - alpha) * scores, rtol=1e-15)

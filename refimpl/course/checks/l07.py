@@ -1,4 +1,10 @@
-"""Checks for lesson 07 (validators rank peers)."""
+"""Checks for lesson 07 (validators rank peers).
+
+The exercises transfer the lesson: a reward hardened against malformed answers (as
+refimpl's ``loss_rewards``), the template's moving average over a queried subset,
+weights to u16 exactly as the SDK rounds them, top-k gating, and subtensor's own
+``set_weights`` checks, which differ from our chain's.
+"""
 
 from __future__ import annotations
 
@@ -6,63 +12,144 @@ import math
 
 from refimpl.course import FunctionCheck
 
-__all__ = ["reward", "moving_average", "to_u16", "gated_answer", "weights_ok"]
+__all__ = [
+    "safe_reward",
+    "moving_average",
+    "to_u16",
+    "topk_gated_answer",
+    "subtensor_accepts",
+]
+
+U16_MAX = 65535
 
 
 def _close(got, expected) -> bool:
-    return isinstance(got, float | int) and math.isclose(
-        float(got), expected, rel_tol=1e-5, abs_tol=1e-9
+    if isinstance(got, bool) or not isinstance(got, float | int):
+        return False
+    return math.isclose(float(got), expected, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _tight(got, expected) -> bool:
+    """float64 agreement: a float32 computation is off by more than this."""
+    if isinstance(got, bool) or not isinstance(got, float | int):
+        return False
+    return math.isclose(float(got), expected, rel_tol=1e-13, abs_tol=1e-14)
+
+
+def _array_close(got, expected) -> bool:
+    import numpy as np
+
+    if not isinstance(got, np.ndarray) or got.dtype != np.float64:
+        return False
+    return got.shape == expected.shape and bool(
+        np.allclose(got, expected, rtol=1e-12, atol=1e-15)
     )
 
 
-def _allclose(got, expected) -> bool:
-    import numpy as np
+def _tensor_label(t) -> str:
+    if t is None:
+        return "None"
+    return f"<{tuple(t.shape)} {str(t.dtype).replace('torch.', '')} tensor>"
 
-    got = np.asarray(got, dtype=np.float64)
-    return got.shape == np.shape(expected) and bool(np.allclose(got, expected))
+
+# -- 07.1 safe_reward ----------------------------------------------------------------
+def _safe_reward(pred, y) -> float:
+    from refimpl.market.validators import loss_rewards
+
+    return float(loss_rewards([pred], y)[0])
 
 
-def _tensor_cases():
+def _reward_cases():
     import torch
 
-    y = torch.tensor([[1.0], [-2.0], [0.5], [3.0]])
-    return [(y.clone(), y), (torch.zeros(4, 1), y), (-y, y), (y + 0.5, y), (2 * y, y)]
+    g = torch.Generator().manual_seed(71)
+    y = torch.randn(64, 1, generator=g) * 2 + 0.5
+    good = y + 0.1 * torch.randn(64, 1, generator=g)
+    bad = good.clone()
+    bad[3, 0] = float("nan")
+    inf = good.clone()
+    inf[5, 0] = float("inf")
+    big_y = torch.randn(5000, 1, generator=g) + 100
+    big_pred = big_y + 0.01 * torch.randn(5000, 1, generator=g)
+    return [
+        (good, y),
+        (torch.zeros(64, 1), y),  # the trivial answer: exactly 0
+        (-y, y),  # harmful: 0, not negative
+        ((good * 1.01).reshape(64), y),  # [64] - [64, 1] broadcasts to [64, 64]
+        ((good * 0.99)[:32], y),  # half an answer
+        (None, y),  # the miner crashed
+        (bad, y),  # a nan inside
+        (inf, y),
+        (good.double(), y),  # float64 is fine
+        (y.clone(), y),  # perfect
+        (good.reshape(1, 64), y.reshape(1, 64)),
+        (big_pred, big_y),  # values near 100: float32 differences lose digits
+    ]
 
 
-# -- 07.1 --------------------------------------------------------------------------
-def _reward(pred, y) -> float:
-    mse = float(((pred - y) ** 2).mean())
+def _reward_no_guards(pred, y):
+    mse = float(((pred.double() - y.double()) ** 2).mean())
+    return max(0.0, 1.0 - mse / float((y.double() ** 2).mean()))
+
+
+def _reward_none_only(pred, y):
+    return 0.0 if pred is None else _reward_no_guards(pred, y)
+
+
+def _reward_numel_only(pred, y):
+    import torch
+
+    if pred is None or pred.numel() != y.numel() or not torch.isfinite(pred).all():
+        return 0.0
+    return _reward_no_guards(pred.reshape(y.shape), y)  # reshapes instead of refusing
+
+
+def _reward_nan_to_zero(pred, y):
+    import torch
+
+    if pred is None or pred.shape != y.shape:
+        return 0.0
+    return _reward_no_guards(torch.nan_to_num(pred), y)
+
+
+def _reward_float32(pred, y):
+    import torch
+
+    if pred is None or pred.shape != y.shape or not torch.isfinite(pred).all():
+        return 0.0
+    mse = float(((pred.float() - y) ** 2).mean())
     return max(0.0, 1.0 - mse / float((y**2).mean()))
 
 
-reward = FunctionCheck(
-    "07.1 reward",
-    reference=_reward,
-    cases=_tensor_cases,
-    compare=_close,
+safe_reward = FunctionCheck(
+    "07.1 safe_reward",
+    reference=_safe_reward,
+    cases=_reward_cases,
+    compare=_tight,
+    show=lambda args: ", ".join(_tensor_label(t) for t in args),
     hints=[
-        "A miner earns only what it saves over answering 0 everywhere.",
-        "reward = 1 - MSE / mean(y ** 2), but never below 0.",
-        "max(0.0, 1.0 - float(((pred - y) ** 2).mean()) / float((y ** 2).mean()))",
+        "Start from the lesson's reward and refuse, with 0.0, every answer a real "
+        "validator can receive: None (the miner crashed), a wrong shape, nan or inf.",
+        "Compare shapes exactly: a [64] answer minus a [64, 1] target broadcasts to "
+        "[64, 64] without any error. Compute in float64 (.double()).",
+        "if pred is None or pred.shape != y.shape or not torch.isfinite(pred).all(): "
+        "return 0.0; then max(0.0, 1 - MSE / mean(y**2)) in float64",
     ],
-    solution=(
-        "def reward(pred, y):\n"
-        "    mse = float(((pred - y) ** 2).mean())\n"
-        "    return max(0.0, 1.0 - mse / float((y ** 2).mean()))"
-    ),
     wrong=[
-        lambda pred, y: 1.0 - float(((pred - y) ** 2).mean() / (y**2).mean()),
-        lambda pred, y: max(0.0, 1.0 - float(((pred - y) ** 2).mean())),
-        lambda pred, y: float(((pred - y) ** 2).mean() / (y**2).mean()),
+        _reward_none_only,
+        _reward_numel_only,
+        _reward_nan_to_zero,
+        _reward_float32,
+        lambda pred, y: 1.0 - _safe_reward(pred, y) if pred is not None else 0.0,
     ],
 )
 
 
-# -- 07.2 --------------------------------------------------------------------------
+# -- 07.2 moving_average -------------------------------------------------------------
 def _moving_average(scores, rewards, uids, alpha):
     import numpy as np
 
-    scattered = np.zeros(len(scores))
+    scattered = np.zeros(len(scores), dtype=np.float64)
     scattered[list(uids)] = rewards
     return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
 
@@ -76,54 +163,84 @@ def _only_queried(scores, rewards, uids, alpha):
     return out
 
 
+def _avg_cases():
+    import numpy as np
+
+    return [
+        (np.zeros(3), [1.0, 0.5, 0.2], [0, 1, 2], 0.1),
+        (np.array([1.0, 0.5, 0.2]), [1.0], [0], 0.1),
+        (np.array([0.3, 0.6, 0.9, 0.1]), [0.2, 0.4], [3, 1], 0.5),
+        (np.array([0.3, 0.6, 0.9]), [], [], 0.1),  # nobody queried: all decay
+        (np.array([0.3, 0.6, 0.9]), [0.7, 0.1, 0.2], [2, 0, 1], 1.0),  # alpha = 1
+        (np.array([0.3, 0.6, 0.9]), [0.7], [2], 0.0),  # alpha = 0: nothing moves
+        (np.array([0.5, 0.25], dtype=np.float32), [0.1, 0.3], [0, 1], 0.1),
+        (np.array([0.123456789, 0.987654321]), [0.333333333], [1], 0.1),
+    ]
+
+
+def _avg_float32(scores, rewards, uids, alpha):
+    import numpy as np
+
+    return _moving_average(scores, rewards, uids, alpha).astype(np.float32)
+
+
+def _avg_in_place(scores, rewards, uids, alpha):
+    import numpy as np
+
+    scores *= 1 - alpha
+    scattered = np.zeros(len(scores))
+    scattered[list(uids)] = rewards
+    scores += alpha * scattered
+    return np.asarray(scores, dtype=np.float64)
+
+
+def _avg_by_position(scores, rewards, uids, alpha):
+    import numpy as np
+
+    scattered = np.zeros(len(scores))
+    scattered[: len(rewards)] = rewards  # ignores which uid each reward is for
+    return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
+
+
 moving_average = FunctionCheck(
     "07.2 moving_average",
     reference=_moving_average,
-    cases=[
-        ([0.0, 0.0, 0.0], [1.0, 0.5, 0.2], [0, 1, 2], 0.1),
-        ([1.0, 0.5, 0.2], [1.0], [0], 0.1),
-        ([0.3, 0.6, 0.9, 0.1], [0.2, 0.4], [3, 1], 0.5),
-    ],
-    compare=_allclose,
+    cases=_avg_cases,
+    compare=_array_close,
     hints=[
-        "The template updates every uid, not only the ones it queried this step.",
-        "Scatter the rewards into a zero vector at `uids`; unqueried uids observe 0.",
-        "alpha * scattered + (1 - alpha) * scores",
+        "The template updates every uid, not only the ones it queried this step: "
+        "unqueried uids observe 0. Rewards come in the order of `uids`, not by uid.",
+        "Scatter the rewards into a float64 zero vector at positions `uids`, then "
+        "alpha * scattered + (1 - alpha) * scores. Build a new array: never change "
+        "`scores` in place.",
+        "scattered = np.zeros(len(scores)); scattered[list(uids)] = rewards; return "
+        "alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)",
     ],
-    solution=(
-        "def moving_average(scores, rewards, uids, alpha):\n"
-        "    scattered = np.zeros(len(scores))\n"
-        "    scattered[list(uids)] = rewards\n"
-        "    return alpha * scattered + (1 - alpha) * np.asarray(scores)"
-    ),
     wrong=[
         _only_queried,
         lambda scores, rewards, uids, alpha: _moving_average(
             scores, rewards, uids, 1 - alpha
         ),
+        _avg_float32,
+        _avg_in_place,
+        _avg_by_position,
+        lambda s, r, u, a: list(_moving_average(s, r, u, a)),  # a list, not an array
     ],
 )
 
 
-# -- 07.3 --------------------------------------------------------------------------
+# -- 07.3 to_u16 ---------------------------------------------------------------------
 def _to_u16(weights):
-    m = max(weights)
-    if m <= 0:
-        return [], []
-    uids, values = [], []
-    for u, w in enumerate(weights):
-        v = round(w / m * 65535)
-        if v:
-            uids.append(u)
-            values.append(int(v))
-    return uids, values
+    from refimpl.market.weights import weights_to_u16
+
+    return weights_to_u16(range(len(weights)), weights)
 
 
 def _sum_scaled(weights):
     total = sum(weights)
     if total <= 0:
         return [], []
-    pairs = [(u, round(w / total * 65535)) for u, w in enumerate(weights)]
+    pairs = [(u, round(w / total * U16_MAX)) for u, w in enumerate(weights)]
     return [u for u, v in pairs if v], [int(v) for u, v in pairs if v]
 
 
@@ -131,15 +248,25 @@ def _keeps_zeros(weights):
     m = max(weights)
     if m <= 0:
         return [], []
-    return list(range(len(weights))), [round(w / m * 65535) for w in weights]
+    return list(range(len(weights))), [round(w / m * U16_MAX) for w in weights]
 
 
-def _floored(weights):
+def _rounded_with(weights, rounder):
     m = max(weights)
     if m <= 0:
         return [], []
-    pairs = [(u, math.floor(w / m * 65535)) for u, w in enumerate(weights)]
+    pairs = [(u, int(rounder(w / m * U16_MAX))) for u, w in enumerate(weights)]
     return [u for u, v in pairs if v], [v for u, v in pairs if v]
+
+
+def _float32_scaled(weights):
+    import numpy as np
+
+    w = np.asarray(weights, dtype=np.float32)
+    if w.max() <= 0:
+        return [], []
+    scaled = np.rint(w / w.max() * np.float32(U16_MAX)).astype(np.int64)
+    return [u for u, k in enumerate(scaled) if k], [int(k) for k in scaled if k]
 
 
 to_u16 = FunctionCheck(
@@ -152,46 +279,70 @@ to_u16 = FunctionCheck(
         ([3.0, 1e-6, 2.0],),
         ([0.0, 0.0],),
         ([0.7, 0.2, 0.1],),
+        ([6.0, 1.0],),  # 10922.5 exactly: a half, rounds to the even 10922
+        ([30.0, 1.0, 0.0],),  # 2184.5: rounds to 2184
+        ([2.0, 1.0],),  # 32767.5: rounds to the even 32768
+        ([1.0, 1e-5, 7e-6],),  # 0.655 and 0.459: one kept, one dropped
+        ([1.0, 2.0, 3.0, 5.0, 7.0, 11.0, 13.0],),
+        ([8.984722196648951, 6.710333568091361],),  # float32 rounds this one up
     ],
     compare=lambda got, exp: (
-        isinstance(got, tuple | list)
+        isinstance(got, tuple)
         and len(got) == 2
-        and [int(u) for u in got[0]] == exp[0]
-        and [int(v) for v in got[1]] == exp[1]
+        and all(isinstance(part, list) for part in got)
+        and all(type(x) is int for part in got for x in part)
+        and list(got[0]) == exp[0]
+        and list(got[1]) == exp[1]
     ),
     hints=[
-        "The SDK scales the largest weight to 65535 (max-upscale), not the sum.",
-        "round(w / max * 65535) for each weight; then drop the uids whose value is 0.",
-        "Return two lists (uids, values); all-zero weights give ([], []).",
+        "The SDK scales the LARGEST weight to 65535 (max-upscale), not the sum, "
+        "rounds, and drops the uids whose value rounds to 0.",
+        "Rounding is half to even (Python's round, numpy's rint): 10922.5 becomes "
+        "10922. Return a tuple of two lists of ints; all-zero weights give ([], []).",
+        "m = max(weights); pairs = [(u, round(w / m * 65535)) for u, w in "
+        "enumerate(weights)]; keep the pairs whose value is not 0",
     ],
-    solution=(
-        "def to_u16(weights):\n"
-        "    m = max(weights)\n"
-        "    if m <= 0:\n"
-        "        return [], []\n"
-        "    pairs = [(u, round(w / m * 65535)) for u, w in enumerate(weights)]\n"
-        "    return [u for u, v in pairs if v], [v for u, v in pairs if v]"
-    ),
-    wrong=[_sum_scaled, _keeps_zeros, _floored],
+    wrong=[
+        _sum_scaled,
+        _keeps_zeros,
+        lambda w: _rounded_with(w, math.floor),
+        lambda w: _rounded_with(w, lambda v: math.floor(v + 0.5)),  # half up
+        lambda w: _rounded_with(w, math.ceil),
+        _float32_scaled,
+        lambda w: list(_to_u16(w)),  # a list of lists, not a tuple
+    ],
 )
 
 
-# -- 07.4 --------------------------------------------------------------------------
+# -- 07.4 topk_gated_answer ----------------------------------------------------------
+def _topk_gated(logits, outputs, k):
+    import torch
+
+    k = min(k, logits.shape[-1])
+    top = torch.topk(logits, k, dim=-1)
+    masked = torch.full_like(logits, float("-inf")).scatter(-1, top.indices, top.values)
+    gates = torch.softmax(masked, dim=-1)
+    return (gates * outputs).sum(dim=-1, keepdim=True)
+
+
 def _gate_cases():
     import torch
 
     gen = torch.Generator().manual_seed(7)
+    logits = torch.randn(6, 5, generator=gen)
+    outputs = torch.randn(6, 5, generator=gen)
     return [
-        (torch.zeros(3, 4), torch.randn(3, 4, generator=gen)),
-        (torch.randn(5, 3, generator=gen), torch.randn(5, 3, generator=gen)),
-        (torch.tensor([[10.0, 0.0]]), torch.tensor([[1.0, -1.0]])),
+        (logits, outputs, 2),
+        (logits, outputs, 1),  # only the best miner per input
+        (logits, outputs, 5),  # all of them: the lesson's gate
+        (logits, outputs, 9),  # more than there are: all of them
+        (
+            torch.tensor([[3.0, -1.0, 2.0, 0.5]]),
+            torch.tensor([[1.0, 2.0, 3.0, 4.0]]),
+            2,
+        ),
+        (torch.randn(3, 4, generator=gen) * 30, torch.randn(3, 4, generator=gen), 3),
     ]
-
-
-def _gated_answer(logits, outputs):
-    import torch
-
-    return (torch.softmax(logits, dim=-1) * outputs).sum(dim=-1, keepdim=True)
 
 
 def _tensor_close(got, expected) -> bool:
@@ -200,94 +351,236 @@ def _tensor_close(got, expected) -> bool:
     return (
         isinstance(got, torch.Tensor)
         and got.shape == expected.shape
-        and bool(torch.allclose(got.float(), expected, atol=1e-6))
+        and bool(torch.allclose(got.double(), expected.double(), atol=1e-6))
     )
 
 
-gated_answer = FunctionCheck(
-    "07.4 gated_answer",
-    reference=_gated_answer,
+def _topk_not_renormalised(logits, outputs, k):
+    import torch
+
+    k = min(k, logits.shape[-1])
+    gates = torch.softmax(logits, dim=-1)
+    top = torch.topk(gates, k, dim=-1)
+    kept = torch.zeros_like(gates).scatter(-1, top.indices, top.values)
+    return (kept * outputs).sum(dim=-1, keepdim=True)
+
+
+def _topk_zero_logits(logits, outputs, k):
+    import torch
+
+    k = min(k, logits.shape[-1])
+    top = torch.topk(logits, k, dim=-1)
+    masked = torch.zeros_like(logits).scatter(
+        -1, top.indices, top.values
+    )  # 0, not -inf
+    return (torch.softmax(masked, dim=-1) * outputs).sum(dim=-1, keepdim=True)
+
+
+def _topk_over_batch(logits, outputs, k):
+    import torch
+
+    k = min(k, logits.shape[0])
+    top = torch.topk(logits, k, dim=0)
+    masked = torch.full_like(logits, float("-inf")).scatter(0, top.indices, top.values)
+    return (torch.softmax(masked, dim=-1).nan_to_num() * outputs).sum(
+        dim=-1, keepdim=True
+    )
+
+
+def _topk_smallest(logits, outputs, k):
+    return _topk_gated(-logits, outputs, k)
+
+
+topk_gated_answer = FunctionCheck(
+    "07.4 topk_gated_answer",
+    reference=_topk_gated,
     cases=_gate_cases,
     compare=_tensor_close,
+    show=lambda args: f"{_tensor_label(args[0])}, {_tensor_label(args[1])}, {args[2]}",
     hints=[
-        "Turn each row of logits into gates that sum to 1 across the miners.",
-        "torch.softmax(logits, dim=-1), times outputs, summed over the miners "
-        "(dim=-1), keeping a [B, 1] shape.",
-        "(torch.softmax(logits, dim=-1) * outputs).sum(dim=-1, keepdim=True)",
+        "Per input (row), keep the k largest logits and give every other miner a gate "
+        "of exactly 0; the kept gates must still sum to 1 (a softmax over the kept).",
+        "Set the dropped logits to -inf before the softmax (torch.topk and scatter, or "
+        "a mask). k above the number of miners means all of them. Keep shape [B, 1].",
+        "top = torch.topk(logits, min(k, n), dim=-1); masked = torch.full_like(logits, "
+        "-inf).scatter(-1, top.indices, top.values); (softmax(masked) * outputs)"
+        ".sum(-1, keepdim=True)",
     ],
-    solution=(
-        "def gated_answer(logits, outputs):\n"
-        "    gates = torch.softmax(logits, dim=-1)\n"
-        "    return (gates * outputs).sum(dim=-1, keepdim=True)"
-    ),
     wrong=[
-        lambda lg, out: (lg * out).sum(dim=-1, keepdim=True),
-        lambda lg, out: (_softmax0(lg) * out).sum(dim=-1, keepdim=True),
-        lambda lg, out: (_gated_answer(lg, out)).squeeze(-1),
+        lambda lg, out, k: (torch_softmax(lg) * out).sum(dim=-1, keepdim=True),
+        _topk_not_renormalised,
+        _topk_zero_logits,
+        _topk_over_batch,
+        _topk_smallest,
+        lambda lg, out, k: _topk_gated(lg, out, k).squeeze(-1),  # shape [B]
     ],
 )
 
 
-def _softmax0(logits):
+def torch_softmax(logits):
     import torch
 
-    return torch.softmax(logits, dim=0)
+    return torch.softmax(logits, dim=-1)
 
 
-# -- 07.5 --------------------------------------------------------------------------
-def _weights_ok(uids, weights, my_uid, n) -> bool:
-    if len(uids) != len(weights) or len(set(uids)) != len(uids):
+# -- 07.5 subtensor_accepts ----------------------------------------------------------
+def _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params) -> bool:
+    self_only = len(uids) == 1 and len(values) == 1 and uids[0] == my_uid
+    if len(uids) != len(values) or len(uids) > n:
         return False
-    if any(not 0 <= u < n for u in uids) or my_uid in uids:
+    if stake < params["min_stake"]:
         return False
-    if any(not isinstance(w, int) or not 0 <= w <= 65535 for w in weights):
+    key = params["version_key"]
+    if key != 0 and version < key:
         return False
-    return sum(weights) > 0
-
-
-def _no_self_rule(uids, weights, my_uid, n) -> bool:
-    return _weights_ok(uids, weights, -1, n)
-
-
-def _no_dup_rule(uids, weights, my_uid, n) -> bool:
-    if len(uids) != len(weights):
+    if len(set(uids)) != len(uids) or any(not 0 <= u < n for u in uids):
         return False
-    if any(not 0 <= u < n for u in uids) or my_uid in uids:
+    if any(not 0 <= v <= U16_MAX for v in values):
         return False
-    return all(0 <= w <= 65535 for w in weights) and sum(weights) > 0
+    if not (permit or self_only):
+        return False
+    if not self_only and len(values) < params["min_allowed_weights"]:
+        return False
+    limit = params["max_weight_limit"]
+    if self_only or limit == U16_MAX:
+        return True
+    total = sum(values)
+    normalised = [v * U16_MAX // total for v in values] if total else list(values)
+    return max(normalised) <= limit
 
 
-weights_ok = FunctionCheck(
-    "07.5 weights_ok",
-    reference=_weights_ok,
-    cases=[
-        ([1, 2], [65535, 100], 0, 4),
-        ([1, 2], [65535], 0, 4),
-        ([1, 1], [5, 5], 0, 4),
-        ([1, 7], [5, 5], 0, 4),
-        ([0, 1], [5, 5], 0, 4),
-        ([1, 2], [0, 0], 0, 4),
-        ([], [], 0, 4),
-        ([3], [70000], 0, 4),
-        ([3], [-1], 0, 4),
-        ([2, 3], [1, 65535], 1, 4),
-    ],
+_P = {
+    "min_stake": 1000,
+    "version_key": 7,
+    "min_allowed_weights": 3,
+    "max_weight_limit": 30000,
+}
+
+
+def _accept_cases() -> list[tuple]:
+    p, free = dict(_P), dict(_P, version_key=0, max_weight_limit=U16_MAX)
+    return [
+        ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 5000, 7, p),  # fine
+        ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 999, 7, p),  # stake too low
+        ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 1000, 7, p),  # stake exactly
+        ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 5000, 6, p),  # old version
+        ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 5000, 8, p),  # newer: fine
+        ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 5000, 0, free),  # key 0
+        ([0, 1], [100, 100], 9, 10, True, 5000, 7, p),  # fewer than 3 weights
+        ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, p),  # exactly 3
+        ([9], [65535], 9, 10, False, 5000, 7, p),  # only itself: no permit needed
+        ([9, 1, 2], [100, 100, 100], 9, 10, True, 5000, 7, p),  # includes itself: ok
+        (
+            [9, 1, 2],
+            [100, 100, 100],
+            9,
+            10,
+            False,
+            5000,
+            7,
+            p,
+        ),  # ... but needs a permit
+        ([0, 1, 2, 3], [0, 0, 0, 0], 9, 10, True, 5000, 7, p),  # all zero: accepted
+        ([0, 1, 2], [2, 1, 1], 9, 10, True, 5000, 7, p),  # 32767 after normalising
+        (
+            [0, 1, 2, 3],
+            [3, 1, 1, 1],
+            9,
+            10,
+            True,
+            5000,
+            7,
+            dict(p, max_weight_limit=32767),
+        ),
+        ([0, 1, 2, 3], [100, 100, 100], 9, 10, True, 5000, 7, p),  # lengths differ
+        ([0, 1, 1, 3], [100, 100, 100, 100], 9, 10, True, 5000, 7, p),  # duplicate
+        ([0, 1, 2, 10], [100, 100, 100, 100], 9, 10, True, 5000, 7, p),  # uid 10 of 10
+        ([0, 1, 2, 3], [100, 100, 100, 65536], 9, 10, True, 5000, 7, free),  # not u16
+        ([0, 1, 2, 3], [65535, 1, 1, 1], 9, 10, True, 5000, 7, free),  # no limit
+        ([0, 1, 2, 3, 4], [1, 1, 1, 1, 1], 9, 4, True, 5000, 7, free),  # more than n
+    ]
+
+
+def _acc(**change):
+    def wrong(uids, values, my_uid, n, permit, stake, version, params):
+        p = dict(params)
+        p.update({k: v for k, v in change.items() if k in p})
+        stake_ = stake + change.get("stake_shift", 0)
+        return _subtensor_accepts(uids, values, my_uid, n, permit, stake_, version, p)
+
+    return wrong
+
+
+def _wrong_no_zero_rows(uids, values, *rest):
+    return _subtensor_accepts(uids, values, *rest) and sum(values) > 0
+
+
+def _wrong_no_self(uids, values, my_uid, *rest):
+    return my_uid not in uids and _subtensor_accepts(uids, values, my_uid, *rest)
+
+
+def _wrong_limit_raw(uids, values, my_uid, n, permit, stake, version, params):
+    p = dict(params, max_weight_limit=U16_MAX)
+    ok = _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, p)
+    limit = params["max_weight_limit"]
+    self_only = len(uids) == 1 and uids[0] == my_uid
+    return ok and (self_only or limit == U16_MAX or max(values, default=0) <= limit)
+
+
+def _wrong_version_exact(uids, values, my_uid, n, permit, stake, version, params):
+    key = params["version_key"]
+    if key != 0 and version != key:
+        return False
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
+def _wrong_self_needs_permit(uids, values, my_uid, n, permit, stake, version, params):
+    return permit and _subtensor_accepts(
+        uids, values, my_uid, n, permit, stake, version, params
+    )
+
+
+def _wrong_stake_strict(uids, values, my_uid, n, permit, stake, version, params):
+    return stake > params["min_stake"] and _subtensor_accepts(
+        uids, values, my_uid, n, permit, stake, version, params
+    )
+
+
+def _wrong_min_weights_strict(uids, values, my_uid, n, permit, stake, version, params):
+    p = dict(params, min_allowed_weights=params["min_allowed_weights"] + 1)
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, p)
+
+
+def _wrong_key_zero_blocks(uids, values, my_uid, n, permit, stake, version, params):
+    if version < params["version_key"] or version == 0:
+        return False
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
+subtensor_accepts = FunctionCheck(
+    "07.5 subtensor_accepts",
+    reference=_subtensor_accepts,
+    cases=_accept_cases,
     hints=[
-        "Go through the chain's rules one at a time; any broken rule means False.",
-        "Lengths equal; no duplicate uid; every uid in 0..n-1; not your own uid; "
-        "every weight an int in 0..65535; and not all zero.",
-        "len(set(uids)) == len(uids) catches duplicates; sum(weights) > 0 catches "
-        "all-zero (and empty) rows.",
+        "Go through the rules one by one, each a simple test; the exercise lists "
+        "them. 'Only itself' means exactly one uid, the sender's: such a row "
+        "needs no permit, "
+        "no minimum number of weights and no weight limit.",
+        "The boundaries: stake >= min_stake; version >= version_key unless the key is "
+        "0; at least min_allowed_weights uids; the limit applies AFTER normalising "
+        "(v * 65535 // sum) and is skipped when it is 65535. An all-zero row passes.",
+        "normalised = [v * 65535 // total for v in values] if total else values; "
+        "return max(normalised) <= limit",
     ],
-    solution=(
-        "def weights_ok(uids, weights, my_uid, n):\n"
-        "    if len(uids) != len(weights) or len(set(uids)) != len(uids):\n"
-        "        return False\n"
-        "    if any(not 0 <= u < n for u in uids) or my_uid in uids:\n"
-        "        return False\n"
-        "    if any(not isinstance(w, int) or not 0 <= w <= 65535 for w in weights):\n"
-        "        return False\n"
-        "    return sum(weights) > 0"
-    ),
-    wrong=[_no_self_rule, _no_dup_rule],
+    wrong=[
+        _wrong_no_zero_rows,
+        _wrong_no_self,
+        _wrong_limit_raw,
+        _wrong_version_exact,
+        _wrong_self_needs_permit,
+        _wrong_stake_strict,
+        _wrong_min_weights_strict,
+        _wrong_key_zero_blocks,
+        lambda *args: int(_subtensor_accepts(*args)),  # an int, not a bool
+    ],
 )
