@@ -332,6 +332,26 @@ def test_none_is_a_forgotten_return_and_only_the_stub_is_not_attempted():
     assert Q.evaluate(lambda d: ...).status == NOT_ATTEMPTED
 
 
+def test_none_where_none_answers_other_inputs_is_a_wrong_value_not_a_lost_return():
+    def parse(data):
+        return None if not data else data[0]
+
+    check = FunctionCheck(
+        "first_byte", reference=parse, cases=[(b"",), (b"\x07",)], hints=["h"]
+    )
+    def always_none(data):
+        data.count(b"x")
+        return None
+
+    result = check.evaluate(always_none)
+    assert result.status == INCORRECT
+    assert "forget a `return`" not in result.message
+    assert result.message == (
+        "first_byte(b'\\x07') returned None, which is not right for this input"
+    )
+    assert check.evaluate(parse).status == CORRECT
+
+
 def test_bytes_messages_point_at_the_first_wrong_byte_in_hex():
     def last_byte_off(data):
         digest = bytearray(_ref(data))

@@ -827,6 +827,14 @@ class FunctionCheck(Check):
         cases = self._cases() if callable(self._cases) else self._cases
         return [c if isinstance(c, tuple) else (c,) for c in cases]
 
+    def _none_is_an_answer(self) -> bool:
+        """True when the reference itself returns None for some case."""
+        if not hasattr(self, "_none_answers"):
+            self._none_answers = any(
+                self.reference(*limits.safe_copy(args)) is None for args in self.cases
+            )
+        return self._none_answers
+
     def _run(self, answer: Any) -> None:
         if not callable(answer):
             raise Wrong(
@@ -846,6 +854,10 @@ class FunctionCheck(Check):
                 may_change_inputs=self.may_change_inputs,
             )
             expected = self.reference(*limits.safe_copy(args))
+            if got is None and expected is not None and self._none_is_an_answer():
+                # None answers other inputs, so a None here is a wrong value, not a
+                # forgotten return: say so without hinting at the right one.
+                raise Wrong(f"{call} returned None, which is not right for this input")
             if not (got is None and expected is None):  # None may be the answer
                 reject_stub(got, call, first=index == 0)
             too_big = _too_big(got)
