@@ -155,6 +155,11 @@ unpad = FunctionCheck(
         lambda p: p[: int.from_bytes(p[-8:], "big")],
         # little-endian length
         lambda p: p[: int.from_bytes(p[-8:], "little") // 8],
+        # strips the padding bytes: eats a message's own trailing 0x80 or zeros
+        lambda p: p[:-8].rstrip(b"\x00").rstrip(b"\x80"),
+        lambda p: p[:-8].rstrip(b"\x80\x00"),
+        # the length read one byte too early
+        lambda p: p[: int.from_bytes(p[-9:-1], "big") // 8],
         # only one block ever
         lambda p: p[: min(int.from_bytes(p[-8:], "big") // 8, 55)],
     ],

@@ -643,5 +643,9 @@ low_s = Check(
         lambda sig: (sig[0], _N - sig[1], 55 - sig[2]),  # always flips
         lambda sig: (sig[0], min(sig[1], _N - sig[1]), sig[2]),
         lambda sig: (sig[0], sig[1] % (_N // 2), sig[2]),
+        # >= at the boundary: exactly n/2 is already low
+        lambda sig: (sig[0], _N - sig[1], 55 - sig[2]) if sig[1] >= _N // 2 else sig,
+        lambda sig: list(_low_s(sig)),  # a list, not a tuple
+        lambda sig: (sig[0], _N - sig[1], 55 - sig[2]) if sig[1] > _N / 2 else sig,
     ],
 )

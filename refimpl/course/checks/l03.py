@@ -202,6 +202,10 @@ proof_index = FunctionCheck(
         lambda pr: sum(1 for _, s in pr if s == "left"),
         # numbering from 1
         lambda pr: _proof_index(pr) + 1,
+        # a float (2.0 ** level)
+        lambda pr: sum(2.0**lv for lv, (_, s) in enumerate(pr) if s == "left"),
+        # the bits as text
+        lambda pr: "".join("1" if s == "left" else "0" for _, s in reversed(pr)),
     ],
 )
 
