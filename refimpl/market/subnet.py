@@ -9,7 +9,9 @@ Substrate pallet plays in subtensor) that owns five transaction kinds:
                the non-immune neuron with the lowest emission is deregistered
                (ties: earliest registration, then lower uid) and its uid reused;
                when every neuron is immune, the immune one chosen by the same rule
-               goes (subtensor's ``get_neuron_to_prune``).
+               goes (a simplified ``get_neuron_to_prune`` of subtensor, which also
+               exempts the subnet owner's hotkeys and keeps a minimum of non-immune
+               uids).
 ``stake``      signed by a coldkey; ``amount`` moves from its balance to its stake on
                ``payload {"netuid", "hotkey"}`` (``add_stake``).
 ``unstake``    signed by a coldkey; ``payload {"netuid", "hotkey", "amount"}``
@@ -449,8 +451,10 @@ class Subnet(Extension):
             neuron.last_update = ctx.height
 
     def _uid_to_prune(self, ns: SubnetState, height: int) -> int:
-        """subtensor ``get_neuron_to_prune``: the lowest emission past immunity, or,
-        when every neuron is immune, among all; ties: earliest registration, lower uid.
+        """A simplified subtensor ``get_neuron_to_prune``: the lowest emission past
+        immunity, or, when every neuron is immune, among all; ties: earliest
+        registration, lower uid. (Subtensor also exempts the owner's hotkeys and
+        keeps a minimum number of non-immune uids; lesson 06 says so.)
         """
         nrs = ns.neurons
         uids = range(len(nrs))

@@ -48,10 +48,14 @@ def loss_rewards(
 
     ``mean(y^2)`` is the loss of the trivial all-zero answer, so a lazy miner gets
     exactly 0 and only a miner that beats it earns. A missing answer, a wrong shape
-    or a non-finite value earns 0. Introduced in lesson 07.
+    or a non-finite value earns 0. When every target is 0 the trivial answer is
+    already perfect (``mean(y^2) == 0``): nobody can beat it, so every reward is 0.
+    Introduced in lesson 07.
     """
     baseline = float((y.double() ** 2).mean())
     out = np.zeros(len(predictions), dtype=np.float64)
+    if not baseline > 0.0:  # all-zero (or non-finite) targets: nothing to beat
+        return out
     for j, pred in enumerate(predictions):
         if not isinstance(pred, torch.Tensor) or pred.shape != y.shape:
             continue
