@@ -71,6 +71,9 @@ def test_two_nodes_gossip_split_heal_and_restart(net, tmp_path):
     st = a.status()
     assert (st["height"], st["tip"]) == (height, tip)
     assert a.balance(addr("miner", 1))["balance"] == 7
+    node_a2 = net.procs[-1]
+    node_a2.popen.terminate()  # SIGTERM: a clean stop, exit code 0
+    assert node_a2.popen.wait(15) == 0
     a.close()
     b.close()
 

@@ -217,3 +217,45 @@ def test_restart_reloads_the_chain_and_the_mempool(tmp_path):
     again.close()
     with pytest.raises(Exception, match="same --tempo"):
         Node(tmp_path / "n", tempo=7, block_interval=0)
+
+
+def test_sync_gives_up_on_an_endless_fork_and_keeps_nothing(tmp_path, monkeypatch):
+    """A peer whose chain never meets ours: the fetch stops at MAX_FETCH blocks."""
+    import refimpl.net.node as node_module
+
+    monkeypatch.setattr(node_module, "MAX_FETCH", 25)
+    liar = Node(tmp_path / "liar", tempo=5, block_interval=0)
+    blocks: dict[str, Block] = {}
+    prev = sha256d(b"a genesis nobody else has")
+    for _ in range(40):
+        b = _child(liar, prev=prev)
+        blocks[b.hash_hex()] = b
+        prev = b.hash()
+    tip = b.hash_hex()
+
+    from fastapi import FastAPI
+
+    fake = FastAPI()
+
+    @fake.get("/status")
+    async def status() -> dict:
+        return {"tip": tip}
+
+    @fake.get("/blocks/{h}")
+    async def block(h: str) -> dict:
+        return {"raw": blocks[h].serialize().hex()}
+
+    node = Node(tmp_path / "n", tempo=5, block_interval=0, peers=["http://liar"])
+    before = fingerprint(node)
+
+    async def go() -> int:
+        transport = httpx.ASGITransport(app=fake)
+        async with httpx.AsyncClient(transport=transport) as c:
+            node._http = c
+            return await node.sync_once()
+
+    assert asyncio.run(go()) == 0
+    assert fingerprint(node) == before
+    assert "deeper than 25" in node.rejected[0].reason
+    node.close()
+    liar.close()

@@ -282,3 +282,45 @@ def test_build_model_is_standard_miners_recipe():
                 assert torch.equal(model(x), reference[kind].predict(x)), kind
     finally:
         torch.set_num_threads(threads)
+
+
+def test_the_lesson_check_signs_what_refimpl_signs():
+    from refimpl.course.checks import l15
+
+    h = signed()
+    digest = l15._request_digest(
+        "POST",
+        SYNAPSE,
+        h["x-cm-sender"],
+        MINER.public_key.address,
+        int(h[NONCE]),
+        int(h["x-cm-timestamp"]),
+        BODY,
+    )
+    from refimpl.crypto import Signature
+
+    assert VAL.public_key.verify(digest, Signature.parse(bytes.fromhex(h[SIGNATURE])))
+
+
+def test_command_line_refusals(tmp_path):
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "refimpl.net", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert "{node,miner,validator,classroom}" in run("--help").stdout
+    r = run("miner", "--node", "http://127.0.0.1:1", "--host", "0.0.0.0", "--seed", "1")
+    assert r.returncode == 2 and "give --ip" in r.stderr
+    r = run("miner", "--node", "x", "--seed", "1", "--kind", "genius")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+    from refimpl.net.node import Node
+
+    Node(tmp_path / "d", tempo=5, block_interval=0).close()
+    r = run("node", "--data", str(tmp_path / "d"), "--tempo", "7", "--port", "1")
+    assert r.returncode == 2 and "same --tempo" in r.stderr

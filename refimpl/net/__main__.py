@@ -62,12 +62,6 @@ def _node(a: argparse.Namespace) -> int:
 
 
 def _miner(a: argparse.Namespace) -> int:
-    import torch
-
-    from refimpl.net.keys import coldkey, hotkey
-    from refimpl.net.miner import build_model, miner_app, torch_predictor
-
-    torch.set_num_threads(1)
     ip = a.ip or a.host
     if ip in ("0.0.0.0", ""):
         print(
@@ -76,6 +70,12 @@ def _miner(a: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    import torch
+
+    from refimpl.net.keys import coldkey, hotkey
+    from refimpl.net.miner import build_model, miner_app, torch_predictor
+
+    torch.set_num_threads(1)
     data = a.data or os.path.join(
         tempfile.gettempdir(), f"chainmind-miner-{a.seed}-{a.port}"
     )
