@@ -88,6 +88,12 @@ def test_loss_rewards_beat_trivial_answer():
     assert r[6] == pytest.approx(1 - 0.25 / 1.5)
 
 
+def test_loss_rewards_all_zero_targets_pay_nobody():
+    y = torch.zeros(4, 1)
+    r = loss_rewards([y.clone(), torch.ones(4, 1), None], y)
+    assert r.tolist() == [0.0, 0.0, 0.0]
+
+
 def test_update_scores_is_the_template_moving_average():
     s = update_scores(np.array([1.0, 0.5, 0.2]), np.array([1.0, np.nan]), [0, 2])
     assert np.allclose(s, [1.0, 0.45, 0.18])  # uid 1 unqueried decays; NaN -> 0
