@@ -540,13 +540,16 @@ class Node:
             next_sync = time.monotonic()
             while not stop.is_set():
                 now = time.monotonic()
-                if self.block_interval > 0 and now >= next_block:
-                    next_block = now + self.block_interval
-                    block = self.mine_block()
-                    self.announce_block(block)
-                if self.peers and now >= next_sync:
-                    next_sync = now + self.sync_interval
-                    await self.sync_once()
+                try:
+                    if self.block_interval > 0 and now >= next_block:
+                        next_block = now + self.block_interval
+                        self.announce_block(self.mine_block())
+                    if self.peers and now >= next_sync:
+                        next_sync = now + self.sync_interval
+                        await self.sync_once()
+                except Exception as e:  # log it and keep the node alive
+                    self.reject("node", 500, f"{type(e).__name__}: {e}")
+                    print(f"node error: {type(e).__name__}: {e}", flush=True)
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=0.05)
         finally:
