@@ -85,6 +85,10 @@ _CS_CASES = [
     "ff0000000001000000",
     "ffffffffff00000000",  # 2**32 - 1 written long
     "fd01",  # truncated
+    "fdff",  # truncated, though the byte it has would be canonical
+    "feffffff",  # one byte short of a 4-byte length
+    "ffffffffffffffff",  # one byte short of an 8-byte length
+    "fe",  # the marker alone
     "",
     "05deadbeef",  # followed by other bytes: only the length is read
     "fd0302ff",
@@ -135,6 +139,18 @@ def _wrong_cs_canonical_off_by_one(data):
     return got if n > floor or size == 1 else None  # refuses the smallest canonical
 
 
+def _wrong_cs_no_length_check(data):
+    # the slice silently gives fewer bytes when the data runs out
+    if not data:
+        return None
+    if data[0] < 0xFD:
+        return data[0], 1
+    w = {0xFD: 2, 0xFE: 4, 0xFF: 8}[data[0]]
+    n = int.from_bytes(data[1 : 1 + w], "little")
+    floor = {2: 0xFD, 4: 0x10000, 8: 0x100000000}[w]
+    return (n, 1 + w) if n >= floor else None
+
+
 read_compact_size = optional_check(
     "03.1 read_compact_size",
     reference=_read_compact_size,
@@ -146,14 +162,17 @@ read_compact_size = optional_check(
         "Return (n, how many bytes the length used). Return None when the bytes run "
         "out, and when the value would have fitted a shorter form (Bitcoin refuses "
         "these: 'non-canonical ReadCompactSize()').",
-        "size = {0xfd: 2, 0xfe: 4, 0xff: 8}[data[0]]; n = int.from_bytes(data[1:1 + "
-        "size], 'little'); canonical when n >= 0xfd, 0x10000, 0x100000000 resp.",
+        "size = {0xfd: 2, 0xfe: 4, 0xff: 8}[data[0]]; refuse when len(data) < 1 + "
+        "size (slicing never complains, it just gives fewer bytes); then n = "
+        "int.from_bytes(data[1:1 + size], 'little') must be at least 0xfd, 0x10000 "
+        "or 0x100000000 respectively.",
     ],
     wrong=[
         _wrong_cs_big_endian,
         _wrong_cs_not_canonical,
         _wrong_cs_boundary,
         _wrong_cs_canonical_off_by_one,
+        _wrong_cs_no_length_check,
         lambda d: (got := _read_compact_size(d)) and got[0],  # n only
         lambda d: (got := _read_compact_size(d)) and [got[0], got[1]],  # a list
     ],
@@ -232,12 +251,16 @@ def _indexed_cases() -> list[tuple]:
     for i in (0, 3, 6, 10):
         branch = [s for s, _ in _ref_proof(leaves, i)]
         cases.append((leaves[i], i, branch, root))
-    b2 = [s for s, _ in _ref_proof(real, 2)]
+    b0, b1, b2 = ([s for s, _ in _ref_proof(real, i)] for i in (0, 1, 2))
     cases += [
         (real[2], 2, b2, real_root),  # block 100,000, transaction 2
         (real[3], 2, b2, real_root),  # another leaf
         (real[2], 3, b2, real_root),  # wrong position
         (real[2], 2 + 4, b2, real_root),  # a bit beyond the branch: invalid
+        (real[0], 4, b0, real_root),  # exactly 2 ** len(branch): one bit too many
+        (real[1], 5, b1, real_root),  # the same, for another leaf
+        (real[2], 2, [], real_root),  # no branch: only the root verifies
+        (real[2], 2, b2, real_root[:31] + bytes([real_root[31] ^ 1])),  # last byte
         (real[2], -2, b2, real_root),  # a negative position
         (real[2], 2, b2[:1], real_root),  # a branch cut short
         (real_root, 0, [], real_root),  # no branch: the leaf must be the root
@@ -280,6 +303,27 @@ def _wrong_indexed_upper_only(leaf, index, branch, root):
     )
 
 
+def _wrong_indexed_off_by_one(leaf, index, branch, root):
+    if index < 0 or index > 2 ** len(branch):  # lets index == 2 ** len(branch) in
+        return False
+    return _wrong_indexed_no_range(leaf, index, branch, root)
+
+
+def _wrong_indexed_empty_branch(leaf, index, branch, root):
+    if not branch:
+        return True
+    return _verify_indexed(leaf, index, branch, root)
+
+
+def _wrong_indexed_prefix(leaf, index, branch, root):
+    if not 0 <= index < 2 ** len(branch):
+        return False
+    node = leaf
+    for level, sibling in enumerate(branch):
+        node = _h(sibling + node) if (index >> level) & 1 else _h(node + sibling)
+    return node[:16] == root[:16]
+
+
 verify_indexed = FunctionCheck(
     "03.3 verify_indexed",
     reference=_verify_indexed,
@@ -300,6 +344,9 @@ verify_indexed = FunctionCheck(
         _wrong_indexed_sides_swapped,
         _wrong_indexed_no_range,
         _wrong_indexed_upper_only,
+        _wrong_indexed_off_by_one,
+        _wrong_indexed_empty_branch,
+        _wrong_indexed_prefix,
         lambda leaf, i, br, root: _verify_indexed(leaf, i, br, root) or i < 0,
         lambda leaf, i, br, root: int(_verify_indexed(leaf, i, br, root)),  # not a bool
     ],
@@ -380,8 +427,11 @@ def _six() -> list[bytes]:
 
 def _test_mutation(answer: object) -> None:
     leaves = _six()
-    if not isinstance(answer, (list, tuple)):
-        raise Wrong(f"expected a list of 32-byte hashes, got a {type(answer).__name__}")
+    if not isinstance(answer, list):
+        raise Wrong(
+            f"expected a list of 32-byte hashes, got a {type(answer).__name__}; "
+            f"the leaves go in a list, like `leaves`"
+        )
     if not answer or not all(isinstance(x, bytes) and len(x) == 32 for x in answer):
         raise Wrong("every item must be a 32-byte hash (bytes of length 32)")
     if list(answer) == leaves:
@@ -415,5 +465,6 @@ mutated_leaves = Check(
         _six() + [_six()[-1]] * 2,
         _six() + _six()[4:][::-1],  # f, e: the order matters
         _six()[:4] + _six()[4:] * 2 + [b"\x00" * 32],
+        tuple(_six() + _six()[4:]),  # right leaves, but not a list
     ],
 )
