@@ -66,10 +66,14 @@ def _named(data: bytes, label: str) -> _Header:
     return out
 
 
-def _with(header: bytes, *, version=None, bits=None, nonce=None) -> bytes:
+def _with(
+    header: bytes, *, version=None, timestamp=None, bits=None, nonce=None
+) -> bytes:
     fields = list(struct.unpack("<i32s32sIII", header))
     if version is not None:
         fields[0] = version
+    if timestamp is not None:
+        fields[3] = timestamp
     if bits is not None:
         fields[4] = bits
     if nonce is not None:
@@ -96,6 +100,12 @@ def _parse_cases() -> list[tuple]:
         ),
         (_named(_with(_GENESIS, version=-2), "<a header with version -2>"),),
         (_named(_with(_GENESIS, nonce=0xFFFFFFFF, bits=0x80000001), "<top bits set>"),),
+        (
+            _named(
+                _with(_BLOCK1, timestamp=0x80000000 + 1234),
+                "<a header stamped after January 2038 (timestamp's top bit set)>",
+            ),
+        ),
     ]
 
 
@@ -106,13 +116,15 @@ parse_header = FunctionCheck(
     show=lambda args: repr(args[0]),
     hints=[
         "Undo serialize_header: cut the 80 bytes at 4, 36, 68, 72, 76; integers are "
-        "little-endian and the version is SIGNED (int32); hashes stay as they are "
+        "little-endian, the version is SIGNED (int32) and the other three are "
+        "UNSIGNED (uint32: a timestamp runs past 2038); hashes stay as they are "
         "(internal order).",
         "struct.unpack with the lesson's format reads all six at once: '<i32s32sIII'.",
         "return struct.unpack('<i32s32sIII', data)",
     ],
     wrong=[
         lambda d: struct.unpack("<I32s32sIII", d),  # unsigned version
+        lambda d: struct.unpack("<i32s32siII", d),  # signed timestamp
         lambda d: struct.unpack(">i32s32sIII", d),  # big-endian integers
         lambda d: (lambda v, p, r, t, b, n: (v, p[::-1], r[::-1], t, b, n))(
             *struct.unpack("<i32s32sIII", d)
@@ -219,6 +231,7 @@ def _pow_cases() -> list[tuple]:
     at_limit = _mined(0x207FFFFF, REGTEST_LIMIT)
     signed = _mined(0x2080FFFF, 0xFFFF << (8 * 29))  # meets the target sign-cleared
     wraps = _mined(0x21123456, (0x123456 << 240) % 2**256)  # meets it wrapped
+    long_form = _mined(0x2100007F, 0x7F << 240)  # below the limit, bits written long
     return [
         (_named(_GENESIS, "<genesis header>"), POW_LIMIT),
         (_named(_BLOCK1, "<block 1 header>"), POW_LIMIT),
@@ -232,6 +245,10 @@ def _pow_cases() -> list[tuple]:
         (_named(at_limit, "<a header mined at 0x207fffff>"), REGTEST_LIMIT),
         (_named(signed, "<a header with bits 0x2080ffff (sign bit)>"), 2**256 - 1),
         (_named(wraps, "<a header with bits 0x21123456 (overflow)>"), 2**256 - 1),
+        (
+            _named(long_form, "<a header with bits 0x2100007f (non-canonical)>"),
+            REGTEST_LIMIT,
+        ),
     ]
 
 
@@ -281,6 +298,14 @@ def _wrong_pow_overflow_wraps(header, limit):
     return 0 < target <= limit and _hash_int(header) <= target
 
 
+def _wrong_pow_compares_bits(header, limit):
+    # compares the compact words, not the targets they stand for
+    bits = struct.unpack_from("<I", header, 72)[0]
+    if bits > target_to_bits(limit):
+        return False
+    return _check_pow(header, 2**256 - 1)
+
+
 check_pow = FunctionCheck(
     "04.3 check_pow",
     reference=_check_pow,
@@ -292,7 +317,8 @@ check_pow = FunctionCheck(
         "Bitcoin's CheckProofOfWork refuses bits that are negative (sign bit with a "
         "non-zero mantissa), overflow 256 bits, decode to 0, or give a target above "
         "pow_limit, however well the hash meets it. A target equal to the limit is "
-        "fine.",
+        "fine. Compare targets, not bits: the same target has more than one bits "
+        "word.",
         "try: target = bits_to_target(bits) except ValueError: return False; "
         "return 0 < target <= pow_limit and int.from_bytes(sha256d(header), "
         "'little') <= target",
@@ -304,6 +330,7 @@ check_pow = FunctionCheck(
         _wrong_pow_ignores_sign,
         _wrong_pow_single_sha,
         _wrong_pow_overflow_wraps,
+        _wrong_pow_compares_bits,
         lambda h, lim: int(_check_pow(h, lim)),  # an int, not a bool
     ],
 )
@@ -366,6 +393,18 @@ def _retarget_cases() -> list[tuple]:
             POW_LIMIT,
         ),
         (
+            0x1B04864C,  # ten weeks: slower than the clamp, still below the limit
+            _Times(_window(1293000000, 1293000000 + 10 * 7 * 24 * 3600, 2016)),
+            two_weeks,
+            POW_LIMIT,
+        ),
+        (
+            0x1B04864C,  # one day: faster than the clamp
+            _Times(_window(1293000000, 1293000000 + 24 * 3600, 2016)),
+            two_weeks,
+            POW_LIMIT,
+        ),
+        (
             course.genesis_bits,
             _Times([1_700_000_000 + t for t in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)]),
             course.target_timespan,
@@ -414,6 +453,14 @@ retarget_window = FunctionCheck(
         # no clamp
         lambda b, ts, t, lim: target_to_bits(
             min(bits_to_target(b) * (ts[-1] - ts[0]) // t, lim)
+        ),
+        # clamped on the fast side only
+        lambda b, ts, t, lim: target_to_bits(
+            min(bits_to_target(b) * max(ts[-1] - ts[0], t // 4) // t, lim)
+        ),
+        # clamped on the slow side only
+        lambda b, ts, t, lim: target_to_bits(
+            min(bits_to_target(b) * min(ts[-1] - ts[0], t * 4) // t, lim)
         ),
         # no cap at the proof-of-work limit
         lambda b, ts, t, lim: target_to_bits(
