@@ -84,7 +84,7 @@ MINERS = [  # (seed, kind, extra arguments): honest_big first, its copier later
     (3, "lazy_zero", ()),
     (4, "copier_of_0", ()),
     (5, "specialist", ()),
-    (6, "honest_mid", ("--delay", "2.5")),  # always answers after the timeout
+    (6, "honest_mid", ("--delay", "3.5")),  # always answers after the timeout
 ]
 
 
@@ -103,7 +103,7 @@ def test_a_live_market_pays_honest_miners_only(net, tmp_path):
         net.miner(kind, url, free_port(), seed, kind, *extra)
         if kind == "honest_big":  # registered before its copier
             a.wait_for(lambda: hk["honest_big"] in a.metagraph()["hotkeys"], 60)
-    net.validator("validator", url, 0, "--timeout", "1", "--interval", "0.5")
+    net.validator("validator", url, 0, "--timeout", "2", "--interval", "0.5")
 
     def served() -> bool:
         mg = a.metagraph()
