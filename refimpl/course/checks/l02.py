@@ -245,7 +245,37 @@ def _parse_cases() -> list[tuple]:
         (_key_bytes(b"\x02" + x32(g1[0]) + b"\x00", "02 || x(G) || 00"),),
         (_key_bytes(b"\x02" + x32(_P + 1), "02 || p + 1"),),
         (_key_bytes(b"", "b''"),),
+        # y = 1 + p: the point (x, 1) written with y unreduced (x³ = -6 mod p)
+        (_key_bytes(b"\x04" + x32(_CBRT_M6) + x32(_P + 1), "04 || x || p + 1"),),
+        # x = 1 + p: the point (1, y) written with x unreduced
+        (_key_bytes(b"\x04" + x32(_P + 1) + x32(_Y_AT_1), "04 || p + 1 || y"),),
+        (
+            _key_bytes(
+                b"\x04" + x32(g3[0]) + x32(g3[1]) + b"\x00", "04 || x || y || 00"
+            ),
+        ),
+        (_key_bytes(b"\x04" + x32(g3[0]) + x32(g3[1])[:31], "04 || x || 31-byte y"),),
     ]
+
+
+# (x, 1) and (1, y) are on secp256k1: y and x fit 32 bytes even with p added.
+_CBRT_M6 = 0x146D3B65ADD9F54CCCA28533C88E2CBC63F7443E1658783AB41F8EF97C2A10B5
+_Y_AT_1 = 0x4218F20AE6C646B363DB68605822FB14264CA8D2587FDD6FBC750D587E76A7EE
+
+
+def _wrong_parse_unreduced(data):
+    # checks the curve equation mod p, but never that x and y are below p
+    if len(data) == 65 and data[0] == 4:
+        x, y = int.from_bytes(data[1:33], "big"), int.from_bytes(data[33:], "big")
+        return (x, y) if (y * y - x**3 - 7) % _P == 0 else None
+    return _parse_pubkey(data)
+
+
+def _wrong_parse_no_length_04(data):
+    # slices 04 || x || y without checking that there are exactly 65 bytes
+    if data[:1] == b"\x04" and len(data) >= 65:
+        return _parse_pubkey(data[:65])
+    return _parse_pubkey(data)
 
 
 def _wrong_parse_no_root_check(data):
@@ -329,6 +359,8 @@ parse_pubkey = optional_check(
         _wrong_parse_any_prefix,
         _wrong_parse_prefix_from_length_only,
         _wrong_parse_no_range,
+        _wrong_parse_unreduced,
+        _wrong_parse_no_length_04,
         lambda data: _parse_pubkey(data) and list(_parse_pubkey(data)),
     ],
 )
@@ -355,6 +387,8 @@ def _b58check(payload: bytes) -> str:
 
 def _address_cases() -> list[tuple]:
     typo = "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMX"
+    key1 = "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH"
+    pay1 = b"\x00" + bytes(range(40, 60))  # its checksum differs only at the end
     return [
         ("1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH",),  # key 1, compressed
         ("1EHNa6Q4Jz2uvNExL497mE43ikXhwF6kZm",),  # key 1, uncompressed
@@ -367,8 +401,31 @@ def _address_cases() -> list[tuple]:
         (_b58check(b"\x05" + bytes(range(20))),),  # P2SH version: not P2PKH
         (_b58check(b"\x00" + bytes(range(19))),),  # 19-byte hash
         (_b58check(b"\x00" + bytes(range(21))),),  # 21-byte hash
+        (key1[1:],),  # the leading '1' dropped: 24 bytes
+        ("1" + key1,),  # one '1' too many: 26 bytes
+        (" " + key1,),  # a space is not Base58
+        (key1 + "\n",),
+        (_b58_raw(pay1 + _sha256d(pay1)[:3] + bytes([_sha256d(pay1)[3] ^ 1])),),
+        (
+            _b58_raw(
+                pay1
+                + _sha256d(pay1)[:2]
+                + bytes([_sha256d(pay1)[2] ^ 1])
+                + _sha256d(pay1)[3:]
+            ),
+        ),
         ("",),
     ]
+
+
+def _sha256d(data: bytes) -> bytes:
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+def _b58_raw(raw: bytes) -> str:
+    from refimpl.crypto.address import b58encode
+
+    return b58encode(raw)
 
 
 def _b58decode_no_pad(text: str) -> bytes:
@@ -424,6 +481,40 @@ def _wrong_hash160_any_length(address):
     return payload[1:] if payload[:1] == b"\x00" else None
 
 
+def _b58_int(address):
+    from refimpl.crypto.address import ALPHABET
+
+    n = 0
+    for c in address:
+        if c not in ALPHABET:
+            return None
+        n = n * 58 + ALPHABET.index(c)
+    return n
+
+
+def _wrong_hash160_fixed_width(address):
+    # n.to_bytes(25): the leading '1's are never counted
+    n = _b58_int(address)
+    if n is None or n >= 2**200:
+        return None
+    body = n.to_bytes(25, "big")
+    if body[0] != 0 or _sha256d(body[:21])[:4] != body[21:]:
+        return None
+    return body[1:21]
+
+
+def _wrong_hash160_short_checksum(address):
+    # compares 2 of the 4 checksum bytes
+    n = _b58_int(address)
+    if n is None or n >= 2**200:
+        return None
+    zeros = len(address) - len(address.lstrip("1"))
+    body = bytes(zeros) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    if len(body) != 25 or body[0] != 0 or _sha256d(body[:21])[:2] != body[21:23]:
+        return None
+    return body[1:21]
+
+
 address_hash160 = optional_check(
     "02.3 address_hash160",
     reference=_address_hash160,
@@ -457,6 +548,9 @@ address_hash160 = optional_check(
         _wrong_hash160_no_checksum,
         _wrong_hash160_any_version,
         _wrong_hash160_any_length,
+        _wrong_hash160_fixed_width,
+        _wrong_hash160_short_checksum,
+        lambda a: _address_hash160(a.strip()),  # forgives spaces and newlines
         lambda a: (_address_hash160(a) or b"").hex() or None,  # hex text, not bytes
     ],
 )
@@ -508,7 +602,11 @@ def _strict_cases() -> list[tuple]:
         (q, _num(z ^ 1, "z ^ 1"), r, s, v),  # tampered message
         (_pt(d + 1, "Q(key 0xc0ffef)"), z, r, s, v),  # someone else's key
         (q, z, _num(0, "0"), s, v),
+        (q, z, r, _num(0, "0"), v),  # s = 0 has no inverse: refuse, never raise
+        (q, z, _num(0, "0"), _num(0, "0"), v),
+        (q, z, _num(_N, "N"), s, v),
         (q, z, r, _num(_N, "N"), v),
+        (q, z, r, _num(s + _N, "s + N"), v),  # out of range, same value mod N
         (q, z, _num(r + _N, "r + N"), s, v),  # out of range, same value mod N
         (q, z, r, s, 29),
         (q, _num(z_h, "z1"), _num(r_h, "r1"), _num(s_h, "N // 2"), v_h),  # s = n/2
@@ -534,6 +632,17 @@ def _parity(point, z, r, s) -> int:
     return ec.add(ec.multiply(_G, z * w % _N), ec.multiply(point, r * w % _N))[1] & 1
 
 
+def _wrong_strict_no_range(q, z, r, s, v):
+    # the solution without its range check on r and s: pow(0, -1, N) raises
+    if s > _N // 2 or v not in (27, 28):
+        return False
+    from py_ecc.secp256k1 import secp256k1 as ec
+
+    w = pow(s, -1, _N)
+    big_r = ec.add(ec.multiply(_G, z * w % _N), ec.multiply(q, r * w % _N))
+    return big_r[0] % _N == r and v == 27 + (big_r[1] & 1)
+
+
 verify_strict = FunctionCheck(
     "02.4 verify_strict",
     reference=_verify_strict,
@@ -542,7 +651,8 @@ verify_strict = FunctionCheck(
         "Start from the lesson's textbook my_verify (r, s in [1, n-1], "
         "R = u1·G + u2·Q, R.x mod n == r) and add the chain's two rules (section 11).",
         "Low s means s <= N // 2 (exactly half is low). v must be 27 + (R.y & 1) for "
-        "the R you rebuilt; 27 and 28 are the only valid values.",
+        "the R you rebuilt; 27 and 28 are the only valid values. r = 0 or s = 0 is "
+        "refused (False), never an error: s = 0 has no inverse.",
         "if s > N // 2 or v not in (27, 28): return False ... "
         "R = add(multiply(G, z*w % N), multiply(Q, r*w % N)); "
         "return R[0] % N == r and v == 27 + (R[1] & 1)",
@@ -575,6 +685,12 @@ verify_strict = FunctionCheck(
         lambda q, z, r, s, v: (
             _textbook(q, z, r, s) and v in (27, 28)
         ),  # only the range of v
+        _wrong_strict_no_range,
+        lambda q, z, r, s, v: (
+            _textbook(q, z, r, s % _N)
+            and s % _N <= _N // 2
+            and v == 27 + _parity(q, z, r, s % _N)
+        ),  # s reduced mod n first: accepts s + N
     ],
 )
 
