@@ -130,6 +130,9 @@ _UNPAD_MESSAGES = [
     b"x" * 119,
     b"y" * 120,
     b"\x00\x80\x00" * 30,
+    b"sixteen bytes!!!",  # 128 bits: the length field ends in 0x80
+    bytes(range(48)),  # 384 bits = 0x0180: a 0x80 after the padding's own
+    b"z" * 8200,  # 65,600 bits: the length needs three of its eight bytes
 ]
 
 unpad = FunctionCheck(
@@ -162,6 +165,10 @@ unpad = FunctionCheck(
         lambda p: p[: int.from_bytes(p[-9:-1], "big") // 8],
         # only one block ever
         lambda p: p[: min(int.from_bytes(p[-8:], "big") // 8, 55)],
+        # the LAST 0x80: the length field can contain one (16 bytes = 0x80 bits)
+        lambda p: p[: p.rindex(b"\x80")],
+        # only two of the eight length bytes
+        lambda p: p[: int.from_bytes(p[-2:], "big") // 8],
     ],
 )
 
@@ -300,6 +307,10 @@ def _parent_cases() -> list[tuple[bytes, bytes]]:
         (g, _with_prev(_BLOCK1, g_hash[::-1])),
         # same first 16 bytes as the genesis hash, different after
         (g, _with_prev(_BLOCK1, g_hash[:16] + bytes(16))),
+        # the genesis hash with only its last byte changed
+        (g, _with_prev(_BLOCK1, g_hash[:31] + bytes([g_hash[31] ^ 1]))),
+        # ... and with only its byte 20 changed
+        (g, _with_prev(_BLOCK1, g_hash[:20] + bytes([g_hash[20] ^ 1]) + g_hash[21:])),
         # same last 28 bytes, different first 4
         (g, _with_prev(_BLOCK1, b"\xff" * 4 + g_hash[4:])),
         # the genesis's own prev field (all zeros) is not its hash
@@ -330,6 +341,8 @@ is_parent = FunctionCheck(
         lambda p, h: h[4:36] == hashlib.sha256(p).digest(),
         # only a prefix
         lambda p, h: h[4:20] == _sha256d(p)[:16],
+        lambda p, h: h[4:24] == _sha256d(p)[:20],
+        lambda p, h: h[4:35] == _sha256d(p)[:31],
         # the version bytes counted as part of the hash
         lambda p, h: h[:32] == _sha256d(p),
         # only the tail (leading zeros of a block hash are "free")
@@ -344,9 +357,10 @@ is_parent = FunctionCheck(
 
 # -- 01.6 zero_prefix_message ---------------------------------------------------------
 def _test_zero_prefix(answer: object) -> None:
-    if not isinstance(answer, bytes):
+    if type(answer) is not bytes:
+        fix = "; wrap it: bytes(message)" if isinstance(answer, bytearray) else ""
         raise Wrong(
-            f"expected bytes (like b'ChainMind 1'), got {type(answer).__name__}"
+            f"expected bytes (like b'ChainMind 1'), got {type(answer).__name__}{fix}"
         )
     if not answer.startswith(b"ChainMind"):
         raise Wrong("your message must start with b'ChainMind'")
@@ -385,5 +399,6 @@ zero_prefix_message = Check(
         b"ChainMind 35873",  # single SHA-256 starts with 0000
         b"ChainMind 73311",  # sha256d in internal order starts with 0000
         b"chainmind 73968",  # the lesson's single-hash search, other text
+        bytearray(b"ChainMind 1746"),  # the text asks for bytes
     ],
 )
