@@ -203,7 +203,13 @@ class AxonServer:
             return {"hotkey": self.hotkey, "synapses": [SYNAPSE.strip("/")]}
 
         @app.get("/stats")
-        async def stats() -> dict:
-            return {"counts": dict(self.stats), "rejected": list(self.rejected)}
+        async def stats() -> JSONResponse:
+            body = {
+                "hotkey": self.hotkey,
+                "counts": dict(self.stats),
+                "rejected": list(self.rejected),
+            }
+            # public counts, read by the node's dashboard from another origin
+            return JSONResponse(body, headers={"access-control-allow-origin": "*"})
 
         return BodyLimit(app, MAX_AXON_BODY)

@@ -1,7 +1,8 @@
 """The node's dashboard: one HTML page with a little JavaScript, no build step.
 
-It polls ``/status``, ``/metagraph``, ``/blocks`` and ``/rejected`` every two seconds
-and redraws three tables: what the instructor puts on the projector.
+It polls ``/status``, ``/metagraph``, ``/blocks`` and ``/rejected`` every two seconds,
+and each served axon's ``/stats`` (straight from the browser, one second at most per
+axon), and redraws four tables: what the instructor puts on the projector.
 Introduced in lesson 15.
 """
 
@@ -32,6 +33,9 @@ DASHBOARD_HTML = """<!doctype html>
 <h2>Rejected requests</h2>
 <table id="rejected"><thead><tr><th>time</th><th class="l">what</th><th>status</th>
 <th class="l">reason</th></tr></thead><tbody></tbody></table>
+<h2>Requests refused by miners</h2>
+<table id="axon-rejected"><thead><tr><th>time</th><th>uid</th><th>status</th>
+<th class="l">reason</th></tr></thead><tbody></tbody></table>
 <script>
 function esc(s){return String(s).replace(/[&<>"']/g,
   c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]))}
@@ -57,6 +61,16 @@ async function refresh(){
   const r=await get('/rejected');
   rows('rejected',r.rejected.slice(0,20).map(x=>[
    [new Date(x.time*1000).toLocaleTimeString()],[x.what,1],[x.status],[x.reason,1]]));
+  const refused=[];
+  await Promise.all(m.uids.filter(u=>m.axons[u]).slice(0,64).map(async u=>{
+   const a=m.axons[u], c=new AbortController(), t=setTimeout(()=>c.abort(),1000);
+   try{const s=await (await fetch('http://'+a.ip+':'+a.port+'/stats',
+     {signal:c.signal})).json();
+     if(s.hotkey===m.hotkeys[u]) s.rejected.forEach(x=>refused.push([u,x]));
+   }catch(e){} finally{clearTimeout(t)}}));
+  refused.sort((a,b)=>b[1].time-a[1].time);
+  rows('axon-rejected',refused.slice(0,20).map(([u,x])=>[
+   [new Date(x.time*1000).toLocaleTimeString()],[u],[x.status],[x.reason,1]]));
  }catch(e){document.getElementById('status').innerHTML=
    '<span class="bad">node unreachable</span>'}
 }
