@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from refimpl.course import FunctionCheck, ValueCheck
+from refimpl.course import FunctionCheck, ValueCheck, Wrong
+from refimpl.course.course_map import LESSONS
 
 __all__ = ["from_hex", "lesson_count", "lessons_in", "to_hex"]
 
 # The lesson itself demonstrates check() on this one (so it is not an exercise).
+# The number comes from the syllabus itself, so a new lesson cannot make it stale.
+_LAST = LESSONS[-1].number
+
 lesson_count = ValueCheck(
     "00.0 lesson_count",
-    expected=lambda: 15,
+    expected=lambda: len(LESSONS),
     describe="the number of lessons in the course",
     hints=[
         "Look at the syllabus table above: the lessons are numbered from 00.",
-        "Numbering from 00 to 14 means one more lesson than the last number.",
+        f"Numbering from 00 to {_LAST:02d} means one more lesson than the last number.",
     ],
-    solution="lesson_count = 15  # lessons 00, 01, ..., 14",
-    wrong=[14, "15", 15.5, 15.0],
+    solution=f"lesson_count = {len(LESSONS)}  # lessons 00, 01, ..., {_LAST:02d}",
+    wrong=[_LAST, str(len(LESSONS)), len(LESSONS) + 0.5, float(len(LESSONS))],
 )
 
 
@@ -47,19 +51,42 @@ _OTHER = [
     (1, "shop.payments2"),
 ]
 
+# Small cases first, each deciding one mistake and short enough to be shown whole
+# when it fails; then the course's own syllabus and another one.
+_SMALL = [
+    (
+        [(1, "refimpl.crypto"), (3, "refimpl.chain"), (2, "refimpl.crypto")],
+        "refimpl.crypto",
+    ),
+    ([(8, "refimpl.market.yuma"), (6, "refimpl.market")], "refimpl.market"),
+    ([(13, "refimpl.artnet"), (10, "refimpl.art")], "refimpl.art"),
+    ([(7, "shopping"), (2, "shop")], "shop"),
+    ([(3, "shop_old"), (5, "shop.pay"), (2, "shop")], "shop"),
+    ([(3, "shop-old"), (2, "shop/pay")], "shop"),
+    ([(4, "a.b.c"), (5, "a.b"), (1, "a.b2"), (6, "b.a.b.c")], "a.b"),
+    ([(0, "refimpl.course")], "refimpl.nft"),
+    ([], "refimpl"),
+]
+
+
+def _show_syllabus(args: tuple) -> str:
+    syllabus, package = args
+    return f"{syllabus!r}, {package!r}"
+
+
 lessons_in = FunctionCheck(
     "00.1 lessons_in",
     reference=_lessons_in,
-    cases=[
+    cases=_SMALL
+    + [
         (_SYLLABUS, "refimpl.crypto"),
         (_SYLLABUS, "refimpl.market"),
         (_SYLLABUS, "refimpl.art"),
         (_SYLLABUS, "refimpl.market.yuma"),
-        (_SYLLABUS, "refimpl.nft"),
         (_OTHER, "shop"),
         (_OTHER, "shop.payments"),
-        ([], "refimpl"),
     ],
+    show=_show_syllabus,
     hints=[
         "A lesson counts if it builds the package itself or a package inside it: "
         "refimpl.market.yuma is inside refimpl.market.",
@@ -87,6 +114,15 @@ lessons_in = FunctionCheck(
         lambda s, p: sorted(n for n, b in s if p in b),
         # only works on the lesson's own syllabus
         lambda s, p: {"refimpl.crypto": [1], "refimpl.market": [6, 8, 9]}.get(p, []),
+        # any separator after the prefix, not only a dot
+        lambda s, p: sorted(
+            n for n, b in s if b == p or (b.startswith(p) and b[len(p)] in "._")
+        ),
+        lambda s, p: sorted(
+            n for n, b in s if b == p or (b.startswith(p) and not b[len(p)].isalnum())
+        ),
+        # the package's name anywhere after a dot
+        lambda s, p: sorted(n for n, b in s if b == p or ("." + p + ".") in "." + b),
     ],
 )
 
@@ -146,9 +182,19 @@ def _via_int(text: str) -> bytes:
     return value.to_bytes((value.bit_length() + 7) // 8, "big")
 
 
+def _same_bytes(got: object, expected: bytes) -> bool:
+    if isinstance(got, bytearray):
+        raise Wrong(
+            "from_hex returned a bytearray; the text asks for bytes: return "
+            "bytes(...) of it"
+        )
+    return type(got) is bytes and got == expected
+
+
 from_hex = FunctionCheck(
     "00.3 from_hex",
     reference=_from_hex,
+    compare=_same_bytes,
     cases=[
         ("00ff",),
         ("",),
@@ -181,5 +227,6 @@ from_hex = FunctionCheck(
         lambda text: text.encode(),  # the characters, not the bytes they spell
         lambda text: bytes.fromhex(text.removeprefix("0x")),  # 0X forgotten
         lambda text: bytes.fromhex(text.lower().removeprefix("0x"))[::-1],  # reversed
+        lambda text: bytearray.fromhex(text[2:] if text[:2] in ("0x", "0X") else text),
     ],
 )
