@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import hashlib
 
-from refimpl.course import Check, FunctionCheck, Wrong
+from refimpl.course import FunctionCheck
 from refimpl.course.checks._optional import optional_check
-from refimpl.course.feedback import call_learner, describe_mismatch, reject_stub
 
 __all__ = ["ec_add", "parse_pubkey", "address_hash160", "verify_strict", "low_s"]
 
@@ -695,73 +694,90 @@ verify_strict = FunctionCheck(
 )
 
 
-# -- 02.5 low_s --------------------------------------------------------------------
-def _low_s(sig: tuple[int, int, int]) -> tuple[int, int, int]:
-    r, s, v = sig
-    if s > _N // 2:
-        return r, _N - s, 27 + ((v - 27) ^ 1)
-    return r, s, v
+# -- 02.5 low_s: a Bitcoin signature in the chain's form ---------------------------
+def _low_s(point, z: int, r: int, s: int) -> tuple[int, int, int]:
+    """(r, low s, v): the one form our chain accepts, found by refimpl's verify."""
+    from refimpl.crypto import PublicKey, Signature
+
+    r, s = int(r), int(s)
+    s_low = min(s, _N - s)
+    key = PublicKey(tuple(int(c) for c in point))
+    for v in (27, 28):
+        if key.verify(int(z).to_bytes(32, "big"), Signature(r, s_low, v)):
+            return r, s_low, v
+    raise ValueError("not a valid signature")  # pragma: no cover - cases are valid
 
 
-def _low_s_cases() -> list[tuple[str, tuple[int, int, int]]]:
-    """(label, signature): the label names r and s, so the feedback stays readable."""
-    r = 0x934B1EA10A4B3C1757E2B0C017D0B6143CE3C9A7E6A4A49860D7A6AB210EE3D8
-    s = 0x2442CE9D2B916064108014783E923EC36B49743E2FFA1C4496F01A512AAFD9E5
-    half = _N // 2
-    return [
-        ("(r, s, 28)", (r, s, 28)),  # already low: unchanged
-        ("(r, N - s, 27)", (r, _N - s, 27)),  # its high twin
-        ("(r, N - s, 28)", (r, _N - s, 28)),
-        ("(5, N // 2, 27)", (5, half, 27)),  # exactly half is low
-        ("(5, N // 2 + 1, 28)", (5, half + 1, 28)),
-        ("(7, N - 1, 27)", (7, _N - 1, 27)),
-    ]
+def _low_s_cases() -> list[tuple]:
+    """Valid textbook signatures (no v), low and high s, by keys new to the lesson."""
+    from py_ecc.secp256k1 import secp256k1 as ec
+
+    cases = []
+    for d, text, name in [
+        (0xC0FFEE, b"pay 5 to bob", "pay 5 to bob"),
+        (0xBEEF, b"block 7, tx 2", "block 7, tx 2"),
+        (2**200 + 12345, b"ChainMind", "ChainMind"),
+    ]:
+        digest = hashlib.sha256(text).digest()
+        _, r, s_ = ec.ecdsa_raw_sign(digest, d.to_bytes(32, "big"))
+        q = _pt(d, f"Q(key {d:#x})")
+        z = _num(int.from_bytes(digest, "big"), f"z({name!r})")
+        low = min(s_, _N - s_)
+        cases.append((q, z, _num(r, "r"), _num(low, "s (low)")))
+        cases.append((q, z, _num(r, "r"), _num(_N - low, "N - s (high)")))
+    d = 0xC0FFEE
+    q = _pt(d, f"Q(key {d:#x})")
+    for k, s_, name in [
+        (12345, _N // 2, "N // 2"),
+        (12345, _N // 2 + 1, "N // 2 + 1"),
+        (777, _N - 1, "N - 1"),
+        (778, 1, "1"),
+    ]:
+        z, r, s_, _ = _forge_with_s(d, k, s_)
+        cases.append((q, _num(z, "z"), _num(r, f"r(k={k})"), _num(s_, name)))
+    return cases
 
 
-def _test_low_s(answer: object) -> None:
-    """A FunctionCheck whose inputs print by name ("N - s"), not as 78 digits."""
-    if not callable(answer):
-        kind = type(answer).__name__
-        article = "an" if kind[:1] in "aeiou" else "a"
-        raise Wrong(
-            f"expected a function, got {article} {kind}; pass the function itself, "
-            f"without calling it"
-        )
-    for index, (label, sig) in enumerate(_low_s_cases()):
-        call = f"low_s({label})"
-        got = call_learner(answer, (sig,), call)
-        reject_stub(got, call, first=index == 0)
-        expected = _low_s(sig)
-        if not (type(got) is tuple and got == expected):
-            raise Wrong(f"{call} {describe_mismatch(got, expected)}")
+def _wrong_low_s_v_before_mirror(q, z, r, s):
+    # v from the R of the signature as given: right for low s, wrong for high s
+    return (r, min(s, _N - s), 27 + _parity(q, z, r, s))
 
 
-low_s = Check(
+def _wrong_low_s_lesson_flip(q, z, r, s):
+    # the lesson's flip applied to a v computed after mirroring: flips it twice
+    s_low = min(s, _N - s)
+    v = 27 + _parity(q, z, r, s_low)
+    return (r, s_low, 55 - v) if s > _N // 2 else (r, s_low, v)
+
+
+def _wrong_low_s_at_half(q, z, r, s):
+    s = _N - s if s >= _N // 2 else s  # mirrors s = N // 2, which is already low
+    return (r, s, 27 + _parity(q, z, r, s))
+
+
+low_s = FunctionCheck(
     "02.5 low_s",
-    _test_low_s,
-    right=[_low_s],
+    reference=_low_s,
+    cases=_low_s_cases,
+    compare=lambda got, expected: type(got) is tuple and got == expected,
     hints=[
-        "(r, s) and (r, n - s) are both valid; the low-s rule keeps only the one with "
-        "s <= n/2. Replacing s mirrors the nonce point R, so its y flips parity.",
-        "If s > n // 2: use n - s and swap v between 27 and 28. Otherwise return the "
-        "signature unchanged.",
-        "if s > N // 2: return (r, N - s, 55 - v)\nreturn (r, s, v)",
+        "Two steps: the low twin of s (s <= N // 2 is low; N - s otherwise), and the "
+        "recovery id that goes with it. A Bitcoin signature has no v, so you must "
+        "rebuild R, exactly as verify_strict does.",
+        "v is 27 + (R.y & 1) for the R that verification rebuilds from the LOW s. "
+        "Mirroring s mirrors R: the v of the high twin is the other one.",
+        "s = min(s, N - s); w = pow(s, -1, N); R = add(multiply(G, z * w % N), "
+        "multiply(Q, r * w % N)); return (r, s, 27 + (R[1] & 1))",
     ],
-    solution=(
-        "def low_s(sig):\n"
-        "    r, s, v = sig\n"
-        "    if s > N // 2:\n"
-        "        return (r, N - s, 55 - v)   # 27 <-> 28\n"
-        "    return (r, s, v)"
-    ),
     wrong=[
-        lambda sig: (sig[0], _N - sig[1], sig[2]) if sig[1] > _N // 2 else sig,
-        lambda sig: (sig[0], _N - sig[1], 55 - sig[2]),  # always flips
-        lambda sig: (sig[0], min(sig[1], _N - sig[1]), sig[2]),
-        lambda sig: (sig[0], sig[1] % (_N // 2), sig[2]),
+        _wrong_low_s_v_before_mirror,
+        _wrong_low_s_lesson_flip,
+        lambda q, z, r, s: (r, min(s, _N - s), 27),  # v guessed
+        lambda q, z, r, s: (r, s, 27 + _parity(q, z, r, s)),  # s never mirrored
         # >= at the boundary: exactly n/2 is already low
-        lambda sig: (sig[0], _N - sig[1], 55 - sig[2]) if sig[1] >= _N // 2 else sig,
-        lambda sig: list(_low_s(sig)),  # a list, not a tuple
-        lambda sig: (sig[0], _N - sig[1], 55 - sig[2]) if sig[1] > _N / 2 else sig,
+        _wrong_low_s_at_half,
+        lambda q, z, r, s: (r, min(s, _N - s), 28 - _parity(q, z, r, min(s, _N - s))),
+        lambda q, z, r, s: list(_low_s(q, z, r, s)),  # a list, not a tuple
+        lambda q, z, r, s: (r, min(s, _N - s)),  # v forgotten
     ],
 )
