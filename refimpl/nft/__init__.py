@@ -11,29 +11,9 @@ extension with a marketplace), ``pipeline`` (generate -> mint -> verify).
 Introduced in lessons 11 and 12.
 """
 
+from . import errors
 from .cid import cid_from_sha256, cid_v1, is_cid_v1, sha256_from_cid
-from .errors import (
-    CollectionError,
-    DuplicateContent,
-    IncorrectOwner,
-    InsufficientApproval,
-    InvalidAccount,
-    InvalidApprover,
-    InvalidArgument,
-    InvalidCID,
-    InvalidOperator,
-    InvalidOwner,
-    InvalidReceiver,
-    InvalidRoyalty,
-    InvalidTokenId,
-    MarketError,
-    MetadataError,
-    NFTError,
-    NonexistentToken,
-    OutOfBoundsIndex,
-    ProvenanceMismatch,
-    TokenAlreadyMinted,
-)
+from .errors import *  # noqa: F403 - the whole error family
 from .metadata import (
     build_metadata,
     cid_from_uri,
@@ -46,7 +26,6 @@ from .royalty import FEE_DENOMINATOR, royalty_amount
 
 __all__ = [
     "NFTRegistry",
-    "NFTError",
     "ZERO_ADDRESS",
     "cid_v1",
     "royalty_amount",
@@ -62,23 +41,5 @@ __all__ = [
     "parse_metadata",
     "ipfs_uri",
     "cid_from_uri",
-    "NonexistentToken",
-    "InsufficientApproval",
-    "IncorrectOwner",
-    "InvalidReceiver",
-    "InvalidApprover",
-    "InvalidOperator",
-    "InvalidOwner",
-    "TokenAlreadyMinted",
-    "InvalidTokenId",
-    "InvalidArgument",
-    "InvalidAccount",
-    "InvalidCID",
-    "OutOfBoundsIndex",
-    "InvalidRoyalty",
-    "MetadataError",
-    "DuplicateContent",
-    "MarketError",
-    "CollectionError",
-    "ProvenanceMismatch",
 ]
+__all__ += errors.__all__  # NFTError and its subclasses
