@@ -51,6 +51,7 @@ emission_split = PureFunctionCheck(
     "09.1 emission_split",
     reference=_emission_split,
     cases=[
+        (100, 29),  # int(100 * (29 / 100)) is 28: percentages as floats fail here
         (10_000, 18), (5000, 18), (1001, 18), (7, 18), (0, 18), (12_345, 18),
         (999, 0), (999, 100), (101, 50), (3, 33), (1, 99), (2**62 + 1, 18),
     ],
@@ -91,6 +92,11 @@ emission_split = PureFunctionCheck(
             int((t - int(t * p / 100)) / 2),
             t - int(t * p / 100) - int((t - int(t * p / 100)) / 2),
         ),
+        lambda t, p: (  # the percent as a float fraction first: 0.29 * 100 < 29
+            int(t * (p / 100)),
+            (t - int(t * (p / 100))) // 2,
+            t - int(t * (p / 100)) - (t - int(t * (p / 100))) // 2,
+        ),
     ],
 )
 
@@ -124,6 +130,26 @@ def _split_exact(pool, shares, *, tie_high=False, smallest_first=False):
     return base
 
 
+def _split_unstable(pool, shares):
+    """numpy's default argsort is not stable: ties among 17+ shares come out mixed."""
+    total = sum(shares)
+    base = [pool * s // total for s in shares]
+    rest = np.array([pool * s % total for s in shares])
+    for i in np.argsort(-rest)[: pool - sum(base)]:
+        base[int(i)] += 1
+    return base
+
+
+def _split_int64(pool, shares):
+    """numpy int64 arithmetic: pool * share overflows on large pools."""
+    s = np.array(shares)
+    total = s.sum()
+    base, rest = pool * s // total, pool * s % total
+    order = np.lexsort((np.arange(len(s)), -rest))
+    base[order[: pool - base.sum()]] += 1
+    return base.tolist()
+
+
 def _split_sorts_shares(pool, shares):
     result = _split_exact(pool, shares)
     shares.sort()
@@ -145,6 +171,9 @@ split_tokens = PureFunctionCheck(
         (2, [3, 0, 3, 3]),
         (10**17 + 1, [1, 2]),  # floats lose whole tokens here
         (9, [10**18, 1, 10**18]),
+        (10**12, [10**9, 3 * 10**9, 7]),  # pool * share exceeds 64 bits
+        (25, [1, 2] * 20),  # many equal remainders: only a stable order is right
+        (30, [1, 1, 2] * 9),
     ],
     compare=_ints_equal,
     returns=list,
@@ -166,6 +195,8 @@ split_tokens = PureFunctionCheck(
         lambda pool, shares: [float(x) for x in _split_exact(pool, shares)],
         lambda pool, shares: np.array(_split_exact(pool, shares)),
         _split_sorts_shares,
+        _split_unstable,
+        _split_int64,
     ],
 )
 
@@ -209,6 +240,12 @@ def _permits_threshold(stake, k):  # everyone tied with the k-th stake gets one
     return [s >= cut and s > 0 for s in stake]
 
 
+def _permits_unstable(stake, k):  # numpy's default argsort is not stable
+    n = len(stake)
+    top = set(np.argsort(stake)[max(n - k, 0) :].tolist())
+    return [i in top and stake[i] > 0 for i in range(n)]
+
+
 def _permits_sorts_in_place(stake, k):
     result = _permits(list(stake), k)
     stake.sort()
@@ -230,6 +267,9 @@ permits = PureFunctionCheck(
         ([2, 2, 2], 3),  # k = n
         ([], 2),
         ([0, 0], 1),
+        ([5] * 17 + [0] * 3, 9),  # 17+ equal stakes: only a stable sort is right
+        ([2, 1] * 12, 5),
+        ([4, 4, 2] * 7, 8),
     ],
     compare=_bools_equal,
     returns=list,
@@ -246,6 +286,7 @@ permits = PureFunctionCheck(
         _permits_low_uid_wins,
         _permits_threshold,
         _permits_sorts_in_place,
+        _permits_unstable,
         lambda stake, k: np.array(_permits(stake, k)),
         lambda stake, k: [int(x) for x in _permits(stake, k)],
     ],
