@@ -14,6 +14,7 @@ small torch classifier and autoencoder), ``evaluate`` (precision, recall,
 confusion tables) and ``report`` (``audit_report(chain)``). Introduced in lesson 14.
 """
 
+from . import features
 from .dataset import Labelled, build_dataset, labelled
 from .errors import AuditError
 from .evaluate import (
@@ -25,21 +26,7 @@ from .evaluate import (
     predict_all,
     score_table,
 )
-from .features import (
-    ACCOUNT_FEATURES,
-    TOKEN_FEATURES,
-    VALIDATOR_FEATURES,
-    FeatureTable,
-    account_features,
-    chain_features,
-    conflicting_nonces,
-    cycle_lengths,
-    max_in_window,
-    pearson,
-    price_path,
-    token_features,
-    validator_features,
-)
+from .features import *  # noqa: F403 - every feature table and helper
 from .models import (
     AnomalyModel,
     Auditor,
@@ -63,19 +50,6 @@ __all__ = [
     "EpochRecord",
     "tx_records",
     "epoch_records",
-    "FeatureTable",
-    "ACCOUNT_FEATURES",
-    "VALIDATOR_FEATURES",
-    "TOKEN_FEATURES",
-    "pearson",
-    "conflicting_nonces",
-    "max_in_window",
-    "cycle_lengths",
-    "price_path",
-    "account_features",
-    "validator_features",
-    "token_features",
-    "chain_features",
     "Labelled",
     "labelled",
     "build_dataset",
@@ -101,3 +75,4 @@ __all__ = [
     "verify_chain",
     "AuditError",
 ]
+__all__ += features.__all__  # the feature tables of lesson 14
