@@ -14,6 +14,7 @@ import hashlib
 import io
 import math
 import struct
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -129,6 +130,12 @@ def _float32_quantize(v: float, bits: int) -> int:
     return int(np.floor(x))
 
 
+def _decimal_quantize(v: float, bits: int) -> int:
+    """Rounds the exact value of v times the top, not the float64 product."""
+    exact = Decimal(min(max(v, 0.0), 1.0)) * (2**bits - 1)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def _quantize_cases() -> list[tuple]:
     eight = [
         0.0, 1.0, 0.5, 126.5 / 255, 0.3, -0.2, 1.3, 0.999,
@@ -166,6 +173,7 @@ quantize_bits = FunctionCheck(
         lambda v, b: min(int(math.floor(min(max(v, 0.0), 1.0) * 2**b + 0.5)),
                          2**b - 1),  # scales by 2**bits
         lambda v, b: _quantize_bits(v, 8),  # the lesson's 8 bits only
+        _decimal_quantize,  # the text asks for the float64 product
     ],
 )
 
@@ -230,7 +238,10 @@ class _Float64Check(FunctionCheck):
             if last:
                 args, got = last[0]
                 try:
-                    near = _close(got, self.reference(*args), tol=1e-5)
+                    expected = self.reference(*args)
+                    near = _close(got, expected, tol=1e-5) and not _close(
+                        got, expected
+                    )
                 except Exception:
                     near = False
                 if near:
@@ -282,6 +293,7 @@ cppn_pixel = _PureFloat64Check(
     reference=_cppn_pixel,
     cases=_cppn_cases,
     compare=_close,
+    returns=list,
     hints=[
         "Each layer computes W·h + b (one sum per row of W); tanh after every layer "
         "but the last, then a sigmoid gives the colour.",
@@ -297,6 +309,7 @@ cppn_pixel = _PureFloat64Check(
         _no_sigmoid,
         _transposed,
         _pops_layers,
+        lambda i, layers: np.array(_cppn_pixel(i, layers)),  # the text asks a list
     ],
 )
 
@@ -334,6 +347,31 @@ def _np_equal(png_a: bytes, png_b: bytes) -> object:
     return (from_png(png_a)[0] == from_png(png_b)[0]).all()
 
 
+def _same_mean(png_a: bytes, png_b: bytes) -> bool:
+    from refimpl.art import from_png
+
+    a, b = from_png(png_a), from_png(png_b)
+    return bool(a.shape == b.shape and a.mean() == b.mean())
+
+
+def _same_sorted(png_a: bytes, png_b: bytes) -> bool:
+    from refimpl.art import from_png
+
+    a, b = from_png(png_a), from_png(png_b)
+    return a.shape == b.shape and bool(
+        np.array_equal(np.sort(a, axis=None), np.sort(b, axis=None))
+    )
+
+
+def _same_sum(png_a: bytes, png_b: bytes) -> bool:
+    from refimpl.art import from_png
+
+    a, b = from_png(png_a), from_png(png_b)
+    return a.shape == b.shape and int(a.sum(dtype=np.int64)) == int(
+        b.sum(dtype=np.int64)
+    )
+
+
 def _png(seed: int, level: int, flip: object = False, shape: tuple = (24, 24)) -> bytes:
     from PIL import Image
 
@@ -344,6 +382,8 @@ def _png(seed: int, level: int, flip: object = False, shape: tuple = (24, 24)) -
         pixels[3, 4, 1] ^= 1
     if flip == "late":
         pixels[20, 20, 2] ^= 1
+    if flip == "swap":  # two pixels trade places: same colours, another image
+        pixels[[2, 17], [5, 11]] = pixels[[17, 2], [11, 5]]
     pixels = np.ascontiguousarray(pixels).reshape(*shape, 3)
     buf = io.BytesIO()
     Image.fromarray(pixels, "RGB").save(buf, format="PNG", compress_level=level)
@@ -360,6 +400,7 @@ def _png_cases() -> list[tuple]:
         (_png(1, 9), _png(1, 9, shape=(12, 48))),  # same bytes, another shape
         (_png(2, 6, shape=(48, 12)), _png(2, 1, shape=(48, 12))),
         (_png(4, 6), _png(4, 6, flip="late")),  # differs after the first 1000 bytes
+        (_png(5, 9), _png(5, 9, flip="swap")),  # same colours, two pixels moved
     ]
 
 
@@ -409,5 +450,8 @@ same_image = _BoolCheck(
         _bytes_only,
         _prefix_only,
         lambda a, b: hashlib.sha256(a).digest() == hashlib.sha256(b).digest(),
+        _same_mean,
+        _same_sorted,
+        _same_sum,
     ],
 )
