@@ -32,6 +32,10 @@ def _cid(data: bytes, prefix: bytes = b"\x01\x55\x12\x20") -> str:
     return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
 
 
+def _b32(raw: bytes) -> str:
+    return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
+
+
 def _digest(cid: str) -> bytes:
     from refimpl.nft import sha256_from_cid
 
@@ -59,6 +63,12 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         _cid(b"x", b"\x01\x55\x13\x20"),  # sha2-512 code
         "b" + base64.b32encode(b"\x01\x55\x12\x1f" + bytes(32))
         .decode().lower().rstrip("="),  # says 31 digest bytes
+        "b" + base[1:].upper(),  # upper-case body after a lower-case 'b'
+        base[:20] + base[20:].upper(),  # mixed case
+        _b32(b"\x01\x55\x12\x20" + bytes(range(31))),  # 31 digest bytes
+        _b32(b"\x01\x55\x12\x20" + bytes(range(33))),  # 33 digest bytes
+        _b32(b"\x01\x55\x12\x20" + bytes(range(40))),  # 40 digest bytes
+        _b32(b"\x01\x55\x12\x20"),  # the prefix alone
         "z" + base[1:],
         "b" + "1" * 58,  # not base32
         "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",  # CIDv0
@@ -108,6 +118,33 @@ def _digest_prefix_only(cid: str) -> bytes:  # checks the first two bytes only
     return raw[-32:]
 
 
+def _digest_casefold(cid: str) -> bytes:  # decodes either case, no length check
+    raw = base64.b32decode(cid[1:] + "=" * (-len(cid[1:]) % 8), casefold=True)
+    if cid[:1] != "b" or raw[:4] != b"\x01\x55\x12\x20":
+        raise ValueError("bad CID")
+    if base64.b32encode(raw).decode().lower().rstrip("=") != cid[1:].lower():
+        raise ValueError("not canonical")
+    return raw[4:]
+
+
+def _digest_no_length(cid: str) -> bytes:  # canonical, right prefix, any length
+    body = cid[1:]
+    if cid[:1] != "b" or body != body.lower():
+        raise ValueError("bad CID")
+    raw = base64.b32decode(body.upper() + "=" * (-len(body) % 8))
+    if raw[:4] != b"\x01\x55\x12\x20":
+        raise ValueError("bad CID")
+    if base64.b32encode(raw).decode().lower().rstrip("=") != body:
+        raise ValueError("not canonical")
+    return raw[4:]
+
+
+def _digest_startswith(cid: str) -> bytes:  # 'bafkrei' then anything canonical
+    if not cid.startswith("bafkrei"):
+        raise ValueError("bad CID")
+    return _digest_no_length("b" + cid[1:])
+
+
 def _digest_any_case(cid: str) -> bytes:
     return _digest("b" + cid[1:].lower()) if cid[:1] in "bB" else _digest(cid)
 
@@ -131,6 +168,9 @@ digest_from_cid = Check(
         lambda cid: _digest(cid).hex(),
         lambda cid: base64.b32decode(cid[1:].upper() + "======")[4:],
         lambda cid: _digest(cid)[:31],
+        _digest_casefold,
+        _digest_no_length,
+        _digest_startswith,
     ],
 )
 
