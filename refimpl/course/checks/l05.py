@@ -11,7 +11,12 @@ from __future__ import annotations
 import copy
 import math
 
-from refimpl.chain import attacker_success_probability, race_success_probability
+from refimpl.chain import (
+    attacker_success_probability,
+    bits_to_target,
+    race_success_probability,
+    work_from_bits,
+)
 from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
 from refimpl.course.checks._optional import optional_check
 from refimpl.course.feedback import call_learner, short_repr
@@ -25,46 +30,31 @@ __all__ = [
 ]
 
 
-def _target(bits: int) -> int:
-    exponent, mantissa = bits >> 24, bits & 0x007FFFFF
-    if exponent <= 3:
-        return mantissa >> (8 * (3 - exponent))
-    return mantissa << (8 * (exponent - 3))
-
-
-def _work(bits: int) -> int:
-    return 2**256 // (_target(bits) + 1)
-
-
 # -- 05.1 --------------------------------------------------------------------------
-def _best_tip(blocks: list[tuple[str, str | None, int]]) -> str:
+def _tip(blocks, weight, *, ties_stay: bool = True) -> str:
+    """The tip whose branch (genesis to tip) sums the most ``weight(bits)``, blocks in
+    arrival order; on a tie the first seen stays (``ties_stay``) or the last takes over.
+    The reference and its wrong variants below differ only in what they add up
+    and in how they break ties."""
     total: dict[str, int] = {}
-    best, best_work = "", -1
+    best, best_total = "", -1
     for name, parent, bits in blocks:
-        total[name] = (total[parent] if parent is not None else 0) + _work(bits)
-        if total[name] > best_work:  # strictly more: ties stay with the first seen
-            best, best_work = name, total[name]
+        total[name] = (total[parent] if parent is not None else 0) + weight(bits)
+        if total[name] > best_total or (not ties_stay and total[name] == best_total):
+            best, best_total = name, total[name]
     return best
+
+
+def _best_tip(blocks: list[tuple[str, str | None, int]]) -> str:
+    return _tip(blocks, work_from_bits)  # the most cumulative work, first seen on ties
 
 
 def _longest(blocks):
-    depth: dict[str, int] = {}
-    best, best_d = "", -1
-    for name, parent, _ in blocks:
-        depth[name] = depth[parent] + 1 if parent is not None else 0
-        if depth[name] > best_d:
-            best, best_d = name, depth[name]
-    return best
+    return _tip(blocks, lambda bits: 1)  # counts blocks, not work
 
 
 def _last_seen_wins(blocks):
-    total: dict[str, int] = {}
-    best, best_work = "", -1
-    for name, parent, bits in blocks:
-        total[name] = (total[parent] if parent is not None else 0) + _work(bits)
-        if total[name] >= best_work:
-            best, best_work = name, total[name]
-    return best
+    return _tip(blocks, work_from_bits, ties_stay=False)
 
 
 _E, _H = 0x2000FFFF, 0x1F00FFFF  # easy and 256x harder
@@ -103,32 +93,19 @@ def _show_blocks(args: tuple) -> str:
 def _hardest_single_block(blocks):
     best, best_work = "", -1
     for name, _, bits in blocks:
-        if _work(bits) > best_work:
-            best, best_work = name, _work(bits)
+        if work_from_bits(bits) > best_work:
+            best, best_work = name, work_from_bits(bits)
     return best
 
 
 def _work_from_target_only(blocks):
-    """Adds up targets (smaller is harder!) instead of work."""
-    total: dict[str, int] = {}
-    best, best_total = "", None
-    for name, parent, bits in blocks:
-        total[name] = (total[parent] if parent is not None else 0) + _target(bits)
-        if best_total is None or total[name] > best_total:
-            best, best_total = name, total[name]
-    return best
+    return _tip(blocks, bits_to_target)  # adds up targets: smaller is harder!
 
 
 def _longest_then_work(blocks):
-    depth: dict[str, int] = {}
-    total: dict[str, int] = {}
-    best, key = "", (-1, -1)
-    for name, parent, bits in blocks:
-        depth[name] = depth[parent] + 1 if parent is not None else 0
-        total[name] = (total[parent] if parent is not None else 0) + _work(bits)
-        if (depth[name], total[name]) > key:
-            best, key = name, (depth[name], total[name])
-    return best
+    # the most blocks first, then the most work: one block outweighs any sum of work
+    # here (at most a few hundred blocks of at most 2**256 each)
+    return _tip(blocks, lambda bits: 2**300 + work_from_bits(bits))
 
 
 best_tip = FunctionCheck(
@@ -218,9 +195,25 @@ def _common(old, new):
 
 # -- 05.3 --------------------------------------------------------------------------
 def _apply(balances: dict[str, int], transfers: list[tuple[str, str, int]]):
-    out = dict(balances)
+    return _apply_by(balances, transfers, _refused)
+
+
+def _refused(out, start, sender, amount) -> bool:
+    """A transfer fails if its amount is not positive or the sender's balance so far
+    (``out``, after the block's earlier transfers) does not cover it."""
+    return amount <= 0 or out.get(sender, 0) < amount
+
+
+def _apply_by(balances, transfers, refused, *, skip=False, in_place=False):
+    """Apply ``transfers`` in order to a copy of ``balances`` (or to ``balances``
+    itself); a transfer that ``refused(out, balances, sender, amount)`` refuses the
+    whole block (None) or is skipped. The reference and its wrong variants below
+    differ only in these choices."""
+    out = balances if in_place else dict(balances)
     for sender, recipient, amount in transfers:
-        if amount <= 0 or out.get(sender, 0) < amount:
+        if refused(out, balances, sender, amount):
+            if skip:
+                continue
             return None
         out[sender] -= amount
         out[recipient] = out.get(recipient, 0) + amount
@@ -291,42 +284,23 @@ apply_transfers = Check(
 
 
 def _apply_in_place(balances, transfers):
-    for sender, recipient, amount in transfers:
-        if amount <= 0 or balances.get(sender, 0) < amount:
-            return None
-        balances[sender] -= amount
-        balances[recipient] = balances.get(recipient, 0) + amount
-    return balances
+    return _apply_by(balances, transfers, _refused, in_place=True)
 
 
 def _apply_skip_bad(balances, transfers):
-    out = dict(balances)
-    for sender, recipient, amount in transfers:
-        if amount <= 0 or out.get(sender, 0) < amount:
-            continue
-        out[sender] -= amount
-        out[recipient] = out.get(recipient, 0) + amount
-    return out
+    return _apply_by(balances, transfers, _refused, skip=True)
 
 
-def _apply_strict(balances, transfers):
-    out = dict(balances)
-    for sender, recipient, amount in transfers:
-        if amount <= 0 or out.get(sender, 0) <= amount:  # > instead of >=
-            return None
-        out[sender] -= amount
-        out[recipient] = out.get(recipient, 0) + amount
-    return out
+def _apply_strict(balances, transfers):  # > instead of >=: the whole balance fails
+    return _apply_by(
+        balances, transfers, lambda out, _, s, a: a <= 0 or out.get(s, 0) <= a
+    )
 
 
-def _apply_checks_start_balance(balances, transfers):
-    out = dict(balances)
-    for sender, recipient, amount in transfers:
-        if amount <= 0 or balances.get(sender, 0) < amount:  # the block's start only
-            return None
-        out[sender] -= amount
-        out[recipient] = out.get(recipient, 0) + amount
-    return out
+def _apply_checks_start_balance(balances, transfers):  # the block's start only
+    return _apply_by(
+        balances, transfers, lambda _, start, s, a: a <= 0 or start.get(s, 0) < a
+    )
 
 
 def _apply_credit_first(balances, transfers):
@@ -372,17 +346,21 @@ def _race_ignores_ties(q, z, ties_win):
 
 
 def _race_formula(q, z, ties_win, *, comb_shift=0, guard=True):
+    """The hint's formula with a slip: C(m + z - 1 + comb_shift, m), or no q >= p guard
+    (race_success_probability is the right one)."""
     p = 1.0 - q
     if guard and q >= p:
         return 1.0
     extra = 0 if ties_win else 1
     if z == 0:
         return (q / p) ** extra
-    total = 1.0
-    for m in range(z + 1):
-        ruin = (q / p) ** (z - m + extra)
-        total -= math.comb(m + z - 1 + comb_shift, m) * p**z * q**m * (1.0 - ruin)
-    return total
+    return 1.0 - sum(
+        math.comb(m + z - 1 + comb_shift, m)
+        * p**z
+        * q**m
+        * (1.0 - (q / p) ** (z - m + extra))
+        for m in range(z + 1)
+    )
 
 
 def _race_q_ge_half_forgotten(q, z, ties_win):
@@ -429,21 +407,25 @@ race_success = FunctionCheck(
         _race_ignores_ties,
         lambda q, z, t: _race_formula(q, z, t, comb_shift=1),  # C(m + z, m)
         _race_q_ge_half_forgotten,
-        lambda q, z, t: _race_formula(q, z, not t),  # the flag read backwards
+        lambda q, z, t: _race_success(q, z, not t),  # the flag read backwards
         lambda q, z, t: float(f"{_race_success(q, z, t):.4f}"),  # rounded early
-        lambda q, z, t: _race_formula(q, z, t) if z else 1.0,  # z = 0 always wins
+        lambda q, z, t: _race_success(q, z, t) if z else 1.0,  # z = 0 always wins
     ],
 )
 
 
 # -- 05.5 confirmations_needed: the wait for the exact race --------------------------
+def _first_z(still_too_likely, z: int = 0) -> int:
+    """The first z from ``z`` up at which ``still_too_likely(z)`` is False."""
+    while still_too_likely(z):
+        z += 1
+    return z
+
+
 def _confirmations_needed(q: float, max_probability: float):
     if q >= 0.5:
         return None
-    z = 0
-    while race_success_probability(q, z) >= max_probability:
-        z += 1
-    return z
+    return _first_z(lambda z: race_success_probability(q, z) >= max_probability)
 
 
 def _wait_cases() -> list[tuple]:
@@ -463,40 +445,30 @@ def _wait_cases() -> list[tuple]:
     ]
 
 
-def _wait_le(q, max_probability):
+def _wait_le(q, max_probability):  # stops at a probability equal to the bound
     if q >= 0.5:
         return None
-    z = 0
-    while race_success_probability(q, z) > max_probability:
-        z += 1
-    return z
+    return _first_z(lambda z: race_success_probability(q, z) > max_probability)
 
 
-def _wait_paper(q, max_probability):
+def _wait_paper(q, max_probability):  # the whitepaper's Poisson step, not the race
     if q >= 0.5:
         return None
-    z = 0
-    while attacker_success_probability(q, z) >= max_probability:
-        z += 1
-    return z
+    return _first_z(lambda z: attacker_success_probability(q, z) >= max_probability)
 
 
-def _wait_from_one(q, max_probability):
+def _wait_from_one(q, max_probability):  # never answers 0 blocks
     if q >= 0.5:
         return None
-    z = 1
-    while race_success_probability(q, z) >= max_probability:
-        z += 1
-    return z
+    return _first_z(lambda z: race_success_probability(q, z) >= max_probability, 1)
 
 
 def _wait_ge_guard(q, max_probability):
     if q > 0.5:  # one-sided: q = 0.5 would loop for ever (stopped here)
         return None
-    z = 0
-    while race_success_probability(q, z) >= max_probability and z < 10_000:
-        z += 1
-    return z
+    return _first_z(
+        lambda z: race_success_probability(q, z) >= max_probability and z < 10_000
+    )
 
 
 confirmations_needed = optional_check(
