@@ -2,8 +2,9 @@
 
 The exercises transfer the lesson: parse a header (the inverse of its serializer),
 encode a target in compact form (the inverse of its decoder, with the sign-bit rule),
-check a header's proof of work as Bitcoin's ``CheckProofOfWork`` does, and retarget from
-a window's timestamps (last minus first, not the spread).
+check a header's proof of work as Bitcoin's ``CheckProofOfWork`` does, and find the bits
+of the next block from the chain's timestamps as ``GetNextWorkRequired`` does (which
+heights retarget, which block starts the window, last minus first, not the spread).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from refimpl.chain import (
     target_to_bits,
 )
 from refimpl.chain.params import ChainParams
+from refimpl.chain.validation import expected_bits
 from refimpl.course import FunctionCheck
 
 __all__ = ["parse_header", "target_bits", "check_pow", "retarget_window"]
@@ -336,14 +338,20 @@ check_pow = FunctionCheck(
 )
 
 
-# -- 04.4 retarget_window: from the window's timestamps ------------------------------
-def _retarget_window(prev_bits, timestamps, target_timespan, pow_limit) -> int:
-    return retarget_bits(
-        prev_bits,
-        timestamps[-1] - timestamps[0],
-        target_timespan=target_timespan,
+# -- 04.4 retarget_window: the bits a chain asks of its next block ------------------
+def _retarget_window(
+    prev_bits, timestamps, interval, target_timespan, pow_limit
+) -> int:
+    """GetNextWorkRequired for the block at height len(timestamps), via refimpl."""
+    height = len(timestamps)
+    params = ChainParams(
+        retarget_interval=interval,
+        target_spacing=target_timespan // interval,
         pow_limit=pow_limit,
+        genesis_bits=target_to_bits(pow_limit),
     )
+    first = timestamps[height - interval] if height % interval == 0 else 0
+    return expected_bits(params, height, prev_bits, first, timestamps[-1])
 
 
 def _window(first: int, last: int, n: int, *, bump: int = 0) -> list[int]:
@@ -361,73 +369,67 @@ class _Times(list):
     """A list of timestamps that prints as a summary in feedback."""
 
     def __repr__(self) -> str:
-        return f"<{len(self)} timestamps, first {self[0]}, last {self[-1]}>"
+        return f"<{len(self)} timestamps: heights 0 to {len(self) - 1}>"
+
+
+def _chain(first: int, last: int, *, bump: int = 0, extra: int = 0) -> _Times:
+    """A previous window, then the window first..last (2016 blocks each), plus
+    ``extra`` blocks after it (then no retarget is due)."""
+    before = _window(first - 1_300_000, first - 600, 2016)
+    after = [last + 600 * (i + 1) for i in range(extra)]
+    return _Times(before + _window(first, last, 2016, bump=bump) + after)
 
 
 def _retarget_cases() -> list[tuple]:
     course = ChainParams()
-    two_weeks = 14 * 24 * 3600
+    week = 7 * 24 * 3600
+    btc = (2016, 2 * week, POW_LIMIT)
+    ours = (course.retarget_interval, course.target_timespan, course.pow_limit)
+    t0 = 1_700_000_000
     return [
-        (
-            0x1D00FFFF,
-            _Times(_window(1261130161, 1262152739, 2016)),
-            two_weeks,
-            POW_LIMIT,
-        ),
-        (
-            0x1D00FFFF,
-            _Times(_window(1231006505, 1233061996, 2016)),
-            two_weeks,
-            POW_LIMIT,
-        ),
-        (
-            0x1C05A3F4,
-            _Times(_window(1279008237, 1279297671, 2016)),
-            two_weeks,
-            POW_LIMIT,
-        ),
-        (
-            0x1B04864C,
-            _Times(_window(1293000000, 1294100000, 2016, bump=7200)),
-            two_weeks,
-            POW_LIMIT,
-        ),
-        (
-            0x1B04864C,  # ten weeks: slower than the clamp, still below the limit
-            _Times(_window(1293000000, 1293000000 + 10 * 7 * 24 * 3600, 2016)),
-            two_weeks,
-            POW_LIMIT,
-        ),
-        (
-            0x1B04864C,  # one day: faster than the clamp
-            _Times(_window(1293000000, 1293000000 + 24 * 3600, 2016)),
-            two_weeks,
-            POW_LIMIT,
-        ),
+        (0x1D00FFFF, _chain(1261130161, 1262152739), *btc),  # the first real rise
+        (0x1D00FFFF, _chain(1231006505, 1233061996), *btc),  # slow, at the limit
+        (0x1C05A3F4, _chain(1279008237, 1279297671), *btc),  # fast: the clamp
+        (0x1B04864C, _chain(1293000000, 1294100000, bump=7200), *btc),
+        (0x1B04864C, _chain(1293000000, 1293000000 + 10 * week), *btc),  # 10 weeks
+        (0x1B04864C, _chain(1293000000, 1293000000 + 24 * 3600), *btc),  # one day
+        (0x1B04864C, _chain(1293000000, 1294100000, extra=1), *btc),  # no retarget
+        (0x1B04864C, _chain(1293000000, 1294100000, extra=2015), *btc),
+        (course.genesis_bits, _Times([t0 + t for t in range(10)]), *ours),
         (
             course.genesis_bits,
-            _Times([1_700_000_000 + t for t in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)]),
-            course.target_timespan,
-            course.pow_limit,
+            _Times([t0 + t for t in (0, 40, 3, 5, 9, 2, 11, 12, 14, 15)]),
+            *ours,
         ),
+        (0x1F7332C0, _Times([t0 + 7 * t for t in range(20)]), *ours),
+        (0x1F7332C0, _Times([t0 + 3 * t for t in range(15)]), *ours),  # mid-window
+        (0x1F7332C0, _Times([t0 + 5 * t for t in range(29)]), *ours),  # one short
         (
-            course.genesis_bits,
-            _Times([1_700_000_000 + t for t in (0, 40, 3, 5, 9, 2, 11, 12, 14, 15)]),
-            course.target_timespan,
-            course.pow_limit,
-        ),
-        (
-            0x1F7332C0,
-            _Times([1_700_000_000 + 7 * t for t in range(10)]),
-            course.target_timespan,
-            course.pow_limit,
+            0x1F00FFFF,
+            _Times([t0 + t for t in range(20)] + [t0 + 30 + 50 * t for t in range(10)]),
+            *ours,
         ),
     ]
 
 
 def _show_retarget(args: tuple) -> str:
-    bits, times, span, limit = args
-    return f"{bits:#010x}, {times!r}, {span}, {limit:#x}"
+    bits, times, interval, span, limit = args
+    return f"{bits:#010x}, {times!r}, {interval}, {span}, {limit:#x}"
+
+
+def _scaled(b: int, span: int, t: int, lim: int) -> int:
+    return retarget_bits(b, span, target_timespan=t, pow_limit=lim)
+
+
+def _wrong_window(first_index):
+    """A rule that always retargets on a boundary but picks another first block."""
+
+    def answer(b, ts, k, t, lim):
+        if len(ts) % k:
+            return b
+        return _scaled(b, ts[-1] - ts[first_index(len(ts), k)], t, lim)
+
+    return answer
 
 
 retarget_window = FunctionCheck(
@@ -437,47 +439,72 @@ retarget_window = FunctionCheck(
     show=_show_retarget,
     hex_ints=True,
     hints=[
-        "The measured time is the LAST block's timestamp minus the FIRST one's, "
-        "whatever the blocks in between say: miners' clocks disagree, so timestamps "
-        "in a window are not sorted.",
-        "Then the lesson's rule: clamp to [T // 4, T * 4], scale the old target "
-        "(multiply, then floor-divide), cap at pow_limit, encode with target_to_bits.",
-        "span = timestamps[-1] - timestamps[0]; span = min(max(span, T // 4), T * 4); "
-        "return target_to_bits(min(bits_to_target(prev_bits) * span // T, pow_limit))",
+        "The new block's height is len(timestamps). Off a retarget boundary (height "
+        "not a multiple of interval) the bits stay prev_bits. On one, the window is "
+        "the last `interval` blocks, measured from its first block's timestamp to its "
+        "last one's: miners' clocks disagree, so the ones in between are not sorted.",
+        "The first block of the window is at height len(timestamps) - interval (so "
+        "Bitcoin measures interval - 1 gaps: the lesson's off-by-one). Then the "
+        "lesson's rule: clamp to [T // 4, T * 4], scale, cap at pow_limit, encode.",
+        "if len(ts) % interval: return prev_bits; span = ts[-1] - ts[-interval]; "
+        "span = min(max(span, T // 4), T * 4); return target_to_bits(min("
+        "bits_to_target(prev_bits) * span // T, pow_limit))",
     ],
     wrong=[
-        # the spread of the timestamps, not last minus first
-        lambda b, ts, t, lim: retarget_bits(
-            b, max(ts) - min(ts), target_timespan=t, pow_limit=lim
+        # interval gaps: the first block one too early ("fixes" Bitcoin's off-by-one)
+        _wrong_window(lambda n, k: n - k - 1),
+        # the whole chain, not the last window
+        _wrong_window(lambda n, k: 0),
+        # the previous window
+        _wrong_window(lambda n, k: max(n - 2 * k, 0)),
+        # retargets at every height
+        lambda b, ts, k, t, lim: _scaled(b, ts[-1] - ts[-k], t, lim),
+        # the boundary read off the parent's height
+        lambda b, ts, k, t, lim: (
+            _scaled(b, ts[-1] - ts[-k], t, lim) if (len(ts) - 1) % k == 0 else b
         ),
-        # no clamp
-        lambda b, ts, t, lim: target_to_bits(
-            min(bits_to_target(b) * (ts[-1] - ts[0]) // t, lim)
+        # the spread of the window's timestamps, not last minus first
+        lambda b, ts, k, t, lim: (
+            b if len(ts) % k else _scaled(b, max(ts[-k:]) - min(ts[-k:]), t, lim)
         ),
         # clamped on the fast side only
-        lambda b, ts, t, lim: target_to_bits(
-            min(bits_to_target(b) * max(ts[-1] - ts[0], t // 4) // t, lim)
+        lambda b, ts, k, t, lim: (
+            b
+            if len(ts) % k
+            else target_to_bits(
+                min(bits_to_target(b) * max(ts[-1] - ts[-k], t // 4) // t, lim)
+            )
         ),
         # clamped on the slow side only
-        lambda b, ts, t, lim: target_to_bits(
-            min(bits_to_target(b) * min(ts[-1] - ts[0], t * 4) // t, lim)
+        lambda b, ts, k, t, lim: (
+            b
+            if len(ts) % k
+            else target_to_bits(
+                min(bits_to_target(b) * min(ts[-1] - ts[-k], t * 4) // t, lim)
+            )
         ),
         # no cap at the proof-of-work limit
-        lambda b, ts, t, lim: target_to_bits(
-            bits_to_target(b) * min(max(ts[-1] - ts[0], t // 4), t * 4) // t
-        ),
-        # "fixes" the off-by-one: n blocks counted as n gaps
-        lambda b, ts, t, lim: retarget_bits(
-            b,
-            (ts[-1] - ts[0]) * len(ts) // (len(ts) - 1),
-            target_timespan=t,
-            pow_limit=lim,
+        lambda b, ts, k, t, lim: (
+            b
+            if len(ts) % k
+            else target_to_bits(
+                bits_to_target(b) * min(max(ts[-1] - ts[-k], t // 4), t * 4) // t
+            )
         ),
         # Bitcoin's numbers whatever the chain
-        lambda b, ts, t, lim: retarget_bits(b, ts[-1] - ts[0]),
+        lambda b, ts, k, t, lim: (
+            b if len(ts) % k else retarget_bits(b, ts[-1] - ts[-k])
+        ),
         # divides first (loses precision)
-        lambda b, ts, t, lim: target_to_bits(
-            min(bits_to_target(b) // t * min(max(ts[-1] - ts[0], t // 4), t * 4), lim)
+        lambda b, ts, k, t, lim: (
+            b
+            if len(ts) % k
+            else target_to_bits(
+                min(
+                    bits_to_target(b) // t * min(max(ts[-1] - ts[-k], t // 4), t * 4),
+                    lim,
+                )
+            )
         ),
     ],
 )
