@@ -151,20 +151,32 @@ count_params = FunctionCheck(
 
 
 # -- 06.3 suspicious_pairs: copies and negations among many miners --------------------
-def _suspicious_pairs(preds: list) -> list[tuple[int, int, str]]:
-    import torch
-
+def _pairs_by(preds: list, kind) -> list[tuple[int, int, str]]:
+    """``(a, b, kind(preds[a], preds[b]))`` for every pair a < b whose kind is not
+    None. The reference and its wrong variants below differ only in ``kind``."""
     out = []
     for a in range(len(preds)):
         for b in range(a + 1, len(preds)):
-            pa, pb = preds[a], preds[b]
-            if pa.shape != pb.shape:
-                continue
-            if torch.equal(pa, pb):
-                out.append((a, b, "copy"))
-            elif torch.equal(pa, -pb):
-                out.append((a, b, "negated"))
+            found = kind(preds[a], preds[b])
+            if found is not None:
+                out.append((a, b, found))
     return out
+
+
+def _kind(pa, pb, same) -> str | None:
+    """"copy" if ``same(pa, pb)``, else "negated" if ``same(pa, -pb)``; None for
+    answers of different shapes or neither."""
+    if pa.shape != pb.shape:
+        return None
+    if same(pa, pb):
+        return "copy"
+    return "negated" if same(pa, -pb) else None
+
+
+def _suspicious_pairs(preds: list) -> list[tuple[int, int, str]]:
+    import torch
+
+    return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, torch.equal))
 
 
 def _pairs_cases():
@@ -190,48 +202,29 @@ def _pairs_cases():
 def _pairs_allclose(preds):
     import torch
 
-    out = []
-    for a in range(len(preds)):
-        for b in range(a + 1, len(preds)):
-            pa, pb = preds[a], preds[b]
-            if pa.shape != pb.shape:
-                continue
-            if torch.allclose(pa, pb):
-                out.append((a, b, "copy"))
-            elif torch.allclose(pa, -pb):
-                out.append((a, b, "negated"))
-    return out
+    return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, torch.allclose))
 
 
 def _pairs_shape_blind(preds):
     import torch
 
-    out = []
-    for a in range(len(preds)):
-        for b in range(a + 1, len(preds)):
-            pa, pb = preds[a].flatten(), preds[b].flatten()
-            n = min(len(pa), len(pb))
-            if torch.equal(pa[:n], pb[:n]):
-                out.append((a, b, "copy"))
-            elif torch.equal(pa[:n], -pb[:n]):
-                out.append((a, b, "negated"))
-    return out
+    def kind(pa, pb):  # compares the flattened answers as far as the shorter goes
+        pa, pb = pa.flatten(), pb.flatten()
+        n = min(len(pa), len(pb))
+        return _kind(pa[:n], pb[:n], torch.equal)
+
+    return _pairs_by(preds, kind)
 
 
 def _pairs_negated_first(preds):
     import torch
 
-    out = []
-    for a in range(len(preds)):
-        for b in range(a + 1, len(preds)):
-            pa, pb = preds[a], preds[b]
-            if pa.shape != pb.shape:
-                continue
-            if torch.equal(pa, -pb):
-                out.append((a, b, "negated"))
-            elif torch.equal(pa, pb):
-                out.append((a, b, "copy"))
-    return out
+    def kind(pa, pb):  # asks "negated?" first: all-zero answers come out negated
+        if pa.shape == pb.shape and torch.equal(pa, -pb):
+            return "negated"
+        return _kind(pa, pb, torch.equal)
+
+    return _pairs_by(preds, kind)
 
 
 def _pairs_first_only(preds):
