@@ -72,13 +72,17 @@ def _which_cases() -> list[tuple]:
         ("ipfs://" + _cid(_MD_B), folder(8, y=_MD_B, x=_MD_B, z=_MD_A)),  # twins
         ("ipfs://" + _cid(_MD_B).upper(), three(9)),
         ("ipfs://" + _cid(_MD_A), {}),
+        ("ipfs://" + _cid(_MD_A)[:-1], three(10)),  # one character short
+        ("ipfs://" + _cid(_MD_A) + "a", three(11)),  # one character more
+        ("http://" + _cid(_MD_A), three(12)),  # another scheme
+        ("IPFS://" + _cid(_MD_A), three(13)),  # the scheme is lower case
     ]
 
 
 def _show_which(args: tuple) -> str:
     uri, files = args
     names = ", ".join(sorted(files))
-    return f"{short_repr(uri, 30)}, <{len(files)} files: {names}>"
+    return f"{short_repr(uri, 90)}, <{len(files)} files: {names}>"
 
 
 def _which_in_dict_order(uri, files):
@@ -87,6 +91,22 @@ def _which_in_dict_order(uri, files):
 
 def _which_by_suffix(uri, files):
     return next((n for n in sorted(files) if uri.endswith(_cid(files[n]))), None)
+
+
+def _which_by_prefix(uri, files):  # compares the first 20 characters only
+    return next(
+        (n for n in sorted(files) if ("ipfs://" + _cid(files[n])).startswith(uri[:20])),
+        None,
+    )
+
+
+def _which_any_scheme(uri, files):  # whatever comes before '//' is ignored
+    return next((n for n in sorted(files) if _cid(files[n]) == uri.split("//")[-1]),
+                None)
+
+
+def _which_skips_seven(uri, files):  # drops 7 characters without reading them
+    return next((n for n in sorted(files) if _cid(files[n]) == uri[7:]), None)
 
 
 def _which_pops(uri, files):
@@ -123,6 +143,9 @@ which_metadata = PureFunctionCheck(
             (n for n in sorted(files) if uri == "ipfs://" + _cid(files[n])), ""
         ),  # "" instead of None
         lambda uri, files: _which(uri, files) or sorted(files)[0] if files else None,
+        _which_by_prefix,
+        _which_any_scheme,
+        _which_skips_seven,
     ],
 )
 
@@ -264,7 +287,16 @@ def _bad_cases() -> list[tuple]:
         ({"images/a.png": png, "images/b.png": md[:-1], "Z.json": other},
          {"images/b.png": _entry(md), "Z.json": _entry(md),
           "images/a.png": _entry(png)}),
+        # the right hash, but the manifest records another size
+        ({"images/a.png": png, "metadata/0.json": md},
+         {"images/a.png": _entry(png),
+          "metadata/0.json": {**_entry(md), "size": len(md) + 1}}),
     ]
+
+
+def _show_bad(files: dict, manifest: dict) -> str:
+    """Both dictionaries in full (the files as bytes, the manifest as written)."""
+    return f"files={files!r}, manifest={manifest!r}"
 
 
 def _test_first_bad(answer: object) -> None:
@@ -281,6 +313,7 @@ def _test_first_bad(answer: object) -> None:
         "an intact collection with one extra file",
         "an intact collection with an empty file",
         "two bad files whose names sort with capitals first",
+        "a file whose size is not the manifest's",
     ]
     for i, (args, label) in enumerate(zip(_bad_cases(), labels, strict=True)):
         call = f"first_bad_file(...) on {label}"
@@ -291,7 +324,8 @@ def _test_first_bad(answer: object) -> None:
                         "dictionaries as they were")
         reject_stub(got, call, first=i == 0)
         if got != _first_bad(*args):
-            raise Wrong(f"on {label} your function names the wrong file (or 'ok')")
+            raise Wrong(f"on {label} your function returned {short_repr(got)}, which "
+                        f"is not right; the input was {_show_bad(*args)}")
 
 
 first_bad_file = Check(
@@ -328,6 +362,10 @@ first_bad_file = Check(
             "ok",
         ),  # an empty file counts as missing
         _first_bad_pops,
+        lambda files, man: next(
+            (n for n in sorted(man) if n not in files
+             or hashlib.sha256(files[n]).hexdigest() != man[n]["sha256"]), "ok",
+        ),  # compares the hash only: misses a wrong recorded size
         lambda files, man: next(
             (n for n in sorted(man, key=str.lower)
              if n not in files or _entry(files[n]) != man[n]), "ok",
@@ -384,6 +422,9 @@ def _broken_cases() -> list[tuple]:
         (7, "sunset", 17, h7, _png_of(7, "sunset", 16)),  # another size claimed
         (3, "ink", 12, h3, _png_of(3, "ink", 12)),
         (3, "ocean", 12, h3, _png_of(3, "ink", 12)),  # another style
+        # the record's hash differs in its last hex digit only
+        (7, "sunset", 16, h7[:-1] + "0123456789abcdef"[int(h7[-1], 16) ^ 1],
+         _png_of(7, "sunset", 16)),
     ]
 
 
@@ -399,6 +440,18 @@ def _broken_shape_blind(seed, style, size, digest, png):
 
     broken = [] if pixel_sha256(from_png(png)) == digest else ["file"]
     return broken + ([] if _pixel_hash(seed, style, size) == digest else ["render"])
+
+
+def _broken_prefix16(seed, style, size, digest, png):
+    from refimpl.art import from_png, pixel_sha256
+
+    pixels = from_png(png)
+    broken = []
+    if pixels.shape != (size, size, 3) or pixel_sha256(pixels)[:16] != digest[:16]:
+        broken.append("file")
+    if _pixel_hash(seed, style, size)[:16] != digest[:16]:
+        broken.append("render")
+    return broken
 
 
 def _broken_first_only(seed, style, size, digest, png):
@@ -432,5 +485,6 @@ broken_links = PureFunctionCheck(
             ["file"] if hashlib.sha256(png).hexdigest() != h else []),
         lambda seed, style, size, h, png: tuple(_broken(seed, style, size, h, png)),
         lambda seed, style, size, h, png: _broken(seed, "sunset", size, h, png),
+        _broken_prefix16,
     ],
 )
