@@ -135,9 +135,20 @@ _UNPAD_MESSAGES = [
     b"z" * 8200,  # 65,600 bits: the length needs three of its eight bytes
 ]
 
+
+def _same_bytes(got: object, expected: bytes) -> bool:
+    if isinstance(got, bytearray):
+        raise Wrong(
+            "unpad returned a bytearray; the text asks for bytes: return bytes(...) "
+            "of it"
+        )
+    return type(got) is bytes and got == expected
+
+
 unpad = FunctionCheck(
     "01.2 unpad",
     reference=_unpad,
+    compare=_same_bytes,
     cases=[(_ref_pad(m),) for m in _UNPAD_MESSAGES],
     show=lambda args: f"pad(<a {len(_unpad(args[0]))}-byte message>)",
     hints=[
@@ -169,6 +180,8 @@ unpad = FunctionCheck(
         lambda p: p[: p.rindex(b"\x80")],
         # only two of the eight length bytes
         lambda p: p[: int.from_bytes(p[-2:], "big") // 8],
+        # a bytearray: the text asks for bytes
+        lambda p: bytearray(p[: int.from_bytes(p[-8:], "big") // 8]),
     ],
 )
 

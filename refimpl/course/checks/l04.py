@@ -21,7 +21,8 @@ from refimpl.chain import (
 )
 from refimpl.chain.params import ChainParams
 from refimpl.chain.validation import expected_bits
-from refimpl.course import FunctionCheck
+from refimpl.course import FunctionCheck, Wrong
+from refimpl.course.feedback import _equal
 
 __all__ = ["parse_header", "target_bits", "check_pow", "retarget_window"]
 
@@ -111,9 +112,19 @@ def _parse_cases() -> list[tuple]:
     ]
 
 
+def _fields(got: object, expected: tuple) -> bool:
+    if isinstance(got, tuple | list) and any(isinstance(x, bytearray) for x in got):
+        raise Wrong(
+            "parse_header returned a hash as a bytearray; the text asks for bytes: "
+            "bytes(...) of it"
+        )
+    return _equal(got, expected)
+
+
 parse_header = FunctionCheck(
     "04.1 parse_header",
     reference=_parse_header,
+    compare=_fields,
     cases=_parse_cases,
     show=lambda args: repr(args[0]),
     hints=[
@@ -127,6 +138,11 @@ parse_header = FunctionCheck(
     wrong=[
         lambda d: struct.unpack("<I32s32sIII", d),  # unsigned version
         lambda d: struct.unpack("<i32s32siII", d),  # signed timestamp
+        # the hashes as bytearrays
+        lambda d: tuple(
+            bytearray(x) if isinstance(x, bytes) else x
+            for x in struct.unpack("<i32s32sIII", d)
+        ),
         lambda d: struct.unpack(">i32s32sIII", d),  # big-endian integers
         lambda d: (lambda v, p, r, t, b, n: (v, p[::-1], r[::-1], t, b, n))(
             *struct.unpack("<i32s32sIII", d)
