@@ -46,6 +46,28 @@ def _dups_grows_seen(cids, registered_at, seen=()):
     return dups
 
 
+def _dups_grows_set(cids, registered_at, seen=()):
+    kept = seen if isinstance(seen, set) else set(seen)  # the caller's own set
+    dups = set()
+    for j in sorted(range(len(cids)), key=lambda j: (registered_at[j], j)):
+        if cids[j] in kept:
+            dups.add(j)
+        else:
+            kept.add(cids[j])
+    return dups
+
+
+def _dups_unstable(cids, registered_at, seen=()):
+    old, kept, dups = set(seen), set(), set()
+    for j in np.argsort(registered_at):  # quicksort: ties in no fixed order
+        j = int(j)
+        if cids[j] in old or cids[j] in kept:
+            dups.add(j)
+        else:
+            kept.add(cids[j])
+    return dups
+
+
 find_duplicates = PureFunctionCheck(
     "13.1 find_duplicates",
     reference=_find_duplicates,
@@ -61,6 +83,12 @@ find_duplicates = PureFunctionCheck(
         (["q", "q"], [4, 4], ["z"]),  # a tie in registration: the lower index keeps
         (["m", "n", "m", "n"], [9, 1, 2, 3], ("x",)),
         (["k", "k", "k"], [0, 0, 0], {"k"}),  # every copy seen before
+        (["a", "b", "a"], [1, 1, 1], {"z"}),  # a set of earlier ids: leave it as is
+        # 17+ miners with tied times: only a stable order (ties: lower index) is right
+        (list("dbadacddccabcbcbca"), [1, 2, 2, 1, 1, 2, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1,
+                                      2, 1], []),
+        (list("adcbdabdcbccddaabccccad"), [2, 2, 1, 1, 1, 2, 2, 1, 1, 1, 2, 2, 2, 2,
+                                           2, 2, 1, 2, 2, 1, 2, 1, 2], ["b"]),
     ],
     hints=[
         "Visit the miners from the earliest-registered to the latest (ties: lower "
@@ -78,6 +106,8 @@ find_duplicates = PureFunctionCheck(
         lambda c, r, s=(): {j for j in range(len(c)) if c.count(c[j]) > 1 or c[j] in s},
         lambda c, r, s=(): _dups_by(c, r, s, late_tie=True),  # ties to the higher
         _dups_grows_seen,
+        _dups_grows_set,
+        _dups_unstable,
         lambda c, r, s=(): sorted(_dups_by(c, r, s)),  # a list, not a set
         lambda c, r, s=(): {c[j] for j in _dups_by(c, r, s)},  # ids, not indices
     ],
@@ -103,6 +133,10 @@ def _near_cases():
     spot = base.copy()
     v = int(spot[1, 1, 0])
     spot[1, 1, 0] = v + 60 if v < 128 else v - 60  # one channel moved: same picture
+    mid = np.full((4, 4, 3), 100, np.uint8)
+    swing = mid.copy()
+    swing[:2] += 50  # half the values 50 up, half 50 down: they cancel in a mean
+    swing[2:] -= 50
     return [
         (base, base.copy()),
         (base, one),
@@ -117,6 +151,7 @@ def _near_cases():
         (base, base.reshape(2, 8, 3)),  # same values, another shape
         (low, np.full((4, 4, 3), 200, np.uint8)),  # int8 would wrap here
         (np.zeros((2, 2, 3), np.uint8), np.full((2, 2, 3), 255, np.uint8), 300.0),
+        (mid, swing),  # +50 and -50: far apart, though the signed mean is 0
     ]
 
 
@@ -161,6 +196,11 @@ near_duplicate = PureFunctionCheck(
         lambda a, b, tol=2.0: _near_duplicate(a, b),
         # a float, not a bool
         lambda a, b, tol=2.0: float(_near_duplicate(a, b, tol)),
+        # the mean of signed differences: +50 and -50 cancel
+        lambda a, b, tol=2.0: (
+            a.shape == b.shape
+            and bool(abs((a.astype(np.int64) - b.astype(np.int64)).mean()) < tol)
+        ),
     ],
 )
 
