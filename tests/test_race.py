@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import decimal
 import json
 import math
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -84,6 +87,89 @@ def test_closed_forms_edge_cases():
     assert race_success_probability(0.2, 4, ties_win=False) < race_success_probability(
         0.2, 4
     )
+
+
+def _exact_race(q: float, z: int, ties_win: bool = True) -> Fraction:
+    """The docstring's finite formula in exact rationals (small z only)."""
+    q_, p = Fraction(q), 1 - Fraction(q)
+    extra = 0 if ties_win else 1
+    if z == 0:
+        return (q_ / p) ** extra
+    r, total = q_ / p, Fraction(1)
+    for m in range(z + 1):
+        total -= math.comb(m + z - 1, m) * p**z * q_**m * (1 - r ** (z - m + extra))
+    return total
+
+
+def _decimal_race(q: float, z: int, ties_win: bool = True, digits: int = 80):
+    """The same finite formula in 80-digit decimals, terms built by exact ratios: the
+    oracle for large z (its cancellation costs ~20 of the 80 digits here)."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = digits
+        q_, p = Decimal(q), 1 - Decimal(q)  # the float's exact binary value
+        extra = 0 if ties_win else 1
+        r = q_ / p
+        nb = p**z  # P(k = 0)
+        ruin = r ** (z + extra)
+        total = Decimal(1)
+        for m in range(z + 1):
+            total -= nb * (1 - ruin)
+            nb = nb * (m + z) / (m + 1) * q_
+            ruin = ruin / r
+        return float(total)
+
+
+def _old_formula(q: float, z: int, ties_win: bool = True) -> float:
+    """The plain float formula (what the module computed until it overflowed; its
+    1 - sum cancels, so tiny results carry an absolute error near 1e-15)."""
+    p = 1.0 - q
+    extra = 0 if ties_win else 1
+    total = 1.0
+    for m in range(z + 1):
+        ruin = (q / p) ** (z - m + extra)
+        total -= math.comb(m + z - 1, m) * p**z * q**m * (1.0 - ruin)
+    return min(1.0, max(0.0, total))
+
+
+@pytest.mark.parametrize("ties_win", [True, False])
+def test_race_probability_is_exact_on_small_z(ties_win):
+    for q in (1e-9, 0.01, 0.1, 0.25, 0.3, 0.45, 0.49, 0.4999):
+        for z in (1, 2, 3, 5, 10, 30, 60):
+            exact = _exact_race(q, z, ties_win)
+            got = race_success_probability(q, z, ties_win=ties_win)
+            if float(exact) < 1e-300:  # below the normal floats
+                assert got < 1e-290
+                continue
+            assert abs(Fraction(got) - exact) <= exact * Fraction(1, 10**12), (q, z)
+
+
+def test_race_probability_agrees_with_the_plain_formula_where_it_worked():
+    for q in (0.05, 0.2, 0.35, 0.45, 0.499):
+        for z in (1, 7, 40, 200, 515):
+            for ties_win in (True, False):
+                assert race_success_probability(
+                    q, z, ties_win=ties_win
+                ) == pytest.approx(_old_formula(q, z, ties_win), rel=1e-9, abs=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("q", "z"),
+    [(0.45, 516), (0.3, 516), (0.45, 5_000), (0.49, 5_000), (0.49, 100_000),
+     (0.4999, 100_000)],
+)  # fmt: skip
+def test_race_probability_from_z_516_to_100_000(q, z):
+    # math.comb(m + z - 1, m) * p**z overflowed a float for every z >= 516.
+    for ties_win in (True, False):
+        got = race_success_probability(q, z, ties_win=ties_win)
+        want = _decimal_race(q, z, ties_win)
+        assert want > 1e-300
+        assert got == pytest.approx(want, rel=1e-9)
+
+
+def test_race_probability_underflows_to_zero_not_an_error():
+    assert race_success_probability(0.1, 100_000) == 0.0
+    assert race_success_probability(0.45, 100_000, ties_win=False) == 0.0
+    assert race_success_probability(0.4999999, 100_000) > 0.99
 
 
 def test_deterministic_given_seed_and_seed_matters():
