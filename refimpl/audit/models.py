@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from refimpl.market.miners import train_mlp
+
 from .dataset import Labelled
 from .errors import AuditError
 from .features import FeatureTable
@@ -185,20 +187,14 @@ def train_anomaly(
     steps: int = 600,
     lr: float = 0.01,
 ) -> AnomalyModel:
-    """Fit an autoencoder ``f -> 8 -> bottleneck -> 8 -> f`` on normal rows."""
+    """Fit an autoencoder ``f -> 8 -> bottleneck -> 8 -> f`` on normal rows, trained
+    to reproduce them as the market's miners are trained (:func:`train_mlp`)."""
     if len(x_normal) == 0:
         raise AuditError(f"no normal {kind} rows to train on")
     scaler = _Scaler.fit(x_normal)
     z = scaler(x_normal)
     f = x_normal.shape[1]
-    net = _mlp([f, 8, bottleneck, 8, f], seed)
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
-    for _ in range(steps):
-        opt.zero_grad()
-        loss = ((net(z) - z) ** 2).mean()
-        loss.backward()
-        opt.step()
-    net.eval()
+    net = train_mlp(_mlp([f, 8, bottleneck, 8, f], seed), z, z, steps, lr=lr)
     model = AnomalyModel(kind, names, scaler, net)
     model.threshold = float(model.scores(x_normal).max())
     return model
