@@ -2,8 +2,9 @@
 
 FunctionCheck reads a ``None`` result as a forgotten ``return``. Some exercises use
 ``None`` as a real answer (the point at infinity, "not a valid key", "the block is
-invalid"); this check accepts ``None`` exactly where the reference returns it, and
-still says "did you forget a return?" everywhere else.
+invalid"); this check accepts ``None`` exactly where the reference returns it. Since
+``None`` is a real answer here, a ``None`` elsewhere is a wrong value, not a missing
+``return``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,18 @@ from refimpl.course.feedback import call_learner, describe_mismatch
 __all__ = ["optional_check"]
 
 
+def _plain(value: Any) -> Any:
+    """A numpy int or bool scalar as the Python int or bool it stands for (the course's
+    type policy: numpy scalars are accepted wherever an int or bool is asked)."""
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        kind = getattr(getattr(value, "dtype", None), "kind", "")
+        if kind and kind in "iub":
+            return value.item()
+    return value
+
+
 def _same(got: Any, expected: Any) -> bool:
+    got = _plain(got)
     if expected is None or got is None:
         return got is expected
     if isinstance(expected, bool) or isinstance(got, bool):
@@ -51,10 +63,18 @@ def optional_check(
             got = call_learner(answer, args, call)
             expected = reference(*args)
             if got is None and expected is not None:
-                raise Wrong(f"{call} returned None; did you forget a `return`?")
+                raise Wrong(f"{call} returned None, which is not right for this input")
             if not _same(got, expected):
                 if expected is None:
                     raise Wrong(f"{call} returned {describe_what(got)}, not None")
+                if type(_plain(got)) is not type(expected) and not isinstance(
+                    expected, bool
+                ):
+                    raise Wrong(
+                        f"{call} returned {describe_what(got)}, but "
+                        f"{describe_what(expected)} is wanted"
+                        + (" (use bytes(...))" if isinstance(got, bytearray) else "")
+                    )  # fmt: skip
                 raise Wrong(f"{call} {describe_mismatch(got, expected)}")
 
     return Check(
