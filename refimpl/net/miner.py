@@ -172,6 +172,8 @@ def miner_app(
     axon.state = state  # type: ignore[attr-defined]
 
     async def keep_fresh(node: AsyncNodeClient) -> None:
+        with contextlib.suppress(Exception):  # the blacklist needs it from the start
+            state["metagraph"] = await node.metagraph()
         try:
             state["uid"] = await register_axon(node, hot, cold, ip, port)
         except Exception as e:  # node down, refused, timed out: say so, keep serving
