@@ -147,11 +147,9 @@ safe_reward = FunctionCheck(
 
 # -- 07.2 moving_average -------------------------------------------------------------
 def _moving_average(scores, rewards, uids, alpha):
-    import numpy as np
+    from refimpl.market.validators import update_scores
 
-    scattered = np.zeros(len(scores), dtype=np.float64)
-    scattered[list(uids)] = rewards
-    return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
+    return update_scores(scores, rewards, uids, alpha)
 
 
 def _only_queried(scores, rewards, uids, alpha):
