@@ -11,8 +11,10 @@ the grader points that variable at a new file per notebook and reads it back.
   names do not matter: a renamed notebook, moved or deleted cells, a notebook from an
   older version of the course all grade by the checks they call.
 * **Limits.** Each notebook has a time limit (``--timeout``, default 300 s) after which
-  its kernel is stopped; checks run before it still count. While it runs, Python's
-  sockets refuse every address but loopback (a guard run before the first cell).
+  its kernel is stopped; checks run before it still count. No network: on Linux
+  the kernel runs in a network namespace of its own (``unshare``; only loopback,
+  reached by us over Unix sockets), and everywhere Python's sockets refuse every
+  address but loopback (a guard run before the first cell).
   A notebook that raises goes on to its next cell (``allow_errors``), so one bug costs
   one exercise. A file that is not a notebook gets an entry saying so. Grading never
   stops.
@@ -30,8 +32,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,6 +55,7 @@ __all__ = [
     "grade_folder",
     "grade_notebook",
     "main",
+    "network_namespace",
     "read_progress",
     "write_grades",
 ]
@@ -65,10 +70,24 @@ _MAX_NOTEBOOK_BYTES = 50 << 20
 _MAX_LOG_LINE = 2000
 
 # Run in the kernel before the learner's first cell: sockets reach loopback only.
+# In a network namespace of its own (Linux), loopback starts down: bring it up so a
+# learner's local server still works; elsewhere this does nothing.
 _NETWORK_GUARD = """
 def _chainmind_no_network():
     import ipaddress
     import socket
+    import struct
+
+    try:
+        import fcntl
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            request = struct.pack("16sH14s", b"lo", 0, b"")
+            flags = struct.unpack("16sH14s", fcntl.ioctl(probe, 0x8913, request))[1]
+            up = struct.pack("16sH14s", b"lo", flags | 1, b"")
+            fcntl.ioctl(probe, 0x8914, up)
+    except (ImportError, OSError):
+        pass
 
     def loopback(host):
         if host in ("localhost", "", None):
@@ -289,6 +308,45 @@ def grade_notebook(
     return result
 
 
+_UNSHARE = ["unshare", "--user", "--map-root-user", "--net"]
+
+
+@functools.cache
+def network_namespace() -> bool:
+    """Can kernels run in a network namespace of their own (Linux ``unshare``)?"""
+    if not sys.platform.startswith("linux") or shutil.which("unshare") is None:
+        return False
+    try:
+        done = subprocess.run(
+            [*_UNSHARE, "true"], capture_output=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def _kernel_manager(work: Path) -> Any:
+    """A kernel manager; on Linux with ``unshare``, for a kernel without network.
+
+    The kernel then lives in a network namespace with nothing but its own loopback,
+    and talks to us over Unix sockets in ``work`` (the IPC transport), which need no
+    network at all.
+    """
+    # nbclient drives kernels with asyncio: a blocking client would stall it.
+    from jupyter_client.manager import AsyncKernelManager
+
+    if not network_namespace():
+        return AsyncKernelManager(kernel_name="python3")
+
+    class NoNetworkKernelManager(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list:
+            return [*_UNSHARE, *super().format_kernel_cmd(extra_arguments)]
+
+    return NoNetworkKernelManager(
+        kernel_name="python3", transport="ipc", ip=str(work / "kernel")
+    )
+
+
 def _execute(
     nb: Any, work: Path, log: Path, timeout: float, result: NotebookResult
 ) -> None:
@@ -301,6 +359,7 @@ def _execute(
     env.update({ENV_VAR: str(log), "MPLBACKEND": "agg", "OMP_WAIT_POLICY": "PASSIVE"})
     client = NotebookClient(
         nb,
+        km=_kernel_manager(work),
         timeout=int(timeout) + 1,
         kernel_name="python3",
         allow_errors=True,
@@ -311,7 +370,8 @@ def _execute(
     deadline = time.monotonic() + timeout
     client.reset_execution_trackers()
     # The kernel's own log lines (transport warnings) are not the learner's output.
-    with client.setup_kernel(env=env, stderr=subprocess.DEVNULL):
+    # cleanup_kc: we made the manager, so nbclient would leave the kernel running.
+    with client.setup_kernel(env=env, stderr=subprocess.DEVNULL, cleanup_kc=True):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
