@@ -173,6 +173,25 @@ def test_l03_can_apply_agrees_with_refimpl_ledger():
         assert want == ok, (balance, next_nonce, amount, fee, nonce)
 
 
+def test_l05_race_formula_with_no_head_start_is_refimpls_race():
+    """05.4's formula (used for a head start) at head_start = 0 is the exact race;
+    a head start only helps, and z of them with ties winning always win."""
+    from refimpl.chain import race_success_probability
+    from refimpl.course.checks import l05
+
+    rng = random.Random(11)
+    qs = [0.0, 0.05, 0.25, 0.4999, 0.5, 0.7] + [rng.random() * 0.6 for _ in range(40)]
+    for q in qs:
+        for z in (0, 1, 2, 5, 17, 40):
+            for ties_win in (True, False):
+                want = race_success_probability(q, z, ties_win=ties_win)
+                got = l05._race_formula(q, z, ties_win, 0)
+                assert abs(got - want) <= 1e-12 + 1e-9 * want, (q, z, ties_win)
+                ahead = l05._race_success(q, z, ties_win, 1)
+                assert ahead >= want - 1e-12
+                assert l05._race_success(q, z, True, z) == 1.0
+
+
 def test_l06_count_params_matches_torch():
     import torch
 

@@ -19,7 +19,12 @@ from refimpl.chain import (
 )
 from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
 from refimpl.course.checks._optional import optional_check
-from refimpl.course.feedback import call_learner, short_repr
+from refimpl.course.feedback import (
+    _equal,
+    call_learner,
+    describe_mismatch,
+    short_repr,
+)
 
 __all__ = [
     "best_tip",
@@ -78,6 +83,12 @@ _TIP_CASES = [  # one-letter names, arrival order
     # the hardest single block is not on the best branch
     ([("g", None, _E), ("a", "g", _H), ("b", "g", _E), ("c", "b", _H),
       ("d", "g", 0x1E00FFFF)],),
+    # a tie between names out of alphabetical order: still the first seen
+    ([("g", None, _E), ("b", "g", _E), ("a", "g", _E)],),
+    # two equal hard blocks; an easy block on top decides by a little work (about 2
+    # hashes on 2**180): exact integers see it, floats round it away
+    ([("g", None, 0x207FFFFF), ("a", "g", 0x1700FFFF), ("b", "g", 0x1700FFFF),
+      ("c", "b", 0x207FFFFF)],),
 ]  # fmt: skip
 
 
@@ -100,6 +111,19 @@ def _hardest_single_block(blocks):
 
 def _work_from_target_only(blocks):
     return _tip(blocks, bits_to_target)  # adds up targets: smaller is harder!
+
+
+def _float_work(blocks):  # 2**256 / (target + 1) in floats: small work rounds away
+    return _tip(blocks, lambda bits: 2.0**256 / (bits_to_target(bits) + 1))
+
+
+def _tie_by_name(blocks):  # the most work, ties to the smallest name, not arrival
+    total: dict[str, int] = {}
+    for name, parent, bits in blocks:
+        total[name] = (total[parent] if parent is not None else 0) + work_from_bits(
+            bits
+        )
+    return min(total, key=lambda k: (-total[k], k))
 
 
 def _longest_then_work(blocks):
@@ -137,6 +161,8 @@ best_tip = FunctionCheck(
         _hardest_single_block,
         _work_from_target_only,
         _longest_then_work,
+        _float_work,
+        _tie_by_name,
     ],
     show=_show_blocks,
 )
@@ -253,8 +279,8 @@ def _test_apply(answer: object) -> None:
         expected = _apply(balances, transfers)
         if expected is None and got is not None:
             raise Wrong(f"{call} should refuse the block (return None)")
-        if expected is not None and got != expected:
-            raise Wrong(f"{call} returned {short_repr(got, 50)}, which is not right")
+        if expected is not None and not _equal(got, expected):
+            raise Wrong(f"{call} {describe_mismatch(got, expected)}")
 
 
 apply_transfers = Check(
@@ -315,6 +341,16 @@ def _apply_credit_first(balances, transfers):
     return out
 
 
+def _apply_float_values(balances, transfers):  # amounts are ints: 70.0 is not 70
+    out = _apply(balances, transfers)
+    return None if out is None else {k: float(v) for k, v in out.items()}
+
+
+def _apply_drops_zeros(balances, transfers):  # the text keeps emptied accounts
+    out = _apply(balances, transfers)
+    return None if out is None else {k: v for k, v in out.items() if v}
+
+
 apply_transfers.wrong = [
     _apply_in_place,
     _apply_skip_bad,
@@ -323,12 +359,20 @@ apply_transfers.wrong = [
     _apply_checks_start_balance,
     _apply_credit_first,
     lambda b, t: _apply(b, t) or {},  # an empty dict, not None
+    _apply_float_values,
+    _apply_drops_zeros,
 ]
 
 
-# -- 05.4 race_success: the exact race ------------------------------------------
-def _race_success(q: float, z: int, ties_win: bool) -> float:
-    return race_success_probability(q, z, ties_win=ties_win)
+# -- 05.4 race_success: the exact race with a head start ---------------------------
+def _race_success(q: float, z: int, ties_win: bool, head_start: int) -> float:
+    """The exact race (Rosenfeld 2014) when the attacker starts ``head_start`` secret
+    blocks ahead (a Finney attack for z = 0, head_start = 1). With no head start it is
+    race_success_probability itself; tests/test_check_references.py holds the two
+    equal on many inputs."""
+    if head_start == 0:
+        return race_success_probability(q, z, ties_win=ties_win)
+    return _race_formula(q, z, ties_win, head_start)
 
 
 def _close(got: object, expected: float) -> bool:
@@ -337,53 +381,72 @@ def _close(got: object, expected: float) -> bool:
     return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def _race_poisson(q, z, ties_win):
-    return attacker_success_probability(q, z)  # the lesson's §11 formula
-
-
-def _race_ignores_ties(q, z, ties_win):
-    return race_success_probability(q, z, ties_win=True)
-
-
-def _race_formula(q, z, ties_win, *, comb_shift=0, guard=True):
-    """The hint's formula with a slip: C(m + z - 1 + comb_shift, m), or no q >= p guard
-    (race_success_probability is the right one)."""
+def _race_formula(q, z, ties_win, head_start, *, comb_shift=0, guard=True, cap=True):
+    """The formula of the hints: 1 - sum over the attacker's m blocks (while he is
+    still behind) of C(m + z - 1, m) p^z q^m (1 - (q/p)^deficit). The slips of the
+    wrong variants below: C(m + z - 1 + comb_shift, m), no q >= p guard, or summing
+    every m up to z even where the head start already wins (``cap=False``)."""
     p = 1.0 - q
     if guard and q >= p:
         return 1.0
-    extra = 0 if ties_win else 1
+    need = z + (0 if ties_win else 1) - head_start  # blocks short of winning
     if z == 0:
-        return (q / p) ** extra
+        return 1.0 if need <= 0 else (q / p) ** need
+    last = min(z, need - 1) if cap else z
     return 1.0 - sum(
         math.comb(m + z - 1 + comb_shift, m)
         * p**z
         * q**m
-        * (1.0 - (q / p) ** (z - m + extra))
-        for m in range(z + 1)
+        * (1.0 - (q / p) ** (need - m))
+        for m in range(last + 1)
     )
 
 
-def _race_q_ge_half_forgotten(q, z, ties_win):
+def _race_poisson(q, z, ties_win, head_start):
+    return attacker_success_probability(q, z)  # the lesson's §11 formula
+
+
+def _race_ignores_ties(q, z, ties_win, head_start):
+    return _race_success(q, z, True, head_start)
+
+
+def _race_ignores_head_start(q, z, ties_win, head_start):
+    return race_success_probability(q, z, ties_win=ties_win)
+
+
+def _race_head_start_as_fewer_blocks(q, z, ties_win, head_start):
+    # the head start taken off z: but the merchant still waits for z honest blocks
+    return race_success_probability(q, max(z - head_start, 0), ties_win=ties_win)
+
+
+def _race_q_ge_half_forgotten(q, z, ties_win, head_start):
     if q == 0.5:
         return 1.0  # the guard only at exactly one half
-    return _race_formula(q, z, ties_win, guard=False)
+    return _race_formula(q, z, ties_win, head_start, guard=False)
 
 
 _RACE_CASES = [
-    (0.1, 2, True),
-    (0.1, 3, False),
-    (0.3, 0, True),
-    (0.3, 0, False),
-    (0.1, 1, True),
-    (0.3, 5, True),
-    (0.3, 6, False),
-    (0.25, 12, True),
-    (0.45, 30, False),
-    (0.0, 3, True),
-    (0.05, 1, False),
-    (0.5, 4, False),
-    (0.6, 3, True),
-    (0.7, 2, False),
+    (0.1, 2, True, 0),
+    (0.1, 3, False, 0),
+    (0.3, 0, True, 0),
+    (0.3, 0, False, 0),
+    (0.1, 1, True, 1),
+    (0.3, 5, True, 1),
+    (0.3, 6, False, 2),
+    (0.25, 12, True, 3),
+    (0.45, 30, False, 5),
+    (0.1, 0, False, 1),  # the Finney attack: one block ahead already
+    (0.2, 1, False, 1),
+    (0.2, 2, True, 2),  # level before the race starts
+    (0.2, 3, True, 5),  # further ahead than the merchant waits
+    (0.0, 3, True, 0),
+    (0.0, 3, True, 2),  # no hash power: the head start alone is not enough
+    (0.0, 3, True, 3),  # ... unless it covers the whole wait
+    (0.0, 3, False, 3),  # ... and, if ties lose, one block more
+    (0.05, 1, False, 0),
+    (0.5, 4, False, 1),
+    (0.6, 3, True, 0),
+    (0.7, 2, False, 2),
 ]
 
 race_success = FunctionCheck(
@@ -392,24 +455,28 @@ race_success = FunctionCheck(
     cases=_RACE_CASES,
     compare=_close,
     hints=[
-        "Only the attacker's progress changes: while the honest network finds z "
-        "blocks, the attacker finds m blocks with the negative binomial probability "
-        "C(m + z - 1, m) · p^z · q^m (m from 0 to z), not a Poisson count.",
-        "From z - m behind he still catches up with probability (q/p)^(z - m) if a tie "
-        "is enough, (q/p)^(z - m + 1) if he must get one block ahead. With q >= p he "
-        "always wins; z = 0 needs no sum.",
-        "extra = 0 if ties_win else 1; if z == 0: return (q/p)**extra; "
-        "total = 1 - sum(comb(m+z-1, m) * p**z * q**m * (1 - (q/p)**(z-m+extra)) "
-        "for m in range(z + 1))",
+        "While the honest network finds z blocks the attacker finds m with the "
+        "negative binomial probability C(m + z - 1, m) · p^z · q^m. He starts "
+        "head_start blocks up, so afterwards he is z - m - head_start behind (one more "
+        "if a tie is not enough).",
+        "If that deficit is 0 or less he has already won; otherwise he catches up with "
+        "probability (q/p)^deficit. Sum only the m where he is still behind. With "
+        "q >= p he always wins; z = 0 needs no sum.",
+        "need = z + (0 if ties_win else 1) - head_start; if z == 0: return 1.0 if need "
+        "<= 0 else (q/p)**need; total = 1 - sum(comb(m+z-1, m) * p**z * q**m * "
+        "(1 - (q/p)**(need-m)) for m in range(min(z, need - 1) + 1))",
     ],
     wrong=[
         _race_poisson,
         _race_ignores_ties,
-        lambda q, z, t: _race_formula(q, z, t, comb_shift=1),  # C(m + z, m)
+        _race_ignores_head_start,
+        _race_head_start_as_fewer_blocks,
+        lambda q, z, t, h: _race_formula(q, z, t, h, cap=False),  # m past the win
+        lambda q, z, t, h: _race_formula(q, z, t, h, comb_shift=1),  # C(m + z, m)
         _race_q_ge_half_forgotten,
-        lambda q, z, t: _race_success(q, z, not t),  # the flag read backwards
-        lambda q, z, t: float(f"{_race_success(q, z, t):.4f}"),  # rounded early
-        lambda q, z, t: _race_success(q, z, t) if z else 1.0,  # z = 0 always wins
+        lambda q, z, t, h: _race_success(q, z, not t, h),  # the flag read backwards
+        lambda q, z, t, h: float(f"{_race_success(q, z, t, h):.4f}"),  # rounded
+        lambda q, z, t, h: _race_success(q, z, t, h) if z else 1.0,  # z = 0 wins
     ],
 )
 
@@ -442,6 +509,10 @@ def _wait_cases() -> list[tuple]:
         (0.6, 0.1),
         (0.1, 1.0),  # P(z = 0) = 1 is not below 1: one block
         (0.2, 1.01),  # a bound above 1: no wait at all
+        # a strong minority attacker: hundreds of blocks, past any small cap
+        (0.45, 0.001),
+        (0.47, 0.01),
+        (0.45, 1e-06),
     ]
 
 
@@ -471,6 +542,13 @@ def _wait_ge_guard(q, max_probability):
     )
 
 
+def _wait_capped(q, max_probability):  # gives up after 200 blocks
+    for z in range(200):
+        if race_success_probability(q, z) < max_probability:
+            return z
+    return None
+
+
 confirmations_needed = optional_check(
     "05.5 confirmations_needed",
     reference=_confirmations_needed,
@@ -490,5 +568,6 @@ confirmations_needed = optional_check(
         _wait_from_one,
         _wait_ge_guard,
         lambda q, m: None if q >= 0.5 else float(_confirmations_needed(q, m)),
+        _wait_capped,
     ],
 )
