@@ -49,6 +49,25 @@ def same_value(a: Any, b: Any) -> bool:
         return a is b
 
 
+def _is_float32(value: Any) -> bool:
+    """A float32 (or float16) scalar or array, or a list/tuple holding one."""
+    if isinstance(value, np.ndarray | np.floating):
+        return value.dtype in (np.float32, np.float16)
+    if isinstance(value, list | tuple):
+        return any(_is_float32(v) for v in value[:64])
+    return False
+
+
+FLOAT32_NOTE = (
+    " (it is float32, which keeps only about 7 digits: compute in float64, "
+    "numpy's default and Python's float)"
+)
+NEAR_NOTE = (
+    " (it is right only to about 7 digits, the precision of float32: compute in "
+    "float64, numpy's default and Python's float)"
+)
+
+
 class PureFunctionCheck(FunctionCheck):
     """A :class:`FunctionCheck` whose answer must leave its arguments unchanged.
 
@@ -57,8 +76,11 @@ class PureFunctionCheck(FunctionCheck):
     such, whatever its values.
     """
 
-    def __init__(self, *args: Any, returns: Any = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, returns: Any = None, near: Any = None, **kwargs: Any
+    ):
         self._returns = returns
+        self._near = near  # near(got, expected): right to float32 precision only
         super().__init__(*args, **kwargs)
 
     def _run(self, answer: Any) -> None:
@@ -67,11 +89,13 @@ class PureFunctionCheck(FunctionCheck):
             return
         problems: dict[str, str] = {}  # "mutated" / "type" -> message (first seen)
         name = self.func_name
+        last: list[Any] = []  # the latest value returned
 
         def watched(*args: Any) -> Any:
             before = [copy.deepcopy(a) for a in args]
             try:
                 got = answer(*args)
+                last[:] = [got, before]
                 wanted = self._returns
                 stub = got is None or got is Ellipsis
                 if wanted is not None and not stub and not isinstance(got, wanted):
@@ -100,9 +124,23 @@ class PureFunctionCheck(FunctionCheck):
 
         try:
             super()._run(watched)
-        except Wrong:
+        except Wrong as wrong:
             if first_problem():
                 raise Wrong(first_problem()) from None
+            text = str(wrong)
+            if last and "float32" not in text:
+                if _is_float32(last[0]):
+                    raise Wrong(f"{text}{FLOAT32_NOTE}") from None
+                if self._is_near(*last):
+                    raise Wrong(f"{text}{NEAR_NOTE}") from None
             raise
         if first_problem():
             raise Wrong(first_problem())
+
+    def _is_near(self, got: Any, args: list) -> bool:
+        if self._near is None:
+            return False
+        try:
+            return bool(self._near(got, self.reference(*copy.deepcopy(args))))
+        except Exception:
+            return False

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from refimpl.course import Check, Wrong
 from refimpl.course.checks._l14_heldout import HELD_OUT
 from refimpl.course.checks._pure import PureFunctionCheck
-from refimpl.course.feedback import call_learner, reject_stub
+from refimpl.course.feedback import call_learner, reject_stub, short_repr
 
 __all__ = ["conflicts", "copy_gap", "cycle_lengths", "precision_recall", "wash_rule"]
 
@@ -66,6 +68,17 @@ def _conflicts_by_txid(txs):
     return out
 
 
+def _conflicts_per_extra(txs):  # one entry per extra txid, not per nonce
+    seen: dict[tuple, set[str]] = {}
+    out: dict[str, list[int]] = {}
+    for sender, nonce, txid in txs:
+        ids = seen.setdefault((sender, nonce), set())
+        if ids and txid not in ids:
+            out.setdefault(sender, []).append(nonce)
+        ids.add(txid)
+    return {k: sorted(v) for k, v in out.items()}
+
+
 conflicts = PureFunctionCheck(
     "14.1 conflicts",
     reference=_conflicts,
@@ -78,6 +91,9 @@ conflicts = PureFunctionCheck(
         ([],),
         ([("eve", 9, "a"), ("eve", 0, "b"), ("eve", 9, "c"), ("eve", 0, "d")],),
         ([("ann", 3, "a"), ("bob", 3, "b")],),  # same nonce, different senders
+        ([("a", 0, "t1"), ("a", 0, "t2"), ("a", 0, "t3")],),  # a triple spend
+        ([("b", 5, "x"), ("b", 1, "y"), ("b", 5, "z"), ("b", 5, "w"), ("b", 1, "v")],),
+        ([("c", 0, "p"), ("c", 0, "q"), ("c", 1, "x"), ("c", 1, "y")],),
     ],
     hints=[
         "Group the transactions by (sender, nonce) and look at the txids in each "
@@ -95,6 +111,8 @@ conflicts = PureFunctionCheck(
         lambda txs: _conflicts_by(txs, by_sender=False),  # ignores the sender
         lambda txs: _conflicts_by(txs, falsy_bug=True),  # nonce 0 lost
         _conflicts_sorts_input,
+        _conflicts_per_extra,
+        lambda txs: {k: v[::-1] for k, v in _conflicts_by(txs, sort=False).items()},
         lambda txs: {k: set(v) for k, v in _conflicts_by(txs).items()},
     ],
 )
@@ -168,6 +186,8 @@ copy_gap = PureFunctionCheck(
         ([1e-9, 3e-9, 2e-9], [0.2, 0.5, 0.3], [0.3, 0.5, 0.2]),  # tiny weights
     ],
     compare=_close,
+    near=lambda got, exp: isinstance(got, int | float)
+    and math.isclose(float(got), exp, rel_tol=1e-5, abs_tol=1e-6),
     hints=[
         "Compute the Pearson correlation of the weights with the previous "
         "consensus, then with the next one, and subtract.",
@@ -185,6 +205,7 @@ copy_gap = PureFunctionCheck(
         lambda w, p, n: _cosine(w, p) - _cosine(w, n),  # not centred
         lambda w, p, n: abs(_pearson(w, p) - _pearson(w, n)),
         lambda w, p, n: float(_copy_gap_f32(w, p, n)),
+        _copy_gap_f32,  # a numpy float32
     ],
 )
 
@@ -265,6 +286,13 @@ def _pr_discards(flagged, truth):
 
 
 def _pr_close(got: object, expected: tuple[float, float]) -> bool:
+    if isinstance(got, tuple) and len(got) == 2:
+        for part, value in zip(("precision", "recall"), got, strict=True):
+            if isinstance(value, int | np.integer) and not isinstance(value, bool):
+                raise Wrong(
+                    f"precision_recall(...) returned an int for {part} "
+                    f"({value!r}); the exercise asks for floats, 0.0 not 0"
+                )
     return (
         isinstance(got, tuple)
         and len(got) == 2
@@ -301,6 +329,8 @@ precision_recall = PureFunctionCheck(
         lambda f, t: list(_precision_recall(f, t)),
         lambda f, t: (len(f & t) // max(len(f), 1), len(f & t) // max(len(t), 1)),
         lambda f, t: (len(f & t) / max(len(f | t), 1),) * 2,  # Jaccard
+        lambda f, t: (  # int 0 where the text says 0.0
+            len(f & t) / len(f) if f else 0, len(f & t) / len(t) if t else 0),
         lambda f, t: (  # empty flagged -> perfect precision
             len(f & t) / len(f) if f else 1.0, len(f & t) / len(t) if t else 0.0),
         _pr_discards,
@@ -412,8 +442,12 @@ def _wash_scores(rule) -> tuple[int, int, int]:
         row = dict(zip(TOKEN_NAMES, values, strict=True))
         got = call_learner(rule, (row,), "wash_rule(row)")
         reject_stub(got, "wash_rule(row)", first=i == 0)
-        if not isinstance(got, bool | int):
-            raise Wrong(f"wash_rule(row) returned {type(got).__name__}; return a bool")
+        # the course's type policy: numpy bools and ints count as bools
+        if not isinstance(got, bool | int | np.bool_ | np.integer):
+            raise Wrong(
+                f"wash_rule(row) returned {short_repr(got)} ({type(got).__name__}); "
+                "return a bool"
+            )
         tp += bool(got) and washed
         fp += bool(got) and not washed
         fn += (not got) and washed
@@ -456,7 +490,7 @@ def _good_rule(row: dict) -> bool:
 wash_rule = Check(
     "14.5 wash_rule",
     _test_wash_rule,
-    right=[_good_rule],
+    right=[_good_rule, lambda row: np.bool_(_good_rule(row))],
     wrong=[
         lambda row: row["returns"] >= 1 and row["sales"] >= 3,  # the baseline
         lambda row: True,
@@ -466,6 +500,7 @@ wash_rule = Check(
             row["sales"] >= 3 and row["rise_fraction"] == 1.0 and row["mean_gap"] < 3
         ),
         lambda row: "yes" if _good_rule(row) else "",  # not a bool
+        lambda row: np.bool_(row["returns"] >= 1 and row["sales"] >= 3),
     ],
     hints=[
         "The baseline waits for the ring to close (returns >= 1). Which other "
