@@ -233,6 +233,8 @@ clip_weights = PureFunctionCheck(
         ),
         (_m([[1.0, 0.0]]), np.array([0.0, 0.0])),
         (_m([[0.5, 0.5], [0.5, 0.5]]), np.array([0.5, 0.5])),  # square, nothing cut
+        # rows that do not sum to 1: trust is the clipped sum itself, not a share
+        (_m([[0.6, 0.6, 0.0], [0.2, 0.1, 0.0]]), np.array([0.4, 0.3, 0.1])),
     ],
     compare=_close,
     returns=tuple,
@@ -252,6 +254,10 @@ clip_weights = PureFunctionCheck(
         lambda W, C: np.minimum(W, C),
         lambda W, C: (np.minimum(W, C), np.minimum(W, C).mean(axis=1)),
         lambda W, C: (np.minimum(W, C), W.sum(axis=1)),  # trust before clipping
+        lambda W, C: (  # trust as a share of the row
+            np.minimum(W, C),
+            np.minimum(W, C).sum(axis=1) / np.maximum(W.sum(axis=1), 1e-300),
+        ),
     ],
 )
 
@@ -361,6 +367,11 @@ def _bonds_float32(S, Wc, inc, B_old, alpha):
     return B.astype(np.float32), D.astype(np.float32)
 
 
+def _unnormalised_dividends(S, Wc, inc, B_old, alpha):
+    B, _ = _bonds_and_dividends(S, Wc, inc, B_old, alpha)
+    return B, B @ _f(inc)
+
+
 _Wc5 = [[0.5, 0.25, 0.25, 0], [0.25, 0.25, 0.25, 0], [0, 0.25, 0.25, 0]]
 
 bonds_and_dividends = PureFunctionCheck(
@@ -395,6 +406,20 @@ bonds_and_dividends = PureFunctionCheck(
             _m([[30000, 1], [65535, 2]]),
             0.1,
         ),
+        (  # incentive not normalised: D still sums to 1
+            np.array([0.5, 0.25, 0.25]),
+            _m(_Wc5),
+            np.array([5.0, 4.0, 4.0, 0.0]),
+            _m([[1, 0, 2, 0], [1, 1, 1, 0], [0, 1, 1, 3]]),
+            0.1,
+        ),
+        (  # incentive on a miner nobody bonds to: B @ inc sums to less than 1
+            np.array([0.6, 0.4]),
+            _m([[0.5, 0.0], [0.5, 0.0]]),
+            np.array([0.5, 0.5]),
+            np.zeros((2, 2)),
+            0.2,
+        ),
     ],
     compare=_close,
     returns=tuple,
@@ -415,6 +440,7 @@ bonds_and_dividends = PureFunctionCheck(
         _nan_dividends,
         _old_bonds_in_place,
         _bonds_float32,
+        _unnormalised_dividends,
     ],
 )
 
