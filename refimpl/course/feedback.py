@@ -54,6 +54,7 @@ __all__ = [
     "ValueCheck",
     "Wrong",
     "all_checks",
+    "answers_equal",
     "short_repr",
 ]
 
@@ -349,8 +350,9 @@ def _both_nan(a: Any, b: Any) -> bool:
         return False
 
 
-def _equal(got: Any, expected: Any) -> bool:
-    """Exact equality under the course's one type policy (see the module docstring)."""
+def answers_equal(got: Any, expected: Any) -> bool:
+    """Exact equality under the course's one type policy (see the module docstring):
+    what a FunctionCheck compares with, for custom checks to reuse."""
     if _type_problem(got, expected) is not None:
         return False
     np = _np()
@@ -366,21 +368,24 @@ def _equal(got: Any, expected: Any) -> bool:
         return bool(got) == bool(expected)
     if isinstance(expected, list | tuple) and type(got) is type(expected):
         return len(got) == len(expected) and all(
-            _equal(g, e) for g, e in zip(got, expected, strict=True)
+            answers_equal(g, e) for g, e in zip(got, expected, strict=True)
         )
     if isinstance(expected, dict) and isinstance(got, dict):
         return got.keys() == expected.keys() and all(
-            _equal(got[k], expected[k]) for k in expected
+            answers_equal(got[k], expected[k]) for k in expected
         )
     if _is_float(expected) or _is_float(got):
         return bool(got == expected) or _both_nan(got, expected)
     return bool(got == expected)
 
 
+_equal = answers_equal  # TEMP alias while l05 moves to the public name
+
+
 def _close(got: Any, expected: Any) -> bool:
     """Equal, or equal up to float rounding (to find which item of a tuple is off)."""
     try:
-        if _equal(got, expected):
+        if answers_equal(got, expected):
             return True
         if _type_problem(got, expected) is not None:
             return False
@@ -811,7 +816,7 @@ class FunctionCheck(Check):
         self._show = show or (
             lambda args: ", ".join(_cut(_show(a, hex_ints), 90) for a in args)
         )
-        self._compare = compare or _equal
+        self._compare = compare or answers_equal
         self.func_name = func_name or name.split()[-1]
         super().__init__(
             name,
@@ -896,7 +901,7 @@ class ValueCheck(Check):
         hex_ints: bool = False,
     ):
         self._expected = expected
-        self._compare = compare or _equal
+        self._compare = compare or answers_equal
         self.describe = describe
         self.hex_ints = hex_ints
         super().__init__(name, self._run, hints=hints, solution=solution, wrong=wrong)

@@ -22,7 +22,7 @@ from refimpl.chain import (
 from refimpl.chain.params import ChainParams
 from refimpl.chain.validation import expected_bits
 from refimpl.course import FunctionCheck, Wrong
-from refimpl.course.feedback import _equal
+from refimpl.course.feedback import answers_equal
 
 __all__ = ["parse_header", "target_bits", "check_pow", "retarget_window"]
 
@@ -118,7 +118,7 @@ def _fields(got: object, expected: tuple) -> bool:
             "parse_header returned a hash as a bytearray; the text asks for bytes: "
             "bytes(...) of it"
         )
-    return _equal(got, expected)
+    return answers_equal(got, expected)
 
 
 parse_header = FunctionCheck(
