@@ -34,23 +34,56 @@ def _relative_loss_vs(pred, y, base) -> float:
     return ours / theirs
 
 
+_LOSS_LABELS = {}  # id of a case's first tensor -> how to rebuild the case
+
+
 def _loss_cases():
+    cases = _built_loss_cases()
+    _LOSS_LABELS.clear()
+    for args, label in cases:
+        _LOSS_LABELS[id(args[0])] = label
+    return [args for args, _ in cases]
+
+
+def _loss_show(args) -> str:
+    label = _LOSS_LABELS.get(id(args[0]))
+    if label is not None:
+        return label
+    return ", ".join(_tensor_label(t) for t in args)
+
+
+def _built_loss_cases():
     import torch
 
+    def whole(t) -> str:
+        return f"torch.tensor({t.tolist()})"
+
+    def shown(*args) -> tuple:
+        return args, ", ".join(whole(t) for t in args)
+
+    big = (
+        "y = torch.randn(5000, 1, generator=g) * 3 + 100 with "
+        "g = torch.Generator().manual_seed(6), then noise = torch.randn(5000, 1, "
+        "generator=g) * 0.01 and pred = y + noise; mean = torch.full_like(y, "
+        "float(y.mean()))"
+    )
     g = torch.Generator().manual_seed(6)
     y = torch.randn(5000, 1, generator=g) * 3 + 100  # far from 0: float32 sums drift
     pred = y + torch.randn(5000, 1, generator=g) * 0.01
     mean = torch.full_like(y, float(y.mean()))
     small = torch.tensor([[1.0], [-2.0], [0.5], [3.0]])
     return [
-        (small + 0.5, small, torch.zeros(4, 1)),  # the lesson's baseline: 0
-        (pred, y, mean),  # against answering the mean
-        (pred * 1.001, y, torch.zeros_like(y)),
-        (mean, y, pred),  # worse than the baseline: above 1
-        (small, small, torch.zeros(4, 1)),  # perfect
-        (small, small, small.clone()),  # both perfect: 0/0 is 0 here
-        (small + 1, small, small.clone()),  # a perfect baseline: infinitely worse
-        (torch.zeros(3, 1), torch.zeros(3, 1), torch.ones(3, 1)),
+        shown(small + 0.5, small, torch.zeros(4, 1)),  # the lesson's baseline: 0
+        ((pred, y, mean), f"pred, y, mean, where {big}"),  # against the mean
+        (
+            (pred * 1.001, y, torch.zeros_like(y)),
+            f"pred * 1.001, y, 0 * y, where {big}",
+        ),
+        ((mean, y, pred), f"mean, y, pred, where {big}"),  # worse: above 1
+        shown(small, small, torch.zeros(4, 1)),  # perfect
+        shown(small, small, small.clone()),  # both perfect: 0/0 is 0 here
+        shown(small + 1, small, small.clone()),  # a perfect baseline: infinitely worse
+        shown(torch.zeros(3, 1), torch.zeros(3, 1), torch.ones(3, 1)),
     ]
 
 
@@ -82,7 +115,7 @@ relative_loss_vs = FunctionCheck(
     "06.1 relative_loss_vs",
     reference=_relative_loss_vs,
     cases=_loss_cases,
-    show=lambda args: ", ".join(_tensor_label(t) for t in args),
+    show=_loss_show,
     compare=_close,
     hints=[
         "The lesson divided by the error of answering 0. Divide by the error of the "
@@ -188,6 +221,7 @@ def _pairs_cases():
     near = base.clone()
     near[-1, 0] += 1e-6  # differs in the last row only
     zeros = torch.zeros(50, 1)
+    perm = torch.randperm(50, generator=g)
     return [
         ([base, other, base.clone(), -base],),
         ([other, base, near],),  # a near-copy is not a copy
@@ -196,6 +230,8 @@ def _pairs_cases():
         ([zeros, -zeros, other],),  # zero answers: equal, not "negated"
         ([other],),
         ([base, -base, base.clone(), other, -other, near],),
+        ([base, other, other.clone(), base.clone()],),  # (0, 3) comes before (1, 2)
+        ([base, base[perm], -base[perm]],),  # the same numbers in another order
     ]
 
 
@@ -227,6 +263,15 @@ def _pairs_negated_first(preds):
     return _pairs_by(preds, kind)
 
 
+def _pairs_sorted_values(preds):
+    import torch
+
+    def same(pa, pb):  # the same multiset of numbers: a permutation passes as a copy
+        return torch.equal(pa.sort(dim=0).values, pb.sort(dim=0).values)
+
+    return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, same))
+
+
 def _pairs_first_only(preds):
     return [p for p in _suspicious_pairs(preds) if p[0] == 0]  # pairs with miner 0
 
@@ -253,6 +298,8 @@ suspicious_pairs = FunctionCheck(
         _pairs_first_only,
         lambda preds: [(a, b) for a, b, _ in _suspicious_pairs(preds)],  # no kinds
         lambda preds: [(b, a, k) for a, b, k in _suspicious_pairs(preds)],  # order
+        lambda preds: sorted(_suspicious_pairs(preds), key=lambda t: (t[1], t[0])),
+        _pairs_sorted_values,
     ],
 )
 
@@ -290,7 +337,10 @@ _PRUNE_CASES = [
     ([30, 0, 45], [1, 5, 3], 50, 20, set(), 0),  # exactly at the immunity boundary
     ([31, 0, 45], [1, 5, 3], 50, 20, set(), 0),  # one block short of it
     ([0, 0, 45, 49], [4, 2, 3, 0], 50, 20, {1}, 1),
-]
+    # many full ties (36 uids): an unstable sort may not return the lowest uid
+    ([0] * 36, [1, 1, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 1, 2, 2, 1, 1, 1, 2, 0, 2, 2, 0, 1,
+                2, 1, 0, 2, 2, 2, 0, 0, 2, 0, 1, 0], 50, 20, set(), 0),
+]  # fmt: skip
 
 
 def _wrong_prune_no_immortal(r, e, h, i, immortal, m):
@@ -320,6 +370,18 @@ def _wrong_prune_immune_le(r, e, h, i, immortal, m):
     return _uid_to_prune(r, e, h, i + 1, immortal, m)  # <= instead of <
 
 
+def _wrong_prune_unstable_argsort(r, e, h, i, immortal, m):
+    import numpy as np
+
+    pool = [u for u in range(len(r)) if u not in immortal]
+    free = [u for u in pool if h - r[u] >= i]
+    pool = free if len(free) > m else [u for u in pool if h - r[u] < i]
+    if not pool:
+        return None
+    key = np.array([e[u] * 10**6 + r[u] for u in pool], dtype=float)
+    return int(pool[int(np.argsort(key)[0])])  # quicksort: ties in no set order
+
+
 def _wrong_prune_lesson_rule(r, e, h, i, immortal, m):
     cands = [u for u in range(len(r)) if h - r[u] >= i and u not in immortal]
     cands = cands or [u for u in range(len(r)) if u not in immortal]
@@ -347,5 +409,6 @@ uid_to_prune = optional_check(
         _wrong_prune_falls_back_to_free,
         _wrong_prune_immune_le,
         _wrong_prune_lesson_rule,
+        _wrong_prune_unstable_argsort,
     ],
 )
