@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from refimpl.course import FunctionCheck
+from refimpl.course import FunctionCheck, Wrong
 
 __all__ = [
     "safe_reward",
@@ -30,8 +30,14 @@ def _close(got, expected) -> bool:
 
 
 def _tight(got, expected) -> bool:
-    """float64 agreement: a float32 computation is off by more than this."""
-    if isinstance(got, bool) or not isinstance(got, float | int):
+    """float64 agreement: a float32 computation is off by more than this. The text
+    asks for a Python float: an int (even 0) is refused, and told so."""
+    if isinstance(got, int) and not isinstance(got, bool):
+        raise Wrong(
+            f"safe_reward returned the int {got!r}; the exercise asks for a Python "
+            "float (write 0.0, not 0)"
+        )
+    if isinstance(got, bool) or not isinstance(got, float):
         return False
     return math.isclose(float(got), expected, rel_tol=1e-13, abs_tol=1e-14)
 
@@ -39,6 +45,11 @@ def _tight(got, expected) -> bool:
 def _array_close(got, expected) -> bool:
     import numpy as np
 
+    if isinstance(got, list | tuple):
+        raise Wrong(
+            f"moving_average returned a {type(got).__name__}; the exercise asks for a "
+            "float64 numpy array (np.ndarray)"
+        )
     if not isinstance(got, np.ndarray) or got.dtype != np.float64:
         return False
     return got.shape == expected.shape and bool(
@@ -71,6 +82,10 @@ def _reward_cases():
     inf[5, 0] = float("inf")
     big_y = torch.randn(5000, 1, generator=g) + 100
     big_pred = big_y + 0.01 * torch.randn(5000, 1, generator=g)
+    # a target near 5 with little spread: the [64] - [64, 1] broadcast gives a high
+    # reward here, not one clipped to 0
+    y5 = 5 + 0.1 * torch.randn(64, 1, generator=g)
+    near5 = y5 + 0.01 * torch.randn(64, 1, generator=g)
     return [
         (good, y),
         (torch.zeros(64, 1), y),  # the trivial answer: exactly 0
@@ -84,6 +99,9 @@ def _reward_cases():
         (y.clone(), y),  # perfect
         (good.reshape(1, 64), y.reshape(1, 64)),
         (big_pred, big_y),  # values near 100: float32 differences lose digits
+        (near5.reshape(64), y5),  # broadcasts to [64, 64]: must still be 0.0
+        (near5.reshape(64, 1, 1), y5),  # same numbers, one dimension more
+        (near5, y5),
     ]
 
 
@@ -110,6 +128,27 @@ def _reward_nan_to_zero(pred, y):
     if pred is None or pred.shape != y.shape:
         return 0.0
     return _reward_no_guards(torch.nan_to_num(pred), y)
+
+
+def _reward_first_dim_only(pred, y):
+    if pred is None or pred.shape[0] != y.shape[0]:  # [64] passes against [64, 1]
+        return 0.0
+    return _reward_no_guards(pred, y) if _finite(pred) else 0.0
+
+
+def _finite(pred) -> bool:
+    import torch
+
+    return bool(torch.isfinite(pred).all())
+
+
+def _reward_try_except(pred, y):
+    try:  # catches what raises, but broadcasting raises nothing
+        if not _finite(pred):
+            return 0.0
+        return _reward_no_guards(pred, y)
+    except Exception:
+        return 0.0
 
 
 def _reward_float32(pred, y):
@@ -141,6 +180,11 @@ safe_reward = FunctionCheck(
         _reward_nan_to_zero,
         _reward_float32,
         lambda pred, y: 1.0 - _safe_reward(pred, y) if pred is not None else 0.0,
+        _reward_first_dim_only,
+        _reward_try_except,
+        lambda pred, y: int(_safe_reward(pred, y)) if _safe_reward(pred, y) == 0 else (
+            _safe_reward(pred, y)
+        ),  # the int 0 where the text asks for a float
     ],
 )
 
@@ -257,6 +301,14 @@ def _rounded_with(weights, rounder):
     return [u for u, v in pairs if v], [v for u, v in pairs if v]
 
 
+def _multiply_first(weights):  # w * 65535 / m: another float rounding than the SDK's
+    m = max(weights)
+    if m <= 0:
+        return [], []
+    pairs = [(u, round(w * U16_MAX / m)) for u, w in enumerate(weights)]
+    return [u for u, v in pairs if v], [v for u, v in pairs if v]
+
+
 def _float32_scaled(weights):
     import numpy as np
 
@@ -283,6 +335,7 @@ to_u16 = FunctionCheck(
         ([1.0, 1e-5, 7e-6],),  # 0.655 and 0.459: one kept, one dropped
         ([1.0, 2.0, 3.0, 5.0, 7.0, 11.0, 13.0],),
         ([8.984722196648951, 6.710333568091361],),  # float32 rounds this one up
+        ([3.0, 2.3],),  # w / m * 65535 and w * 65535 / m round differently here
     ],
     compare=lambda got, exp: (
         isinstance(got, tuple)
@@ -294,7 +347,8 @@ to_u16 = FunctionCheck(
     ),
     hints=[
         "The SDK scales the LARGEST weight to 65535 (max-upscale), not the sum, "
-        "rounds, and drops the uids whose value rounds to 0.",
+        "rounds, and drops the uids whose value rounds to 0. Divide first: "
+        "w / max * 65535, in that order, as the SDK does.",
         "Rounding is half to even (Python's round, numpy's rint): 10922.5 becomes "
         "10922. Return a tuple of two lists of ints; all-zero weights give ([], []).",
         "m = max(weights); pairs = [(u, round(w / m * 65535)) for u, w in "
@@ -308,6 +362,7 @@ to_u16 = FunctionCheck(
         lambda w: _rounded_with(w, math.ceil),
         _float32_scaled,
         lambda w: list(_to_u16(w)),  # a list of lists, not a tuple
+        _multiply_first,
     ],
 )
 
@@ -340,12 +395,29 @@ def _gate_cases():
             2,
         ),
         (torch.randn(3, 4, generator=gen) * 30, torch.randn(3, 4, generator=gen), 3),
+        # ties at the k-th logit: exactly k miners are kept (the tied ones answer the
+        # same, so which of them is kept does not change the answer)
+        (
+            torch.tensor([[2.0, 1.0, 1.0, 0.0], [0.5, 0.5, 0.5, 0.5]]),
+            torch.tensor([[0.0, 5.0, 5.0, 9.0], [3.0, 3.0, 3.0, 3.0]]),
+            2,
+        ),
+        (
+            torch.tensor([[1.0, 3.0, 1.0, 1.0, -2.0]]),
+            torch.tensor([[4.0, -1.0, 4.0, 4.0, 8.0]]),
+            3,
+        ),
     ]
 
 
 def _tensor_close(got, expected) -> bool:
     import torch
 
+    if isinstance(got, torch.Tensor) and got.shape != expected.shape:
+        raise Wrong(
+            f"topk_gated_answer returned a tensor of shape {list(got.shape)}; the "
+            f"answer has shape [B, 1], one column (keepdim=True)"
+        )
     return (
         isinstance(got, torch.Tensor)
         and got.shape == expected.shape
@@ -385,6 +457,15 @@ def _topk_over_batch(logits, outputs, k):
     )
 
 
+def _topk_threshold(logits, outputs, k):
+    import torch
+
+    k = min(k, logits.shape[-1])
+    kth = torch.topk(logits, k, dim=-1).values[:, -1:]
+    masked = torch.where(logits >= kth, logits, float("-inf"))  # ties: more than k
+    return (torch.softmax(masked, dim=-1) * outputs).sum(dim=-1, keepdim=True)
+
+
 def _topk_smallest(logits, outputs, k):
     return _topk_gated(-logits, outputs, k)
 
@@ -411,6 +492,7 @@ topk_gated_answer = FunctionCheck(
         _topk_over_batch,
         _topk_smallest,
         lambda lg, out, k: _topk_gated(lg, out, k).squeeze(-1),  # shape [B]
+        _topk_threshold,
     ],
 )
 
@@ -559,6 +641,7 @@ subtensor_accepts = FunctionCheck(
     "07.5 subtensor_accepts",
     reference=_subtensor_accepts,
     cases=_accept_cases,
+    show=lambda args: ", ".join(repr(a) for a in args),  # params whole
     hints=[
         "Go through the rules one by one, each a simple test; the exercise lists "
         "them. 'Only itself' means exactly one uid, the sender's: such a row "
