@@ -211,10 +211,15 @@ copy_gap = PureFunctionCheck(
 
 
 # -- 14.3 --------------------------------------------------------------------------
-def _cycle_lengths(owners: list[str]) -> list[int]:
+def _owners(minter: str, sales: list[tuple[int, str]]) -> list[str]:
+    """The owners in chain order: the minter, then each buyer by block height."""
+    return [minter] + [buyer for _, buyer in sorted(sales, key=lambda s: s[0])]
+
+
+def _cycle_lengths(minter: str, sales: list[tuple[int, str]]) -> list[int]:
     from refimpl.audit import cycle_lengths as refimpl_cycle_lengths
 
-    return refimpl_cycle_lengths(owners)
+    return refimpl_cycle_lengths(_owners(minter, sales))
 
 
 def _cycles_by(owners, *, offset=0):
@@ -238,36 +243,45 @@ def _cycles_from_first(owners):
     return out
 
 
+def _cycles_sorts_sales(minter, sales):
+    sales.sort()  # reorders the caller's list
+    return _cycles_by([minter] + [b for _, b in sales])
+
+
 cycle_lengths = PureFunctionCheck(
     "14.3 cycle_lengths",
     reference=_cycle_lengths,
     cases=[
-        (["A", "B", "A"],),
-        (["A", "B", "C", "D"],),
-        (["A", "B", "C", "A", "B", "C", "A"],),
-        (["A", "B", "A", "B", "A"],),
-        (["artist", "ann", "bo", "cy", "ann"],),
-        (["A"],),
-        (["A", "A"],),  # sold to itself: a cycle of one hand-over
-        ([],),
-        (["A", "B", "B", "A"],),
-        (["A", "B", "C", "A", "B", "B"],),  # cycles 3, 3, 1: not in sorted order
+        ("A", [(10, "B"), (12, "A")]),
+        ("A", [(12, "A"), (10, "B")]),  # the indexer's order is not the chain's
+        ("A", [(5, "B"), (6, "C"), (7, "D")]),
+        ("A", [(30, "B"), (31, "C"), (32, "A"), (33, "B"), (34, "C"), (35, "A")]),
+        ("A", [(7, "A"), (3, "B"), (9, "B"), (5, "A")]),
+        ("artist", [(101, "ann"), (104, "cy"), (102, "bo"), (107, "ann")]),
+        ("A", []),
+        ("A", [(1, "A")]),  # sold to itself: a cycle of one hand-over
+        ("A", [(20, "B"), (9, "B"), (40, "A")]),
+        ("A", [(50, "B"), (8, "C"), (60, "A"), (70, "B"), (80, "B")]),
+        ("m", [(2, "x"), (11, "y"), (3, "m"), (100, "x")]),  # 100 sorts before 11
     ],
     hints=[
-        "Walk the owners in order and remember where you last saw each one.",
-        "When an owner shows up again, the cycle length is the distance from the "
-        "*last* time they held the token (not the first).",
-        "Keep a dict owner -> index; on a repeat append i - last[owner]; then set "
+        "Rebuild the owners in chain order first: the minter, then the buyers sorted "
+        "by block height (not by the order the list came in).",
+        "Then walk the owners and remember where you last saw each one; a repeat "
+        "gives the distance from the *last* time they held the token.",
+        "owners = [minter] + [b for _, b in sorted(sales, key=lambda s: s[0])]; keep "
+        "a dict owner -> index; on a repeat append i - last[owner]; then set "
         "last[owner] = i either way.",
     ],
     wrong=[
-        _cycles_from_first,
-        lambda owners: [len(owners) - len(set(owners))],
-        lambda owners: [],
-        lambda owners: _cycles_by(owners, offset=-1),  # counts owners in between
-        lambda owners: sorted(_cycles_by(owners)),
-        lambda owners: _cycles_by(owners[1:]),  # forgets the minter
-        lambda owners: tuple(_cycles_by(owners)),
+        lambda m, s: _cycles_by([m] + [b for _, b in s]),  # the list's own order
+        lambda m, s: _cycles_by([b for _, b in sorted(s)]),  # forgets the minter
+        lambda m, s: _cycles_from_first(_owners(m, s)),
+        lambda m, s: _cycles_by(_owners(m, s), offset=-1),  # owners in between
+        lambda m, s: sorted(_cycles_by(_owners(m, s))),
+        lambda m, s: _cycles_by([m] + [b for _, b in sorted(s, key=str)]),  # as text
+        lambda m, s: tuple(_cycles_by(_owners(m, s))),
+        _cycles_sorts_sales,
     ],
 )
 
