@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 
-from refimpl.course import FunctionCheck
+from refimpl.course import FunctionCheck, Wrong
 
 __all__ = ["request_digest", "axon_status", "accept_nonce", "round_seconds"]
 
@@ -55,7 +55,16 @@ def _digest_single_sha(method, path, sender, receiver, nonce, ts, body):
     return hashlib.sha256("|".join(fields).encode("ascii")).digest()
 
 
+def _digest_body_prefix(method, path, sender, receiver, nonce, ts, body):
+    return _request_digest(method, path, sender, receiver, nonce, ts, body[:16])
+
+
 _PK = "02" + "7b" * 32
+_LONG = (  # 140 bytes, the last number past byte 130
+    b'{"x": [[0.25, -1.5, 3.0, 0.125, 7.75, -0.5, 2.0, 9.5], '
+    b"[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], "
+    b"[0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.75]]}"
+)
 _RX = "1B8AtxqKnoKzRQB4hH4Eue1v3MU3tTBnU6"
 
 request_digest = FunctionCheck(
@@ -75,6 +84,10 @@ request_digest = FunctionCheck(
         ("POST", "/Predict", _PK, _RX, 7, 8, b'{"x":[[2]]}'),
         ("POST", "/Other", _PK, _RX, 7, 8, b'{"x":[[2]]}'),
         ("GET", "/", "03" + "00" * 32, "", 0, 0, b""),
+        # long bodies that differ only after their first 16 bytes: all of it is hashed
+        ("POST", "/Predict", _PK, _RX, 9, 10, _LONG),
+        ("POST", "/Predict", _PK, _RX, 9, 10, _LONG.replace(b"0.75", b"0.25")),
+        ("POST", "/Predict", _PK, _RX, 9, 10, b' {"x":[[1]]}\n'),  # every byte counts
     ],
     hints=[
         "Hash the body with SHA-256 (hex), join the tag and the seven fields with "
@@ -93,7 +106,14 @@ request_digest = FunctionCheck(
         "              str(nonce), str(ts), body_hash]\n"
         "    return sha256d('|'.join(fields).encode('ascii'))"
     ),
-    wrong=[_digest_without_body, _digest_without_path, _digest_single_sha],
+    wrong=[
+        _digest_without_body,
+        _digest_without_path,
+        _digest_single_sha,
+        _digest_body_prefix,
+        lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b[:64]),
+        lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b.strip()),
+    ],
 )
 
 
@@ -197,6 +217,13 @@ accept_nonce = FunctionCheck(
         (5, 6, 40.0, 100.0, 60.0),
         (5, 6, 160.0, 100.0, 60.0),
         (0, 10**18, 1e9, 1e9 + 59.5, 60.0),
+        (0, 0, 100.0, 100.0, 60.0),  # 0 is not above 0, even as a first nonce
+        # fractions of a second count: 60.5 s or 60.9 s off is outside a 60 s window
+        (5, 6, 100.0, 160.5, 60.0),
+        (5, 6, 160.9, 100.0, 60.0),
+        (5, 6, 100.0, 160.25, 60.0),
+        (5, 6, 100.25, 160.0, 60.0),  # 59.75 s: inside
+        (5, 6, 100.5, 40.5, 60.0),  # exactly 60 s: inside
     ],
     hints=[
         "Two conditions: the nonce is new for this sender, and the clocks roughly "
@@ -214,6 +241,16 @@ accept_nonce = FunctionCheck(
         lambda last, nonce, ts, now, window: nonce >= last and abs(ts - now) <= window,
         lambda last, nonce, ts, now, window: nonce > last and now - ts <= window,
         lambda last, nonce, ts, now, window: nonce > last,
+        lambda last, nonce, ts, now, window: (
+            nonce > last and int(abs(now - ts)) <= window
+        ),  # truncated skew
+        lambda last, nonce, ts, now, window: (
+            nonce > last and round(abs(now - ts)) <= window
+        ),  # rounded skew
+        lambda last, nonce, ts, now, window: nonce > last and abs(ts - now) < window,
+        lambda last, nonce, ts, now, window: (
+            (not last or nonce > last) and abs(ts - now) <= window
+        ),  # last = 0 read as "no nonce yet"
     ],
 )
 
@@ -229,6 +266,13 @@ def _round_seconds(
 
 
 def _close_pair(got: object, expected: tuple[float, float]) -> bool:
+    if isinstance(got, tuple) and any(
+        isinstance(g, int) and not isinstance(g, bool) for g in got
+    ):
+        raise Wrong(
+            f"round_seconds returned {got!r}: seconds are floats here, so return a "
+            "tuple of two floats (0.0, not 0)"
+        )
     return (
         isinstance(got, tuple)
         and len(got) == 2
@@ -271,5 +315,6 @@ round_seconds = FunctionCheck(
         lambda lat, t: (max([x or t for x in lat] or [0.0]), sum(x or t for x in lat)),
         lambda lat, t: (min(t, sum(x or t for x in lat)), sum(x or t for x in lat)),
         lambda lat, t: (t, t * len(lat)),
+        lambda lat, t: _round_seconds(lat, t) if lat else (0, 0),  # ints, not floats
     ],
 )
