@@ -2,8 +2,8 @@
 
 The exercises go past the lesson's code: the fork-choice rule on arrival-ordered
 blocks (first seen wins ties), the depth of a reorg, applying a block all or nothing,
-the exact race (negative binomial, Rosenfeld 2014) instead of the whitepaper's Poisson
-step, and the wait it implies.
+the exact race (negative binomial, Rosenfeld 2014) for an attacker with a secret head
+start (refimpl has no head start: the learner derives it), and the wait it implies.
 """
 
 from __future__ import annotations
