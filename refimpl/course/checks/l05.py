@@ -20,7 +20,7 @@ from refimpl.chain import (
 from refimpl.course import Check, FunctionCheck, NotAttempted, Wrong
 from refimpl.course.checks._optional import optional_check
 from refimpl.course.feedback import (
-    _equal,
+    answers_equal,
     call_learner,
     describe_mismatch,
     short_repr,
@@ -279,7 +279,7 @@ def _test_apply(answer: object) -> None:
         expected = _apply(balances, transfers)
         if expected is None and got is not None:
             raise Wrong(f"{call} should refuse the block (return None)")
-        if expected is not None and not _equal(got, expected):
+        if expected is not None and not answers_equal(got, expected):
             raise Wrong(f"{call} {describe_mismatch(got, expected)}")
 
 
