@@ -379,9 +379,6 @@ def answers_equal(got: Any, expected: Any) -> bool:
     return bool(got == expected)
 
 
-_equal = answers_equal  # TEMP alias while l05 moves to the public name
-
-
 def _close(got: Any, expected: Any) -> bool:
     """Equal, or equal up to float rounding (to find which item of a tuple is off)."""
     try:
