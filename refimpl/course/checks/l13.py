@@ -23,10 +23,30 @@ __all__ = [
 
 
 # -- 13.1 --------------------------------------------------------------------------
-def _find_duplicates(cids, registered_at, seen=()):
+def _one_epoch(cids, registered_at, seen=()):
     from refimpl.artnet import find_duplicates as refimpl_find_duplicates
 
     return refimpl_find_duplicates(cids, registered_at, seen)
+
+
+def _over_epochs(one_epoch, *, memory="all"):
+    """Run a one-epoch rule over the epochs, remembering the earlier ids."""
+
+    def run(epochs, registered_at):
+        seen: set[str] = set()
+        out = []
+        for cids in epochs:
+            out.append(one_epoch(cids, registered_at, seen if memory else ()))
+            if memory == "last":
+                seen = set(cids)
+            else:
+                seen |= set(cids)
+        return out
+
+    return run
+
+
+_find_duplicates = _over_epochs(_one_epoch)
 
 
 def _dups_by(cids, registered_at, seen=(), *, late_tie=False):
@@ -34,23 +54,6 @@ def _dups_by(cids, registered_at, seen=(), *, late_tie=False):
     sign = -1 if late_tie else 1
     for j in sorted(range(len(cids)), key=lambda j: (registered_at[j], sign * j)):
         if cids[j] in old or cids[j] in kept:
-            dups.add(j)
-        else:
-            kept.add(cids[j])
-    return dups
-
-
-def _dups_grows_seen(cids, registered_at, seen=()):
-    dups = _dups_by(cids, registered_at, seen)
-    seen.extend(cids)  # remembers this epoch in the caller's list
-    return dups
-
-
-def _dups_grows_set(cids, registered_at, seen=()):
-    kept = seen if isinstance(seen, set) else set(seen)  # the caller's own set
-    dups = set()
-    for j in sorted(range(len(cids)), key=lambda j: (registered_at[j], j)):
-        if cids[j] in kept:
             dups.add(j)
         else:
             kept.add(cids[j])
@@ -68,48 +71,73 @@ def _dups_unstable(cids, registered_at, seen=()):
     return dups
 
 
+def _dups_by_index(cids, registered_at, seen=()):  # ignores who registered first
+    return {j for j in range(len(cids)) if cids[j] in cids[:j] or cids[j] in seen}
+
+
+def _epochs_grow_first(epochs, registered_at):  # keeps its memory in epochs[0]
+    out = []
+    for k, cids in enumerate(epochs):
+        out.append(_dups_by(cids, registered_at, epochs[0] if k else ()))
+        if k:
+            epochs[0].extend(cids)
+    return out
+
+
+def _epochs_seen_too_soon(epochs, registered_at):  # this epoch counted as earlier
+    seen: set[str] = set()
+    out = []
+    for cids in epochs:
+        seen |= set(cids)
+        out.append(_dups_by(cids, registered_at, seen))
+    return out
+
+
 find_duplicates = PureFunctionCheck(
     "13.1 find_duplicates",
     reference=_find_duplicates,
     cases=[
-        (["a", "b", "c"], [1, 1, 1], []),
-        (["a", "b", "a"], [1, 1, 1], []),
-        (["a", "b", "a", "c", "b"], [1, 1, 1, 1, 1], []),
-        (["a", "b", "a"], [5, 1, 1], []),
-        (["a", "b", "c"], [1, 1, 1], ["c"]),
-        (["x", "x", "x"], [3, 2, 1], []),
-        (["a", "a", "b"], [2, 2, 1], ["b"]),
-        ([], [], []),
-        (["q", "q"], [4, 4], ["z"]),  # a tie in registration: the lower index keeps
-        (["m", "n", "m", "n"], [9, 1, 2, 3], ("x",)),
-        (["k", "k", "k"], [0, 0, 0], {"k"}),  # every copy seen before
-        (["a", "b", "a"], [1, 1, 1], {"z"}),  # a set of earlier ids: leave it as is
+        ([["a", "b", "c"]], [1, 1, 1]),
+        ([["a", "b", "a"]], [1, 1, 1]),
+        ([["a", "b", "a"]], [5, 1, 1]),  # the earliest-registered miner keeps it
+        ([["a", "b", "c"], ["a", "d", "e"]], [1, 1, 1]),
+        ([["x", "y"], ["y", "x"], ["z", "z"]], [3, 2]),
+        ([["a", "b"], ["c", "d"], ["a", "e"]], [1, 2]),  # back two epochs later
+        ([["m", "n", "m", "n"], ["k", "m", "k", "p"]], [9, 1, 2, 3]),
+        ([["q", "q"], ["r", "s"]], [4, 4]),  # a tie in registration: lower index
+        ([], [1, 2]),
+        ([[], []], []),
         # 17+ miners with tied times: only a stable order (ties: lower index) is right
-        (list("dbadacddccabcbcbca"), [1, 2, 2, 1, 1, 2, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1,
-                                      2, 1], []),
-        (list("adcbdabdcbccddaabccccad"), [2, 2, 1, 1, 1, 2, 2, 1, 1, 1, 2, 2, 2, 2,
-                                           2, 2, 1, 2, 2, 1, 2, 1, 2], ["b"]),
+        ([list("dbadacddccabcbcbca")], [1, 2, 2, 1, 1, 2, 2, 2, 1, 1, 1, 2, 1, 1, 1,
+                                        1, 2, 1]),
+        ([list("bxyzbxyzbxyzbxyzbxyzbxy"), list("adcbdabdcbccddaabccccad")],
+         [2, 2, 1, 1, 1, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 1, 2, 1, 2]),
     ],
+    returns=list,
     hints=[
-        "Visit the miners from the earliest-registered to the latest (ties: lower "
-        "index first) and remember which content ids you have already kept.",
-        "An index is a duplicate when its id was seen in an earlier epoch (`seen`) "
-        "or was already kept this epoch; otherwise keep its id.",
-        "order = sorted(range(len(cids)), key=lambda j: (registered_at[j], j))",
+        "One epoch at a time, in order: the earliest-registered miner (ties: lower "
+        "index) keeps each new id; an id kept before, this epoch or in any earlier "
+        "one, earns nothing.",
+        "Keep one set of every id sent in the epochs before the current one; add this "
+        "epoch's ids to it only after you have judged this epoch.",
+        "seen = set(); for cids in epochs: order = sorted(range(len(cids)), key=lambda "
+        "j: (registered_at[j], j)); ...; out.append(dups); seen |= set(cids)",
     ],
     wrong=[
-        # by index only: ignores who registered first
-        lambda c, r, s=(): {j for j in range(len(c)) if c[j] in c[:j] or c[j] in s},
-        # forgets the earlier epochs
-        lambda c, r, s=(): _find_duplicates(c, r, ()),
-        # marks every copy, the original too
-        lambda c, r, s=(): {j for j in range(len(c)) if c.count(c[j]) > 1 or c[j] in s},
-        lambda c, r, s=(): _dups_by(c, r, s, late_tie=True),  # ties to the higher
-        _dups_grows_seen,
-        _dups_grows_set,
-        _dups_unstable,
-        lambda c, r, s=(): sorted(_dups_by(c, r, s)),  # a list, not a set
-        lambda c, r, s=(): {c[j] for j in _dups_by(c, r, s)},  # ids, not indices
+        _over_epochs(_dups_by_index),
+        _over_epochs(_one_epoch, memory=None),  # forgets the earlier epochs
+        _over_epochs(_one_epoch, memory="last"),  # remembers one epoch back only
+        _over_epochs(lambda c, r, s=(): _dups_by(c, r, s, late_tie=True)),
+        _over_epochs(_dups_unstable),
+        _over_epochs(  # marks every copy, the original too
+            lambda c, r, s=(): {j for j in range(len(c)) if c.count(c[j]) > 1
+                                or c[j] in s}),
+        _over_epochs(lambda c, r, s=(): sorted(_dups_by(c, r, s))),  # lists
+        _over_epochs(lambda c, r, s=(): {c[j] for j in _dups_by(c, r, s)}),  # ids
+        lambda e, r: set().union(*_find_duplicates(e, r)),  # one set for all
+        lambda e, r: tuple(_find_duplicates(e, r)),
+        _epochs_grow_first,
+        _epochs_seen_too_soon,
     ],
 )
 
