@@ -225,8 +225,9 @@ def change_first_widget(
 ) -> tuple[Any, str, str, str]:
     """Change the first rendered slider or dropdown; wait for its output to change.
 
-    A slider moves one step with the keyboard (right, or left at its maximum); a
-    dropdown takes its next option. With ``label``, the control is the first one in
+    A slider moves one step with the keyboard (right, or left at its maximum), then
+    a page, then to its end if the output has not changed yet; a dropdown takes its
+    next option. With ``label``, the control is the first one in
     a cell whose output shows ``label`` (case-insensitive). When the output has not
     changed after ``wait_s`` seconds the control moves once more, ``tries`` times in
     all. Returns (the code cell, "slider" or "dropdown", output before, after).
@@ -254,12 +255,23 @@ def change_first_widget(
     control.scroll_into_view_if_needed()
     for attempt in range(tries):
         if kind == "slider":
+            # One step, then a page (5 steps), then the far end: one step of a
+            # fine slider may not change what the lesson prints.
             knob = control.locator(".noUi-handle").first
             at_max = knob.get_attribute("aria-valuenow") == knob.get_attribute(
                 "aria-valuemax"
             )
+            keys = (
+                ("ArrowLeft", "PageDown", "Home")
+                if at_max
+                else (
+                    "ArrowRight",
+                    "PageUp",
+                    "End",
+                )
+            )
             knob.focus()
-            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+            page.keyboard.press(keys[min(attempt, 2)])
         else:
             select = control.locator("select")
             count = select.locator("option").count()
@@ -269,7 +281,7 @@ def change_first_widget(
             _poll(
                 f"the widget's output to change after changing its {kind}",
                 lambda: cell.evaluate(_WIDGET_TEXT_JS) not in ("", before),
-                wait_s,
+                wait_s if attempt == tries - 1 else min(wait_s, 10),
             )
             break
         except TimeoutError:
