@@ -45,3 +45,18 @@ def test_exit_code_is_one_on_any_fail(monkeypatch, capsys):
     assert envcheck.main() == 1
     out = capsys.readouterr().out
     assert "[FAIL] numpy" in out and "Troubleshooting" in out
+
+
+def test_fallback_ranges_are_pyprojects_dependencies():
+    """The plain-checkout fallback lists exactly the runtime requirements."""
+    import pathlib
+
+    import pytest
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    wanted = {Requirement(d).name: str(Requirement(d).specifier) for d in deps}
+    assert {k: str(SpecifierSet(v)) for k, v in envcheck.FALLBACK.items()} == wanted

@@ -32,6 +32,11 @@ FALLBACK = {
     "matplotlib": ">=3.7",
     "pillow": ">=10.0",
     "packaging": ">=23",
+    "fastapi": ">=0.110,<1",
+    "uvicorn": ">=0.29,<1",
+    "httpx": ">=0.27,<1",
+    "nbclient": ">=0.9",
+    "nbformat": ">=5.9",
 }
 
 
