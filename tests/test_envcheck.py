@@ -57,6 +57,7 @@ def test_fallback_ranges_are_pyprojects_dependencies():
 
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     root = pathlib.Path(__file__).resolve().parents[1]
-    deps = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    deps = project["dependencies"]
     wanted = {Requirement(d).name: str(Requirement(d).specifier) for d in deps}
     assert {k: str(SpecifierSet(v)) for k, v in envcheck.FALLBACK.items()} == wanted
