@@ -290,11 +290,14 @@ def test_no_kernel_outlives_its_notebook(graded) -> None:
     if not proc.is_dir():
         pytest.skip("needs /proc")
     left = []
-    for entry in proc.iterdir():
+    for entry in proc.iterdir():  # kernels are this process's children
         try:
-            cwd = os.readlink(entry / "cwd") if entry.name.isdigit() else ""
-        except OSError:
+            if not entry.name.isdigit():
+                continue
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cwd = os.readlink(entry / "cwd")
+        except (OSError, ValueError, IndexError):
             continue
-        if "chainmind-grade-" in cwd:
+        if ppid == os.getpid() and "chainmind-grade-" in cwd:
             left.append((entry.name, cwd))
     assert left == []
