@@ -217,3 +217,21 @@ def test_l14_token_tables_are_refimpl_audits_own():
     for seed in (215, 228):  # the held-out table, never shown to the learner
         assert HELD_OUT[seed] == _token_rows(seed)[1]
     assert set(HELD_OUT) == set(range(215, 229))
+
+
+def test_l14_copy_gap_reference_equals_validator_features_round():
+    """14.2's reference is corr_prev - corr_next of refimpl.audit's own round."""
+    from refimpl.audit.features import _copy_round
+    from refimpl.course.checks import l14
+
+    rng = np.random.default_rng(14)
+    for _ in range(300):
+        n_prev, n_next = rng.integers(0, 7, size=2)
+        prev = [float(x) for x in rng.choice([0.0, 0.1, 0.25, 0.5], n_prev)]
+        nxt = [float(x) for x in rng.choice([0.0, 0.2, 0.3, 0.5], n_next)]
+        uids = rng.choice(8, size=int(rng.integers(0, 6)), replace=False)
+        weights = {int(u): int(rng.choice([0, 1, 7, 65535])) for u in uids}
+        uid = int(rng.integers(0, 8))
+        cp, cn, _, _ = _copy_round(uid, weights, prev, nxt)
+        got = l14._copy_gap(uid, weights, prev, nxt)
+        assert got == pytest.approx(cp - cn, abs=1e-12)

@@ -129,10 +129,43 @@ def _pearson(a: list[float], b: list[float]) -> float:
     return 0.0 if den == 0 else sum(x * y for x, y in zip(da, db, strict=True)) / den
 
 
-def _copy_gap(w: list[float], prev: list[float], nxt: list[float]) -> float:
+def _aligned(uid, weights, prev, nxt, *, drop_self=True, drop_zero=True, pad=True):
+    """Dense (w, prev, nxt) over the uids the round compares, as the features do."""
+    n = max(len(prev), len(nxt), max(weights, default=-1) + 1)
+    if not pad:
+        n = min(len(prev), len(nxt))
+    w = [float(weights.get(j, 0)) for j in range(n)]
+    cp = [float(prev[j]) if j < len(prev) else 0.0 for j in range(n)]
+    cn = [float(nxt[j]) if j < len(nxt) else 0.0 for j in range(n)]
+    keep = [
+        j for j in range(n)
+        if (not drop_zero or w[j] > 0 or cp[j] > 0 or cn[j] > 0)
+        and (not drop_self or j != uid)
+    ]
+    return [w[j] for j in keep], [cp[j] for j in keep], [cn[j] for j in keep]
+
+
+def _copy_gap(uid: int, weights: dict, prev: list[float], nxt: list[float]) -> float:
+    """``corr_prev - corr_next`` of one round, as ``refimpl.audit``'s validator
+    features compute it (``tests/test_checks_refs.py`` holds the two equal)."""
     from refimpl.audit import pearson
 
-    return pearson(w, prev) - pearson(w, nxt)
+    w, cp, cn = _aligned(uid, weights, prev, nxt)
+    return pearson(w, cp) - pearson(w, cn)
+
+
+def _gap_with(corr, **kwargs):
+    def gap(uid, weights, prev, nxt):
+        w, cp, cn = _aligned(uid, weights, prev, nxt, **kwargs)
+        return corr(w, cp) - corr(w, cn)
+
+    return gap
+
+
+def _gap_dict_values(uid, weights, prev, nxt):  # weights in the dict's own order
+    w = [float(v) for v in weights.values()]
+    n = len(w)
+    return _pearson(w, list(prev[:n])) - _pearson(w, list(nxt[:n]))
 
 
 def _pearson_nan(a, b):
@@ -154,16 +187,18 @@ def _cov(a, b):
     return sum((x - ma) * (y - mb) for x, y in zip(a, b, strict=True)) / n
 
 
-def _copy_gap_f32(w, p, n):
-    import numpy as np
+def _corr_f32(a, b):
+    x, y = np.asarray(a, np.float32), np.asarray(b, np.float32)
+    if x.size < 2:
+        return np.float32(0.0)
+    dx, dy = x - x.mean(), y - y.mean()
+    den = np.sqrt((dx @ dx) * (dy @ dy))
+    return np.float32(0.0) if den == 0 else (dx @ dy) / den
 
-    def corr(a, b):
-        x, y = np.asarray(a, np.float32), np.asarray(b, np.float32)
-        dx, dy = x - x.mean(), y - y.mean()
-        den = np.sqrt((dx @ dx) * (dy @ dy))
-        return np.float32(0.0) if den == 0 else (dx @ dy) / den
 
-    return corr(w, p) - corr(w, n)
+def _copy_gap_f32(uid, weights, prev, nxt):
+    w, cp, cn = _aligned(uid, weights, prev, nxt)
+    return _corr_f32(w, cp) - _corr_f32(w, cn)
 
 
 def _close(got: object, expected: float) -> bool:
@@ -176,35 +211,41 @@ copy_gap = PureFunctionCheck(
     "14.2 copy_gap",
     reference=_copy_gap,
     cases=[
-        ([3.0, 1.0, 2.0], [3.0, 1.0, 2.0], [1.0, 3.0, 2.0]),
-        ([0.5, 0.3, 0.2, 0.0], [0.1, 0.4, 0.3, 0.2], [0.5, 0.2, 0.2, 0.1]),
-        ([10.0, 20.0, 30.0], [1.0, 2.0, 3.0], [3.0, 2.0, 1.0]),
-        ([1.0, 2.0, 4.0, 8.0], [2.0, 2.0, 2.0, 2.0], [1.0, 2.0, 3.0, 4.0]),
-        ([65535.0, 30000.0, 12000.0], [0.5, 0.3, 0.2], [0.2, 0.5, 0.3]),
-        ([5.0, 5.0, 5.0], [0.1, 0.5, 0.4], [0.3, 0.3, 0.4]),  # a constant w
-        ([0.9, 0.1, 0.0], [0.0, 0.1, 0.9], [0.8, 0.2, 0.0]),  # a negative gap
-        ([1e-9, 3e-9, 2e-9], [0.2, 0.5, 0.3], [0.3, 0.5, 0.2]),  # tiny weights
+        (2, {0: 5, 1: 1, 2: 65535}, [0.5, 0.2, 0.3], [0.2, 0.5, 0.3]),  # itself
+        (0, {1: 3, 2: 1, 3: 2}, [0.0, 0.5, 0.2, 0.3], [0.0, 0.2, 0.5, 0.3]),
+        (0, {1: 10, 4: 20}, [0.0, 0.3, 0.7], [0.0, 0.2, 0.3, 0.1, 0.4]),  # short
+        (1, {0: 1, 2: 2, 3: 3}, [0.2, 0.0, 0.3, 0.5, 0.0, 0.0],
+         [0.5, 0.0, 0.3, 0.2, 0.0, 0.0]),  # miners nobody weighs
+        (0, {1: 7, 2: 7}, [0.0, 0.5, 0.5], [0.0, 0.4, 0.6]),  # a constant w
+        (0, {5: 3, 1: 1}, [0.0, 0.6, 0.4], [0.0, 0.5, 0.5]),  # past the lists
+        (0, {}, [0.5, 0.5], [0.2, 0.8]),
+        (3, {2: 30000, 0: 65535, 1: 12000}, [0.2, 0.5, 0.3, 0.0], [0.5, 0.2, 0.3]),
+        (1, {0: 2, 2: 1, 4: 0}, [0.3, 0.4, 0.3, 0.0, 0.0],
+         [0.5, 0.1, 0.4, 0.0, 0.0]),
+        (4, {0: 9, 1: 1, 3: 4}, [0.1, 0.4, 0.3, 0.2, 0.0], [0.8, 0.1, 0.0, 0.1, 0.0]),
     ],
     compare=_close,
     near=lambda got, exp: isinstance(got, int | float)
     and math.isclose(float(got), exp, rel_tol=1e-5, abs_tol=1e-6),
     hints=[
-        "Compute the Pearson correlation of the weights with the previous "
-        "consensus, then with the next one, and subtract.",
-        "Pearson: centre both vectors (subtract the mean), then divide the dot "
-        "product by the product of their lengths. Correlation does not care about "
-        "scale, so u16 weights and consensus shares compare directly.",
-        "If a vector is constant its length after centring is 0: return 0.0 for "
-        "that correlation instead of dividing by zero.",
+        "First make three equal-length vectors over uids 0 .. n-1 (n: the longest "
+        "of prev, nxt and the largest weighted uid + 1); a uid not in weights, or "
+        "past the end of a list, is 0.",
+        "Leave out the validator's own uid, and every uid that is 0 in all three "
+        "vectors; then copy_gap = pearson(w, prev) - pearson(w, nxt).",
+        "Pearson of a constant vector is 0.0 (refimpl.audit.pearson does that).",
     ],
     wrong=[
-        lambda w, p, n: _pearson(w, n) - _pearson(w, p),
-        lambda w, p, n: _cov(w, p) - _cov(w, n),
-        lambda w, p, n: _pearson(w, p),
-        lambda w, p, n: _pearson_nan(w, p) - _pearson_nan(w, n),  # nan, not 0.0
-        lambda w, p, n: _cosine(w, p) - _cosine(w, n),  # not centred
-        lambda w, p, n: abs(_pearson(w, p) - _pearson(w, n)),
-        lambda w, p, n: float(_copy_gap_f32(w, p, n)),
+        _gap_with(_pearson, drop_self=False),
+        _gap_with(_pearson, drop_zero=False),
+        _gap_with(_pearson, pad=False),
+        _gap_dict_values,
+        lambda u, w, p, n: -_copy_gap(u, w, p, n),
+        _gap_with(_cov),
+        _gap_with(_pearson_nan),
+        _gap_with(_cosine),
+        lambda u, w, p, n: abs(_copy_gap(u, w, p, n)),
+        lambda u, w, p, n: float(_copy_gap_f32(u, w, p, n)),
         _copy_gap_f32,  # a numpy float32
     ],
 )
