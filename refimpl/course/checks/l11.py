@@ -176,36 +176,45 @@ digest_from_cid = Check(
 
 
 # -- 11.2 ---------------------------------------------------------------------------
-def _royalty_split(sale_price: int, bps: int) -> tuple[int, int]:
+def _royalty_split(sale_price: int, bps: int, fee_bps: int) -> tuple[int, int, int]:
     from refimpl.nft import royalty_amount
 
+    if bps + fee_bps > 10_000:
+        raise ValueError("royalty and fee together exceed the price")
     royalty = royalty_amount(sale_price, bps)
-    return royalty, sale_price - royalty
+    fee = royalty_amount(sale_price, fee_bps)
+    return royalty, fee, sale_price - royalty - fee
 
 
 _SPLIT_OK = [
-    (1000, 200), (999, 1000), (1, 9999), (10**18 + 7, 333), (0, 500), (7, 0),
-    (2**60 + 1, 333),  # beyond float precision: floats give ...008, not ...004
-    (12_345, 10_000),  # the whole price is royalty
-    (19_999, 5), (3, 3333),
+    (1000, 200, 250), (999, 1000, 0), (1, 9999, 1), (10**18 + 7, 333, 250),
+    (0, 500, 500), (7, 0, 0),
+    (2**60 + 1, 333, 100),  # beyond float precision: floats give ...008, not ...004
+    (12_345, 10_000, 0),  # the whole price is royalty
+    (12_345, 0, 10_000),  # the whole price is fee
+    (10_001, 5000, 5000),  # both on the full price: 5000 + 5000, the seller gets 1
+    (19_999, 5, 5), (3, 3333, 3333), (999_999, 777, 250),
 ]
-_SPLIT_BAD = [(1000, 10_001), (1000, -1), (-5, 100), (-1, 0), (10, 20_000)]
+_SPLIT_BAD = [
+    (1000, 10_001, 0), (1000, -1, 0), (1000, 0, -1), (1000, 0, 10_001), (-5, 100, 0),
+    (-1, 0, 0), (10, 20_000, 0), (1000, 6000, 5000), (1000, 5001, 5000),
+]
 
 
 def _test_split(answer: object) -> None:
     if not callable(answer):
-        raise Wrong("expected a function royalty_split(sale_price, bps)")
+        raise Wrong("expected a function royalty_split(sale_price, bps, fee_bps)")
     for i, args in enumerate(_SPLIT_OK):
         call = f"royalty_split{args!r}"
         got = call_learner(answer, args, call)
         reject_stub(got, call, first=i == 0)
         want = _royalty_split(*args)
-        if type(got) is not tuple or len(got) != 2:
-            raise Wrong(f"{call} returned {short_repr(got)}; a tuple (royalty, "
+        if type(got) is not tuple or len(got) != 3:
+            raise Wrong(f"{call} returned {short_repr(got)}; a tuple (royalty, fee, "
                         "seller) is wanted")
         if not all(isinstance(x, int) and not isinstance(x, bool) for x in got):
-            raise Wrong(f"{call} returned {short_repr(got)}; both parts must be "
-                        "ints (whole base units), not floats")
+            raise Wrong(f"{call} returned {short_repr(got)}; all three parts must "
+                        "be ints (whole base units), not floats")
         if got != want:
             raise Wrong(f"{call} {describe_mismatch(got, want)}")
     for args in _SPLIT_BAD:
@@ -221,12 +230,18 @@ def _test_split(answer: object) -> None:
                     "must raise ValueError")
 
 
-def _split_by(fn, *, lo=0, hi=10_000, neg_ok=False):
-    def split(p, b):
+def _split_by(fn, *, lo=0, hi=10_000, neg_ok=False, both=True, fee_guard=True,
+              fee_after=False, total=10_000):
+    def split(p, b, f):
         if not lo <= b <= hi or (p < 0 and not neg_ok):
             raise ValueError("out of range")
+        if fee_guard and not lo <= f <= hi:
+            raise ValueError("out of range")
+        if both and b + f > total:
+            raise ValueError("too much")
         r = fn(p, b)
-        return r, p - r
+        fee = fn(p - r, f) if fee_after else fn(p, f)
+        return r, fee, p - r - fee
 
     return split
 
@@ -236,11 +251,13 @@ royalty_split = Check(
     test=_test_split,
     right=[_royalty_split],
     hints=[
-        "Basis points are hundredths of a percent: 10000 bps is the whole price, "
-        "and it is allowed.",
-        "Check the range first (0 <= bps <= 10000, price >= 0) and raise ValueError; "
-        "then multiply first and divide by 10000 with integer floor division.",
-        "royalty = sale_price * bps // 10000; return royalty, sale_price - royalty",
+        "Basis points are hundredths of a percent: 10000 bps is the whole price. "
+        "Royalty and fee are both taken on the full sale price.",
+        "Check the ranges first (each of bps and fee_bps in 0..10000, together at "
+        "most 10000, price >= 0) and raise ValueError; then multiply first and "
+        "divide by 10000 with integer floor division, once for each.",
+        "royalty = sale_price * bps // 10000; fee = sale_price * fee_bps // 10000; "
+        "return royalty, fee, sale_price - royalty - fee",
     ],
     wrong=[
         _split_by(lambda p, b: int(p * b / 10000)),  # floats: right until large
@@ -249,13 +266,18 @@ royalty_split = Check(
         _split_by(lambda p, b: math.ceil(p * b / 10000)),
         _split_by(lambda p, b: p // 10000 * b),
         _split_by(lambda p, b: p * b // 10000, hi=9_999),  # 10000 refused
-        _split_by(lambda p, b: p * b // 10000, hi=10_001),  # > instead of >=
+        _split_by(lambda p, b: p * b // 10000, total=9_999),  # 100 % together refused
         _split_by(lambda p, b: p * b // 10000, neg_ok=True),
         _split_by(lambda p, b: p * b // 10000, lo=-10**9),  # one-sided guard
-        lambda p, b: (p * b // 10000, p - p * b // 10000),  # no guard at all
+        lambda p, b, f: (p * b // 10000, p * f // 10000,
+                         p - p * b // 10000 - p * f // 10000),  # no guard at all
         _split_by(lambda p, b: p * b / 10000 // 1),  # a float royalty
-        lambda p, b: [p * b // 10000, p - p * b // 10000] if 0 <= b <= 10000
-        and p >= 0 else (_ for _ in ()).throw(ValueError()),
+        lambda p, b, f: list(_royalty_split(p, b, f)),  # a list
+        _split_by(lambda p, b: p * b // 10000, both=False),  # together > 100 %
+        _split_by(lambda p, b: p * b // 10000, fee_guard=False),  # fee unchecked
+        _split_by(lambda p, b: p * b // 10000, fee_after=True),  # fee on the rest
+        lambda p, b, f: (lambda r, fee, s: (r, fee, s + fee))(  # seller keeps fee
+            *_royalty_split(p, b, f)),
     ],
 )
 
