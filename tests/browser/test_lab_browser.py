@@ -43,15 +43,6 @@ pytestmark = pytest.mark.browser
 LESSONS = sorted(p.stem for p in (REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
 # Lessons whose widget must change an output that shows this label.
 WIDGET_LABELS = {"08_yuma_consensus": "incentive"}
-# Lessons still waiting for their widget (issue 13, other helpers): they must run
-# without error; the widget part is an expected failure until one is there.
-NO_WIDGET_YET = {
-    "00_welcome",
-    "05_consensus_and_forks",
-    "06_miners_are_models",
-    "07_validators_rank_peers",
-    "14_ai_auditor",
-}
 # Training lessons take up to 90 s alone; the browser and the server share 2 cores.
 RUN_TIMEOUT_S = 240
 
@@ -129,10 +120,7 @@ def _run_and_check(
     saved = save_notebook(page, lab_root, path)
     assert _saved_errors(saved) == [], f"{path}: saved with errors"
 
-    if not any(c.widgets for c in run.cells):
-        if name in NO_WIDGET_YET:
-            pytest.xfail("no widget yet")
-        raise AssertionError(f"{path}: no widget was rendered")
+    assert any(c.widgets for c in run.cells), f"{path}: no widget was rendered"
     label = WIDGET_LABELS.get(name)
     cell, kind, before, after = change_first_widget(page, label)
     cell.screenshot(path=shots / f"{name}_widget.png")
