@@ -328,6 +328,10 @@ def _parent_cases() -> list[tuple[bytes, bytes]]:
         (g, _with_prev(_BLOCK1, b"\xff" * 4 + g_hash[4:])),
         # the genesis's own prev field (all zeros) is not its hash
         (b1, g),
+        # the parent's hash sits in the merkle-root field, not in prev_hash
+        (g, b2[:36] + g_hash + b2[68:]),
+        # ... or one byte off the prev_hash field
+        (g, b2[:5] + g_hash + b2[37:]),
     ]
 
 
@@ -364,6 +368,8 @@ is_parent = FunctionCheck(
         lambda p, h: len(h) == 80,
         # truthy bytes instead of a bool
         lambda p, h: (h[4:36] == _sha256d(p)) and h[4:36],
+        # the hash found anywhere in the header
+        lambda p, h: _sha256d(p) in h,
     ],
 )
 
