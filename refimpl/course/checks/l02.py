@@ -23,6 +23,11 @@ _G = (
 )
 
 
+def _show_args(args: tuple) -> str:
+    """The call's arguments as the learner would type them."""
+    return ", ".join(repr(a) for a in args)
+
+
 def _add(p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int]:
     """Affine addition (p1 != -p2), doubling when p1 == p2."""
     if p1 == p2:
@@ -163,7 +168,7 @@ ec_add = optional_check(
     "02.1 ec_add",
     reference=_add_any,
     cases=_ec_add_cases,
-    show=lambda args: ", ".join(repr(a) for a in args),
+    show=_show_args,
     hints=[
         "On y² = x³ + a·x + b only the tangent's slope changes: differentiate both "
         "sides. Keep the lesson's special cases for None and for P + (-P).",
@@ -240,6 +245,9 @@ def _parse_cases() -> list[tuple]:
         (_key_bytes(b"\x04" + x32(g3[0]) + x32(g3[1] ^ 1), "04 || x || y+-1 (off)"),),
         (_key_bytes(b"\x06" + x32(g1[0]) + x32(g1[1]), "06 || x(G) || y(G) (hybrid)"),),
         (_key_bytes(b"\x05" + x32(g1[0]), "05 || x(G)"),),
+        (_key_bytes(b"\x04" + x32(g1[0]), "04 || x(G) (33 bytes)"),),
+        (_key_bytes(b"\x02" + x32(g3[0]) + x32(g3[1]), "02 || x(3G) || y(3G)"),),
+        (_key_bytes(b"\x03" + x32(g1[0]) + x32(g1[1]), "03 || x(G) || y(G)"),),
         (_key_bytes(b"\x02" + x32(g1[0])[1:], "02 || 31-byte x"),),
         (_key_bytes(b"\x02" + x32(g1[0]) + b"\x00", "02 || x(G) || 00"),),
         (_key_bytes(b"\x02" + x32(_P + 1), "02 || p + 1"),),
@@ -312,6 +320,20 @@ def _wrong_parse_prefix_from_length_only(data):
     return _parse_pubkey(data)
 
 
+def _wrong_parse_04_as_compressed(data):
+    # a 33-byte key with prefix 04 read as if it were 02
+    if len(data) == 33 and data[0] in (2, 3, 4):
+        return _parse_pubkey(bytes([2 if data[0] == 4 else data[0]]) + data[1:])
+    return _parse_pubkey(data)
+
+
+def _wrong_parse_65_any_prefix(data):
+    # 65 bytes read as uncompressed whatever the prefix says (02/03 included)
+    if len(data) == 65 and data[0] in (2, 3, 4):
+        return _parse_pubkey(b"\x04" + data[1:])
+    return _parse_pubkey(data)
+
+
 def _wrong_parse_no_range(data):
     if len(data) == 33 and data[0] in (2, 3):
         x = int.from_bytes(data[1:], "big") % _P
@@ -323,7 +345,7 @@ parse_pubkey = optional_check(
     "02.2 parse_pubkey",
     reference=_parse_pubkey,
     cases=_parse_cases,
-    show=lambda args: ", ".join(repr(a) for a in args),
+    show=_show_args,
     hints=[
         "SEC 1 §2.3.4: 33 bytes starting 02/03 (compressed) or 65 bytes starting 04 "
         "(uncompressed). Anything else is not a key: return None.",
@@ -360,6 +382,8 @@ parse_pubkey = optional_check(
         _wrong_parse_no_range,
         _wrong_parse_unreduced,
         _wrong_parse_no_length_04,
+        _wrong_parse_04_as_compressed,
+        _wrong_parse_65_any_prefix,
         lambda data: _parse_pubkey(data) and list(_parse_pubkey(data)),
     ],
 )
@@ -518,7 +542,7 @@ address_hash160 = optional_check(
     "02.3 address_hash160",
     reference=_address_hash160,
     cases=_address_cases,
-    show=lambda args: ", ".join(repr(a) for a in args),
+    show=_show_args,
     hints=[
         "Undo the lesson's steps in reverse: Base58 to bytes, split off the 4-byte "
         "checksum, check it, check the version byte, return the 20 bytes.",
