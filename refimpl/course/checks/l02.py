@@ -82,9 +82,14 @@ def _add_any(p1, p2, a: int, p: int):
         return p2
     if p2 is None:
         return p1
-    (x1, y1), (x2, y2) = p1, p2
-    if x1 == x2 and (y1 + y2) % p == 0:
+    if p1[0] == p2[0] and (p1[1] + p2[1]) % p == 0:
         return None
+    return _chord_or_tangent(p1, p2, a, p)
+
+
+def _chord_or_tangent(p1, p2, a: int, p: int) -> tuple[int, int]:
+    """The sum of two finite points that are not each other's mirror."""
+    (x1, y1), (x2, y2) = p1, p2
     if p1 == p2:
         lam = (3 * x1 * x1 + a) * pow(2 * y1, -1, p) % p
     else:
@@ -135,13 +140,7 @@ def _wrong_add_no_a(p1, p2, a, p):
 def _wrong_add_no_infinity(p1, p2, a, p):
     if p1 is None or p2 is None:
         return p1 or p2
-    (x1, y1), (x2, y2) = p1, p2
-    if p1 == p2:
-        lam = (3 * x1 * x1 + a) * pow(2 * y1, -1, p) % p
-    else:
-        lam = (y2 - y1) * pow(x2 - x1, -1, p) % p
-    x3 = (lam * lam - x1 - x2) % p
-    return x3, (lam * (x1 - x3) - y1) % p
+    return _chord_or_tangent(p1, p2, a, p)
 
 
 def _wrong_add_vertical_tangent(p1, p2, a, p):
