@@ -264,6 +264,7 @@ def _indexed_cases() -> list[tuple]:
         (real[2], -2, b2, real_root),  # a negative position
         (real[2], 2, b2[:1], real_root),  # a branch cut short
         (real_root, 0, [], real_root),  # no branch: the leaf must be the root
+        (real_root, 1, [], real_root),  # ... and at position 0, the only one there is
         (real[2], 2, b2, real_root[::-1]),  # the root in display order
     ]
     return cases
@@ -315,6 +316,12 @@ def _wrong_indexed_empty_branch(leaf, index, branch, root):
     return _verify_indexed(leaf, index, branch, root)
 
 
+def _wrong_indexed_empty_no_range(leaf, index, branch, root):
+    if not branch:
+        return leaf == root  # forgets the position must then be 0
+    return _verify_indexed(leaf, index, branch, root)
+
+
 def _wrong_indexed_prefix(leaf, index, branch, root):
     if not 0 <= index < 2 ** len(branch):
         return False
@@ -346,6 +353,7 @@ verify_indexed = FunctionCheck(
         _wrong_indexed_upper_only,
         _wrong_indexed_off_by_one,
         _wrong_indexed_empty_branch,
+        _wrong_indexed_empty_no_range,
         _wrong_indexed_prefix,
         lambda leaf, i, br, root: _verify_indexed(leaf, i, br, root) or i < 0,
         lambda leaf, i, br, root: int(_verify_indexed(leaf, i, br, root)),  # not a bool
