@@ -425,6 +425,8 @@ def _retarget_cases() -> list[tuple]:
             _Times([t0 + t for t in range(20)] + [t0 + 30 + 50 * t for t in range(10)]),
             *ours,
         ),
+        # a target where float scaling rounds the last bit wrong
+        (0x202F9CC0, _Times([0] * 9 + [51]), 10, 20, 0x7FFFFF * 2**232),
     ]
 
 
@@ -510,6 +512,20 @@ retarget_window = FunctionCheck(
         # Bitcoin's numbers whatever the chain
         lambda b, ts, k, t, lim: (
             b if len(ts) % k else retarget_bits(b, ts[-1] - ts[-k])
+        ),
+        # scales with a float (loses the low bits of a large target)
+        lambda b, ts, k, t, lim: (
+            b
+            if len(ts) % k
+            else target_to_bits(
+                min(
+                    int(
+                        bits_to_target(b)
+                        * (min(max(ts[-1] - ts[-k], t // 4), t * 4) / t)
+                    ),
+                    lim,
+                )
+            )
         ),
         # divides first (loses precision)
         lambda b, ts, k, t, lim: (
