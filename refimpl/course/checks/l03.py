@@ -99,7 +99,9 @@ def _cs_hex(data_hex: str) -> bytes:
     return bytes.fromhex(data_hex)
 
 
-def _wrong_cs_big_endian(data):
+def _cs_unchecked(data, byteorder: str):
+    """(value, size) as the marker announces it, read in ``byteorder``, with no check
+    of the canonical form; None when the data runs short."""
     if not data:
         return None
     size = _used(data)
@@ -107,20 +109,19 @@ def _wrong_cs_big_endian(data):
         return None
     if size == 1:
         return data[0], 1
-    n = int.from_bytes(data[1:size], "big")
+    return int.from_bytes(data[1:size], byteorder), size
+
+
+def _wrong_cs_big_endian(data):
+    got = _cs_unchecked(data, "big")
+    if got is None or got[1] == 1:
+        return got
     canonical = _read_compact_size(data)
-    return (n, size) if canonical is not None else None
+    return got if canonical is not None else None
 
 
 def _wrong_cs_not_canonical(data):
-    if not data:
-        return None
-    size = _used(data)
-    if len(data) < size:
-        return None
-    if size == 1:
-        return data[0], 1
-    return int.from_bytes(data[1:size], "little"), size
+    return _cs_unchecked(data, "little")
 
 
 def _wrong_cs_boundary(data):
