@@ -84,6 +84,12 @@ def _built_loss_cases():
         shown(small, small, small.clone()),  # both perfect: 0/0 is 0 here
         shown(small + 1, small, small.clone()),  # a perfect baseline: infinitely worse
         shown(torch.zeros(3, 1), torch.zeros(3, 1), torch.ones(3, 1)),
+        # a tiny baseline error is still not zero
+        shown(
+            torch.tensor([[1.0], [2.0]]) + 2e-5,
+            torch.tensor([[1.0], [2.0]]),
+            torch.tensor([[1.0], [2.0]]) + 1e-5,
+        ),
     ]
 
 
@@ -105,6 +111,17 @@ def _rl_tensor(pred, y, base):
     import torch
 
     return torch.tensor(_relative_loss_vs(pred, y, base), dtype=torch.float64)
+
+
+def _rl_isclose_zero(pred, y, base):
+    import torch
+
+    ours = ((pred.double() - y.double()) ** 2).mean()
+    theirs = ((base.double() - y.double()) ** 2).mean()
+    zero = torch.zeros((), dtype=torch.float64)
+    if torch.isclose(theirs, zero):  # "about zero" is not zero
+        return 0.0 if torch.isclose(ours, zero) else math.inf
+    return float(ours / theirs)
 
 
 def _tensor_label(t) -> str:
@@ -139,6 +156,7 @@ relative_loss_vs = FunctionCheck(
             ((pred.double() - y.double()) ** 2).mean() / y.double().var()
         ),
         _rl_tensor,
+        _rl_isclose_zero,
         lambda pred, y, base: (
             0.0
             if _relative_loss_vs(pred, y, base) == math.inf
@@ -232,6 +250,10 @@ def _pairs_cases():
         ([base, -base, base.clone(), other, -other, near],),
         ([base, other, other.clone(), base.clone()],),  # (0, 3) comes before (1, 2)
         ([base, base[perm], -base[perm]],),  # the same numbers in another order
+        # constant answers of other shapes: == broadcasts, torch.equal does not
+        ([torch.zeros(4, 1), torch.zeros(4)],),
+        ([torch.full((50, 1), 2.0), torch.full((50,), 2.0), torch.full((50,), -2.0)],),
+        ([torch.full((50, 1), 2.0), torch.full((1,), 2.0), torch.full((1, 50), -2.0)],),
     ]
 
 
@@ -248,6 +270,18 @@ def _pairs_shape_blind(preds):
         pa, pb = pa.flatten(), pb.flatten()
         n = min(len(pa), len(pb))
         return _kind(pa[:n], pb[:n], torch.equal)
+
+    return _pairs_by(preds, kind)
+
+
+def _pairs_broadcast(preds):
+    def kind(pa, pb):  # == broadcasts (50, 1) against (50,): shapes never checked
+        try:
+            if bool((pa == pb).all()):
+                return "copy"
+            return "negated" if bool((pa == -pb).all()) else None
+        except RuntimeError:
+            return None
 
     return _pairs_by(preds, kind)
 
@@ -294,6 +328,7 @@ suspicious_pairs = FunctionCheck(
     wrong=[
         _pairs_allclose,
         _pairs_shape_blind,
+        _pairs_broadcast,
         _pairs_negated_first,
         _pairs_first_only,
         lambda preds: [(a, b) for a, b, _ in _suspicious_pairs(preds)],  # no kinds
