@@ -578,6 +578,9 @@ def _accept_cases() -> list[tuple]:
         ([0, 1, 2, 3], [100, 100, 100, 65536], 9, 10, True, 5000, 7, free),  # not u16
         ([0, 1, 2, 3], [65535, 1, 1, 1], 9, 10, True, 5000, 7, free),  # no limit
         ([0, 1, 2, 3, 4], [1, 1, 1, 1, 1], 9, 4, True, 5000, 7, free),  # more than n
+        # a weight for every one of the n uids: allowed
+        ([0, 1, 2], [1, 1, 1], 0, 3, True, 5000, 7, dict(free, version_key=7)),
+        ([3, 0, 2, 1], [5, 1, 2, 1], 1, 4, True, 5000, 7, free),
     ]
 
 
@@ -631,6 +634,12 @@ def _wrong_min_weights_strict(uids, values, my_uid, n, permit, stake, version, p
     return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, p)
 
 
+def _wrong_all_uids_refused(uids, values, my_uid, n, permit, stake, version, params):
+    if len(uids) >= n:  # refuses a weight for every uid, not just more than n
+        return False
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
 def _wrong_key_zero_blocks(uids, values, my_uid, n, permit, stake, version, params):
     if version < params["version_key"] or version == 0:
         return False
@@ -662,6 +671,7 @@ subtensor_accepts = FunctionCheck(
         _wrong_stake_strict,
         _wrong_min_weights_strict,
         _wrong_key_zero_blocks,
+        _wrong_all_uids_refused,
         lambda *args: int(_subtensor_accepts(*args)),  # an int, not a bool
     ],
 )
