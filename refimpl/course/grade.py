@@ -63,11 +63,9 @@ __all__ = [
 DEFAULT_TIMEOUT = 300.0
 UNTOUCHED = "untouched"
 ENV_VAR = "CHAINMIND_PROGRESS"  # the contract with refimpl.course.progress
-_STATUSES = ("correct", "incorrect", "not attempted")
 _RANK = {UNTOUCHED: 0, "not attempted": 1, "incorrect": 2, "correct": 3}
 _ICON = {"correct": "✅", "incorrect": "❌", "not attempted": "⏳", UNTOUCHED: "·"}
 _MAX_NOTEBOOK_BYTES = 50 << 20
-_MAX_LOG_LINE = 2000
 
 # Run in the kernel before the learner's first cell: sockets reach loopback only.
 # In a network namespace of its own (Linux), loopback starts down: bring it up so a
@@ -220,27 +218,14 @@ def find_submissions(root: Path) -> dict[str, list[Path]]:
 
 def read_progress(path: Path) -> dict[str, str]:
     """The best status per check in a progress log (lines that break the contract
-    are skipped)."""
-    from refimpl import boundedjson
+    are skipped: :func:`refimpl.course.progress.read_log` reads it)."""
+    from refimpl.course.progress import read_log
 
     best: dict[str, str] = {}
-    try:
-        with open(path, encoding="utf-8", errors="replace") as log:
-            for line in log:
-                if len(line) > _MAX_LOG_LINE:
-                    continue
-                try:
-                    entry = boundedjson.loads(line, max_depth=2)
-                except ValueError:
-                    continue
-                if not isinstance(entry, dict):
-                    continue
-                name, status = entry.get("check"), entry.get("status")
-                if isinstance(name, str) and status in _STATUSES:
-                    if _RANK[status] > _RANK.get(best.get(name, UNTOUCHED), 0):
-                        best[name] = status
-    except OSError:
-        return {}
+    for entry in read_log(Path(path)):
+        name, status = entry["check"], entry["status"]
+        if _RANK[status] > _RANK.get(best.get(name, UNTOUCHED), 0):
+            best[name] = status
     return best
 
 
