@@ -89,6 +89,9 @@ _TIP_CASES = [  # one-letter names, arrival order
     # hashes on 2**180): exact integers see it, floats round it away
     ([("g", None, 0x207FFFFF), ("a", "g", 0x1700FFFF), ("b", "g", 0x1700FFFF),
       ("c", "b", 0x207FFFFF)],),
+    # one block of twice the work against two blocks: the + 1 in target + 1 decides
+    ([("g", None, 0x20010000), ("b", "g", 0x20010000), ("c", "b", 0x20010000),
+      ("a", "g", 0x20008000)],),
 ]  # fmt: skip
 
 
@@ -115,6 +118,10 @@ def _work_from_target_only(blocks):
 
 def _float_work(blocks):  # 2**256 / (target + 1) in floats: small work rounds away
     return _tip(blocks, lambda bits: 2.0**256 / (bits_to_target(bits) + 1))
+
+
+def _work_without_plus_one(blocks):  # 2**256 // target: the + 1 forgotten
+    return _tip(blocks, lambda bits: 2**256 // bits_to_target(bits))
 
 
 def _tie_by_name(blocks):  # the most work, ties to the smallest name, not arrival
@@ -162,6 +169,7 @@ best_tip = FunctionCheck(
         _work_from_target_only,
         _longest_then_work,
         _float_work,
+        _work_without_plus_one,
         _tie_by_name,
     ],
     show=_show_blocks,
@@ -279,6 +287,11 @@ def _test_apply(answer: object) -> None:
         expected = _apply(balances, transfers)
         if expected is None and got is not None:
             raise Wrong(f"{call} should refuse the block (return None)")
+        if expected is not None and got is None:
+            raise Wrong(
+                f"{call} returned None, but this block is valid: every transfer in "
+                f"it is covered, so return the new balances"
+            )
         if expected is not None and not answers_equal(got, expected):
             raise Wrong(f"{call} {describe_mismatch(got, expected)}")
 
