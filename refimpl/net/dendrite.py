@@ -14,7 +14,8 @@ import asyncio
 import json
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -108,6 +109,19 @@ async def _ask(
         return reply(422, reason=f"bad answer: {e}")
 
 
+@asynccontextmanager
+async def _client(client: httpx.AsyncClient | None) -> AsyncIterator[httpx.AsyncClient]:
+    """The caller's client, or a new one that is closed on the way out."""
+    if client is not None:
+        yield client
+        return
+    own = httpx.AsyncClient(limits=CLIENT_LIMITS)
+    try:
+        yield own
+    finally:
+        await own.aclose()
+
+
 async def query(
     key: PrivateKey,
     targets: Sequence[Target],
@@ -117,17 +131,12 @@ async def query(
 ) -> list[Reply]:
     """Ask every target at once; one :class:`Reply` per target, in order."""
     body = json.dumps({"x": x}).encode()
-    own = client is None
-    client = client or httpx.AsyncClient(limits=CLIENT_LIMITS)
-    try:
+    async with _client(client) as http:
         return list(
             await asyncio.gather(
-                *(_ask(client, key, t, body, len(x), timeout) for t in targets)
+                *(_ask(http, key, t, body, len(x), timeout) for t in targets)
             )
         )
-    finally:
-        if own:
-            await client.aclose()
 
 
 async def query_sequential(
@@ -139,10 +148,5 @@ async def query_sequential(
 ) -> list[Reply]:
     """The baseline for ``make bench``: the same requests, one after another."""
     body = json.dumps({"x": x}).encode()
-    own = client is None
-    client = client or httpx.AsyncClient(limits=CLIENT_LIMITS)
-    try:
-        return [await _ask(client, key, t, body, len(x), timeout) for t in targets]
-    finally:
-        if own:
-            await client.aclose()
+    async with _client(client) as http:
+        return [await _ask(http, key, t, body, len(x), timeout) for t in targets]
