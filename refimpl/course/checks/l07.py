@@ -319,6 +319,70 @@ def _float32_scaled(weights):
     return [u for u, k in enumerate(scaled) if k], [int(k) for k in scaled if k]
 
 
+def _u16_numpy_arrays(weights):  # the right numbers as numpy arrays
+    import numpy as np
+
+    uids, values = _to_u16(weights)
+    return np.array(uids, dtype=np.int64), np.array(values, dtype=np.int64)
+
+
+def _u16_numpy_ints(weights):  # lists of numpy ints, not Python ints
+    import numpy as np
+
+    uids, values = _to_u16(weights)
+    return [np.int64(u) for u in uids], [np.int64(v) for v in values]
+
+
+def _plain(value):
+    """``value`` as nested Python lists of ints if it looks like one, else None."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        items = [_plain(v) for v in value]
+        return None if any(v is None for v in items) else items
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        return None
+    return int(value.__index__())
+
+
+def _u16_compare(got, exp) -> bool:
+    if (
+        isinstance(got, tuple)
+        and len(got) == 2
+        and all(isinstance(part, list) for part in got)
+        and all(type(x) is int for part in got for x in part)
+    ):
+        return list(got[0]) == exp[0] and list(got[1]) == exp[1]
+    if _plain(got) != [exp[0], exp[1]]:
+        return False  # wrong values: the usual description
+    # the right numbers in the wrong types: say which type is wanted
+    if not isinstance(got, tuple):
+        raise Wrong(
+            f"returned {_a_type(got)} holding the right numbers, but a tuple of "
+            f"two lists is wanted: return (uids, values)"
+        )
+    if all(isinstance(part, list) for part in got):
+        raise Wrong(
+            "returned the right numbers, but not as Python ints: a list of Python "
+            "ints is wanted for each part (convert with .tolist() or int(v))"
+        )
+    kinds = " and ".join(sorted({_type_of(part) for part in got}))
+    raise Wrong(
+        f"returned a tuple of {kinds} (not lists) holding the right numbers, but a "
+        f"list of Python ints is wanted for each part (convert with .tolist())"
+    )
+
+
+def _type_of(value) -> str:
+    name = type(value).__module__ + "." + type(value).__qualname__
+    return name.removeprefix("builtins.")
+
+
+def _a_type(value) -> str:
+    name = _type_of(value)
+    return f"an {name}" if name[:1] in "aeiou" else f"a {name}"
+
+
 to_u16 = FunctionCheck(
     "07.3 to_u16",
     reference=_to_u16,
@@ -337,14 +401,7 @@ to_u16 = FunctionCheck(
         ([8.984722196648951, 6.710333568091361],),  # float32 rounds this one up
         ([3.0, 2.3],),  # w / m * 65535 and w * 65535 / m round differently here
     ],
-    compare=lambda got, exp: (
-        isinstance(got, tuple)
-        and len(got) == 2
-        and all(isinstance(part, list) for part in got)
-        and all(type(x) is int for part in got for x in part)
-        and list(got[0]) == exp[0]
-        and list(got[1]) == exp[1]
-    ),
+    compare=_u16_compare,
     hints=[
         "The SDK scales the LARGEST weight to 65535 (max-upscale), not the sum, "
         "rounds, and drops the uids whose value rounds to 0. Divide first: "
@@ -363,6 +420,8 @@ to_u16 = FunctionCheck(
         _float32_scaled,
         lambda w: list(_to_u16(w)),  # a list of lists, not a tuple
         _multiply_first,
+        _u16_numpy_arrays,
+        _u16_numpy_ints,
     ],
 )
 
