@@ -15,6 +15,7 @@ import numpy as np
 
 from refimpl.course import ValueCheck
 from refimpl.course.checks._pure import PureFunctionCheck
+from refimpl.course.checks._whole import is_whole
 from refimpl.market.yuma import epoch, weighted_median_col
 
 __all__ = [
@@ -455,20 +456,12 @@ def _cabal_threshold() -> int:
     return -1
 
 
-def _is_whole(got: Any, expected: int) -> bool:
-    return (
-        isinstance(got, int | np.integer)
-        and not isinstance(got, bool | np.bool_)
-        and int(got) == expected
-    )
-
-
 cabal_threshold = ValueCheck(
     "08.6 cabal_threshold",
     expected=_cabal_threshold,
     describe="the smallest whole-percent cabal stake that pays the cabal's miner "
     "when kappa = 2/3",
-    compare=_is_whole,
+    compare=is_whole,
     hints=[
         "Sweep the cabal's stake from 0 to 100 percent, splitting the rest equally "
         "between the two honest validators, and run epoch(..., kappa=2/3) each time.",

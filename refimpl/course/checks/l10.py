@@ -21,6 +21,7 @@ import numpy as np
 
 from refimpl.course import FunctionCheck, ValueCheck, Wrong
 from refimpl.course.checks._pure import PureFunctionCheck
+from refimpl.course.checks._whole import is_whole, smallest_where
 
 __all__ = ["cppn_pixel", "first_one", "pixel_of", "quantize_bits", "same_image"]
 
@@ -33,28 +34,13 @@ def _word_to_unit(word: bytes) -> float:
 
 def _first_one() -> int:
     """The smallest 64-bit w with w / 2**64 == 1.0 in float64, by bisection."""
-    lo, hi = 0, 2**64 - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if mid / 2**64 == 1.0:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
-def _is_int_value(got: Any, expected: int) -> bool:
-    return (
-        isinstance(got, int | np.integer)
-        and not isinstance(got, bool | np.bool_)
-        and int(got) == expected
-    )
+    return smallest_where(lambda w: w / 2**64 == 1.0, 0, 2**64 - 1)
 
 
 first_one = ValueCheck(
     "10.1 first_one",
     expected=_first_one,
-    compare=_is_int_value,
+    compare=is_whole,
     describe="the smallest w with w / 2**64 == 1.0",
     hints=[
         "Bisection: keep lo < hi with hi / 2**64 == 1.0 (true for 2**64 - 1); look "
@@ -82,14 +68,6 @@ def _pixel_of(x: float, n: int) -> int:
     return min(math.floor((x + 1.0) * n / 2.0), n - 1)
 
 
-def _is_int_equal(got: Any, expected: int) -> bool:
-    return (
-        isinstance(got, int | np.integer)
-        and not isinstance(got, bool | np.bool_)
-        and int(got) == expected
-    )
-
-
 pixel_of = FunctionCheck(
     "10.2 pixel_of",
     reference=_pixel_of,
@@ -98,7 +76,7 @@ pixel_of = FunctionCheck(
         (-0.75, 4), (1.0, 1), (-1.0, 1), (0.0, 2), (0.25, 8), (0.2499, 8),
         (-0.0, 16), (0.875, 16), (-0.875, 16), (1.0, 16),
     ],
-    compare=_is_int_equal,
+    compare=is_whole,
     hints=[
         "Shift and scale: (x + 1) * n / 2 runs from 0 at the left edge to n at the "
         "right edge; pixel j covers [j, j + 1) of that scale.",

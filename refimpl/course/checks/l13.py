@@ -12,6 +12,7 @@ import numpy as np
 
 from refimpl.course import ValueCheck
 from refimpl.course.checks._pure import PureFunctionCheck
+from refimpl.course.checks._whole import is_whole, smallest_where
 
 __all__ = [
     "find_duplicates",
@@ -303,25 +304,15 @@ validator_row = PureFunctionCheck(
 def _min_price() -> int:
     from refimpl.nft import royalty_amount
 
-    lo, hi = 0, 10**6  # royalty_amount grows with the price: bisect on it
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if royalty_amount(mid, 500) >= 619:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    # royalty_amount grows with the price: bisect on it
+    return smallest_where(lambda price: royalty_amount(price, 500) >= 619, 0, 10**6)
 
 
 min_price = ValueCheck(
     "13.4 min_price",
     expected=_min_price,
     describe="the smallest whole-token price whose royalty at 500 bps is 619",
-    compare=lambda got, exp: (
-        isinstance(got, int | np.integer)
-        and not isinstance(got, bool | np.bool_)
-        and int(got) == exp
-    ),
+    compare=is_whole,
     hints=[
         "The royalty is price * 500 // 10000, rounded down. Which prices give 619?",
         "price * 500 // 10000 >= 619 exactly when price * 500 >= 619 * 10000.",
@@ -343,25 +334,15 @@ def _friends_paid(cabal: int) -> bool:
 
 
 def _cabal_stake() -> int:
-    lo, hi = 0, 20_000  # paid at hi, and paying is monotone in the cabal's stake
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if _friends_paid(mid):
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+    # paid at 20_000, and paying is monotone in the cabal's stake
+    return smallest_where(_friends_paid, 0, 20_000)
 
 
 cabal_stake = ValueCheck(
     "13.5 cabal_stake",
     expected=_cabal_stake,
     describe="the smallest cabal stake (whole tokens) that pays lazy and spammer",
-    compare=lambda got, exp: (
-        isinstance(got, int | np.integer)
-        and not isinstance(got, bool | np.bool_)
-        and int(got) == exp
-    ),
+    compare=is_whole,
     hints=[
         "Loop over the cabal's stake c = 0, 1, 2, ... and run epoch with the stakes "
         "[4000, 2500, 1500, c] and the weights given; stop when lazy or spammer "
