@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 # range of pyproject.toml works: override with `make lab TORCH="torch>=2.2"`.
 TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.chainmind-installed
-NBVAL := --nbval-sanitize-with tests/nbval_sanitize.cfg
+# A cell that waits longer than this (a lost kernel reply on a busy machine) fails
+# instead of hanging the run.
+NBVAL := --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 JOBS ?= 2
 export OMP_WAIT_POLICY := PASSIVE
 export PYTHONHASHSEED := 0
