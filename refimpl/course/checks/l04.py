@@ -427,6 +427,8 @@ def _retarget_cases() -> list[tuple]:
         ),
         # a target where float scaling rounds the last bit wrong
         (0x202F9CC0, _Times([0] * 9 + [51]), 10, 20, 0x7FFFFF * 2**232),
+        # a timespan not divisible by 4: the clamp is timespan // 4, an int
+        (0x1F7332C0, _Times([t0] * 9 + [t0 + 3]), 10, 30, 0x7FFFFF * 2**232),
     ]
 
 
@@ -484,6 +486,18 @@ retarget_window = FunctionCheck(
         # the spread of the window's timestamps, not last minus first
         lambda b, ts, k, t, lim: (
             b if len(ts) % k else _scaled(b, max(ts[-k:]) - min(ts[-k:]), t, lim)
+        ),
+        # clamped to a float T / 4 on the fast side
+        lambda b, ts, k, t, lim: (
+            b
+            if len(ts) % k
+            else target_to_bits(
+                min(
+                    int(bits_to_target(b) * min(max(ts[-1] - ts[-k], t / 4), t * 4))
+                    // t,
+                    lim,
+                )
+            )
         ),
         # clamped on the fast side only
         lambda b, ts, k, t, lim: (

@@ -90,6 +90,12 @@ def _built_loss_cases():
             torch.tensor([[1.0], [2.0]]),
             torch.tensor([[1.0], [2.0]]) + 1e-5,
         ),
+        # ... even far below 1e-12
+        shown(
+            torch.full((2, 1), 2.0**-23),
+            torch.zeros(2, 1),
+            torch.full((2, 1), 2.0**-24),
+        ),
     ]
 
 
@@ -157,6 +163,11 @@ relative_loss_vs = FunctionCheck(
         ),
         _rl_tensor,
         _rl_isclose_zero,
+        lambda pred, y, base: (
+            (0.0 if _relative_loss_vs(pred, y, y) == 0.0 else math.inf)
+            if float(((base.double() - y.double()) ** 2).mean()) < 1e-12
+            else _relative_loss_vs(pred, y, base)
+        ),  # an epsilon for zero
         lambda pred, y, base: (
             0.0
             if _relative_loss_vs(pred, y, base) == math.inf
