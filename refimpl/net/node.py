@@ -75,6 +75,16 @@ def _hash_from_hex(text: str) -> bytes:
         raise NodeError(400, "a block hash is 64 hex digits") from None
 
 
+def _from_hex(raw_hex: Any, what: str, max_bytes: int) -> bytes:
+    """The bytes of a hex string of at most ``max_bytes`` bytes; NodeError 400."""
+    if not isinstance(raw_hex, str) or len(raw_hex) > 2 * max_bytes:
+        raise NodeError(400, f"{what} must be a hex string")
+    try:
+        return bytes.fromhex(raw_hex)
+    except ValueError:
+        raise NodeError(400, f"{what} is not valid hex") from None
+
+
 def _tx_json(tx: Transaction) -> dict[str, Any]:
     return {
         "txid": tx.txid_hex(),
@@ -306,12 +316,7 @@ class Node:
         400: not hex or not a transaction; 409: already in the mempool; 422: it
         breaks a rule (the chain's reason); 503: the mempool is full.
         """
-        if not isinstance(raw_hex, str) or len(raw_hex) > 2 * 200_000:
-            raise NodeError(400, "tx must be a hex string")
-        try:
-            raw = bytes.fromhex(raw_hex)
-        except ValueError:
-            raise NodeError(400, "tx is not valid hex") from None
+        raw = _from_hex(raw_hex, "tx", 200_000)
         try:
             tx = Transaction.parse(raw)
         except ChainError as e:
@@ -409,12 +414,7 @@ class Node:
     def parse_block(self, raw_hex: Any) -> Block:
         """A block from hex that passes the context-free checks (proof of work,
         Merkle root, coinbase, size): NodeError 400 or 422 otherwise."""
-        if not isinstance(raw_hex, str) or len(raw_hex) > 2 * 1_100_000:
-            raise NodeError(400, "block must be a hex string")
-        try:
-            raw = bytes.fromhex(raw_hex)
-        except ValueError:
-            raise NodeError(400, "block is not valid hex") from None
+        raw = _from_hex(raw_hex, "block", 1_100_000)
         try:
             block = Block.parse(raw)
         except (ChainError, ValueError) as e:
