@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from refimpl.course import FunctionCheck, ValueCheck, Wrong
+from refimpl.course import FunctionCheck, ValueCheck
+from refimpl.course.checks._bytes import same_bytes
 from refimpl.course.course_map import LESSONS
 
 __all__ = ["from_hex", "lesson_count", "lessons_in", "to_hex"]
@@ -182,13 +183,7 @@ def _via_int(text: str) -> bytes:
     return value.to_bytes((value.bit_length() + 7) // 8, "big")
 
 
-def _same_bytes(got: object, expected: bytes) -> bool:
-    if isinstance(got, bytearray):
-        raise Wrong(
-            "from_hex returned a bytearray; the text asks for bytes: return "
-            "bytes(...) of it"
-        )
-    return type(got) is bytes and got == expected
+_same_bytes = same_bytes("from_hex")
 
 
 from_hex = FunctionCheck(

@@ -12,6 +12,7 @@ import math
 
 from refimpl.chain import BlockHeader
 from refimpl.course import Check, FunctionCheck, ValueCheck, Wrong
+from refimpl.course.checks._bytes import same_bytes
 from refimpl.course.feedback import call_learner, reject_stub
 from refimpl.crypto.sha256 import pad as _ref_pad
 from refimpl.crypto.sha256 import rotr as _ref_rotr
@@ -136,13 +137,7 @@ _UNPAD_MESSAGES = [
 ]
 
 
-def _same_bytes(got: object, expected: bytes) -> bool:
-    if isinstance(got, bytearray):
-        raise Wrong(
-            "unpad returned a bytearray; the text asks for bytes: return bytes(...) "
-            "of it"
-        )
-    return type(got) is bytes and got == expected
+_same_bytes = same_bytes("unpad")
 
 
 unpad = FunctionCheck(

@@ -1,0 +1,28 @@
+"""Answers that must be ``bytes`` (lessons 00 and 01).
+
+A ``bytearray`` holds the same bytes but is another type: the learner is told to
+convert it, rather than shown a mismatch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from refimpl.course import Wrong
+
+__all__ = ["same_bytes"]
+
+
+def same_bytes(func: str) -> Callable[[object, bytes], bool]:
+    """A compare for ``func``'s answers: exactly ``bytes`` equal to the expected ones;
+    a bytearray is refused with a message that says how to fix it."""
+
+    def compare(got: object, expected: bytes) -> bool:
+        if isinstance(got, bytearray):
+            raise Wrong(
+                f"{func} returned a bytearray; the text asks for bytes: return "
+                "bytes(...) of it"
+            )
+        return type(got) is bytes and got == expected
+
+    return compare
