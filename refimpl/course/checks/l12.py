@@ -13,6 +13,8 @@ import copy
 import hashlib
 import struct
 
+import numpy as np
+
 from refimpl.course import Check, Wrong
 from refimpl.course.checks._pure import PureFunctionCheck, same_value
 from refimpl.course.feedback import (
@@ -76,6 +78,7 @@ def _which_cases() -> list[tuple]:
         ("ipfs://" + _cid(_MD_A) + "a", three(11)),  # one character more
         ("http://" + _cid(_MD_A), three(12)),  # another scheme
         ("IPFS://" + _cid(_MD_A), three(13)),  # the scheme is lower case
+        (" ipfs://" + _cid(_MD_A) + "\n", three(14)),  # spaces are not stripped
     ]
 
 
@@ -146,6 +149,10 @@ which_metadata = PureFunctionCheck(
         _which_by_prefix,
         _which_any_scheme,
         _which_skips_seven,
+        lambda uri, files: next(
+            (n for n in sorted(files) if uri.strip() == "ipfs://" + _cid(files[n])),
+            None,
+        ),  # strips spaces off the URI
     ],
 )
 
@@ -157,8 +164,13 @@ def _income(prices: list[int], bps: int) -> int:
     return sum(royalty_amount(p, bps) for p in prices)
 
 
+def _is_int(value: object) -> bool:
+    """A Python int or a numpy integer scalar (the course's type policy), no bool."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
 def _is_int_equal(got: object, expected: int) -> bool:
-    return isinstance(got, int) and not isinstance(got, bool) and got == expected
+    return _is_int(got) and got == expected
 
 
 artist_income = PureFunctionCheck(
@@ -192,6 +204,10 @@ artist_income = PureFunctionCheck(
         lambda ps, b: [p * b // 10_000 for p in ps],
     ],
 )
+# numpy integer scalars are ints in this course: a right sum in np.int64 passes
+artist_income.right.append(
+    lambda ps, b: np.int64(sum(p * b // 10_000 for p in ps))
+)
 
 
 # -- 12.3 ---------------------------------------------------------------------------
@@ -199,7 +215,12 @@ def _entry(data: bytes) -> dict:
     return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-_ENTRY_CASES = [(b"",), (b"\x89PNG\r\n\x1a\n" + bytes(40),), (b'{"name":"x"}',)]
+_ENTRY_CASES = [
+    (b"",),
+    (b"\x89PNG\r\n\x1a\n" + bytes(40),),
+    (b'{"name":"x"}',),
+    (b"x",),  # one byte: a size of True equals 1 but is a bool
+]
 
 
 def _test_entry(answer: object) -> None:
@@ -217,16 +238,26 @@ def _test_entry(answer: object) -> None:
                 f"{call} returned a dict with the keys {sorted(map(str, got))}; "
                 "the keys should be 'sha256' and 'size'"
             )
-        for key in ("sha256", "size"):
-            if type(got[key]) is not type(want[key]) or got[key] != want[key]:
-                why = describe_mismatch(got[key], want[key], "is")
-                raise Wrong(f"{call} returned a dict whose {key!r} {why}")
+        sha, size = got["sha256"], got["size"]
+        if type(sha) is not str or sha != want["sha256"]:
+            why = describe_mismatch(sha, want["sha256"], "is")
+            raise Wrong(f"{call} returned a dict whose 'sha256' {why}")
+        if isinstance(size, bool | np.bool_):
+            raise Wrong(f"{call} returned a dict whose 'size' is a bool "
+                        f"({size!r}); the size is an int, the number of bytes")
+        if not _is_int(size) or size != want["size"]:
+            why = describe_mismatch(size, want["size"], "is")
+            raise Wrong(f"{call} returned a dict whose 'size' {why}")
 
 
 manifest_entry = Check(
     "12.3 manifest_entry",
     test=_test_entry,
-    right=[_entry],
+    right=[
+        _entry,
+        lambda d: {"sha256": hashlib.sha256(d).hexdigest(),
+                   "size": np.int64(len(d))},  # numpy integers are ints here
+    ],
     hints=[
         "A manifest entry records what the file must be: its hash and its length.",
         "Use hashlib.sha256(data).hexdigest() (hex text, not raw bytes) and len(data).",
@@ -243,6 +274,8 @@ manifest_entry = Check(
         lambda d: {"sha256": hashlib.sha256(hashlib.sha256(d).digest()).hexdigest(),
                    "size": len(d)},
         lambda d: {"sha256": hashlib.sha256(d).hexdigest(), "size": len(d) or None},
+        lambda d: {"sha256": hashlib.sha256(d).hexdigest(),
+                   "size": True if len(d) == 1 else len(d)},  # a bool for one byte
     ],
 )
 
