@@ -166,6 +166,10 @@ def _near_cases():
     swing = mid.copy()
     swing[:2] += 50  # half the values 50 up, half 50 down: they cancel in a mean
     swing[2:] -= 50
+    row = np.zeros((4, 4, 3), np.uint8)
+    row[0] = 100  # a quarter of the values far off: the median difference is 0
+    near = np.zeros(48, np.uint8)
+    near[:45] = 2  # a mean difference just under 2: rounding it gives 2
     return [
         (base, base.copy()),
         (base, one),
@@ -181,6 +185,8 @@ def _near_cases():
         (low, np.full((4, 4, 3), 200, np.uint8)),  # int8 would wrap here
         (np.zeros((2, 2, 3), np.uint8), np.full((2, 2, 3), 255, np.uint8), 300.0),
         (mid, swing),  # +50 and -50: far apart, though the signed mean is 0
+        (np.zeros((4, 4, 3), np.uint8), row),
+        (np.zeros((4, 4, 3), np.uint8), near.reshape(4, 4, 3)),
     ]
 
 
@@ -230,6 +236,16 @@ near_duplicate = PureFunctionCheck(
             a.shape == b.shape
             and bool(abs((a.astype(np.int64) - b.astype(np.int64)).mean()) < tol)
         ),
+        # the median difference: blind to a part of the picture that changed
+        lambda a, b, tol=2.0: (
+            a.shape == b.shape
+            and bool(np.median(np.abs(a.astype(float) - b.astype(float))) < tol)
+        ),
+        # the mean rounded to a whole number first
+        lambda a, b, tol=2.0: (
+            a.shape == b.shape
+            and bool(round(np.mean(np.abs(a.astype(float) - b.astype(float)))) < tol)
+        ),
     ],
 )
 
@@ -267,6 +283,7 @@ validator_row = PureFunctionCheck(
         ([0.05, 0.0, 1.0], [True, True, True], [False, False, False]),  # at the bar
         ([0.7, 0.7], [False, False], [True, False]),
         ([0.3, 0.2], [True, True], [False, False], 0.0),
+        ([0.123, 0.56789], [True, True], [False, False]),  # not rounded
     ],
     compare=_close_lists,
     returns=list,
@@ -296,6 +313,10 @@ validator_row = PureFunctionCheck(
         ],
         _row_in_place,
         lambda s, v, d, bar=0.05: np.array(_validator_row(s, v, d, bar)),
+        lambda s, v, d, bar=0.05: [  # rounded to 2 decimals
+            0.0 if not ok or dup else round(max(0.0, x - bar), 2)
+            for x, ok, dup in zip(s, v, d, strict=True)
+        ],
     ],
 )
 
