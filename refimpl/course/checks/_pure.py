@@ -73,13 +73,20 @@ class PureFunctionCheck(FunctionCheck):
 
     ``returns`` (a type or tuple of types), if given, is the container the exercise
     text asks for (``list``, ``tuple``, ``np.ndarray``); another one is reported as
-    such, whatever its values.
+    such, whatever its values. ``items`` (a type), if given, is what each element of
+    a returned tuple must be (``np.ndarray`` for "a tuple of two numpy arrays").
     """
 
     def __init__(
-        self, *args: Any, returns: Any = None, near: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        returns: Any = None,
+        near: Any = None,
+        items: Any = None,
+        **kwargs: Any,
     ):
         self._returns = returns
+        self._items = items
         self._near = near  # near(got, expected): right to float32 precision only
         super().__init__(*args, **kwargs)
 
@@ -106,6 +113,15 @@ class PureFunctionCheck(FunctionCheck):
                         f"{name}(...) returned {_a(type(got).__name__)}; the "
                         f"exercise asks for {kinds}",
                     )
+                if self._items is not None and isinstance(got, tuple):
+                    odd = [x for x in got if not isinstance(x, self._items)]
+                    if odd:
+                        problems.setdefault(
+                            "type",
+                            f"{name}(...) returned a tuple holding "
+                            f"{_a(type(odd[0]).__name__)}; the exercise asks for "
+                            f"{_a(self._items.__name__)} in each place",
+                        )
                 return got
             finally:
                 for pos, (old, new) in enumerate(zip(before, args, strict=True)):

@@ -151,6 +151,17 @@ def _median_by(stake, column, kappa, *, dtype=float, strict=False, staked=True,
     return pick(found) if found else 0.0
 
 
+def _median_own_plus_above(stake, column, kappa):
+    # support = stake strictly above w plus the candidate's own stake: misses a
+    # tie partner who gave the same weight
+    s, c = np.asarray(stake, float), np.asarray(column, float)
+    best = 0.0
+    for w, si in zip(c, s, strict=True):
+        if si > 0 and s[c > w].sum() + si >= kappa and w > best:
+            best = float(w)
+    return best
+
+
 def _median_sorts_in_place(stake, column, kappa):
     order = np.argsort(column)
     stake[:] = stake[order]
@@ -173,8 +184,11 @@ weighted_median = PureFunctionCheck(
         (np.array([0.0, 1.0]), np.array([0.9, 0.3]), 0.0),
         (np.array([0.0, 0.0]), np.array([0.5, 0.5]), 0.0),
         (np.array([0.25, 0.75]), np.array([0.1, 0.7]), 1.0),  # everyone must back it
+        # two validators tie at the top: each alone is short of kappa, together not
+        (np.array([0.25, 0.25, 0.5]), np.array([0.5, 0.5, 0.125]), 0.5),
     ],
     compare=_close,
+    returns=float,
     hints=[
         "Find the largest weight w such that the validators giving w or more hold "
         "at least kappa of the stake. Only validators with stake take part.",
@@ -192,6 +206,10 @@ weighted_median = PureFunctionCheck(
         lambda s, c, k: _median_by(s, c, k, pick=min),
         lambda s, c, k: _median_by(s, c, 0.5),  # kappa ignored
         _median_sorts_in_place,
+        _median_own_plus_above,
+        lambda s, c, k: int(_median_by(s, c, k)) if _median_by(s, c, k) == 0 else (
+            _median_by(s, c, k)
+        ),  # int 0 where the text asks for a float
     ],
 )
 
@@ -239,6 +257,7 @@ clip_weights = PureFunctionCheck(
     ],
     compare=_close,
     returns=tuple,
+    items=np.ndarray,
     hints=[
         "Run the teammate's version and look at W_demo afterwards, and at the shape "
         "of the trust it returns.",
@@ -255,6 +274,10 @@ clip_weights = PureFunctionCheck(
         lambda W, C: np.minimum(W, C),
         lambda W, C: (np.minimum(W, C), np.minimum(W, C).mean(axis=1)),
         lambda W, C: (np.minimum(W, C), W.sum(axis=1)),  # trust before clipping
+        lambda W, C: (  # trust as a list, not a numpy array
+            np.minimum(W, C),
+            list(np.minimum(W, C).sum(axis=1)),
+        ),
         lambda W, C: (  # trust as a share of the row
             np.minimum(W, C),
             np.minimum(W, C).sum(axis=1) / np.maximum(W.sum(axis=1), 1e-300),
@@ -424,6 +447,7 @@ bonds_and_dividends = PureFunctionCheck(
     ],
     compare=_close,
     returns=tuple,
+    items=np.ndarray,
     hints=[
         "Return (B, D). The instant bonds are S_i * W_clipped_ij, normalised so each "
         "column sums to 1 (an all-zero column stays zero).",
@@ -442,6 +466,7 @@ bonds_and_dividends = PureFunctionCheck(
         _old_bonds_in_place,
         _bonds_float32,
         _unnormalised_dividends,
+        lambda *a: tuple(x.tolist() for x in _bonds_and_dividends(*a)),  # lists
     ],
 )
 

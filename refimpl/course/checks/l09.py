@@ -156,6 +156,16 @@ def _split_sorts_shares(pool, shares):
     return result
 
 
+def _split_float_remainder(pool, shares):  # exact floors, remainders as floats
+    total = sum(shares)
+    base = [pool * s // total for s in shares]
+    rest = [pool * s % total for s in shares]
+    order = sorted(range(len(shares)), key=lambda i: rest[i] / total, reverse=True)
+    for i in order[: pool - sum(base)]:
+        base[i] += 1
+    return base
+
+
 split_tokens = PureFunctionCheck(
     "09.2 split_tokens",
     reference=_split_tokens,
@@ -174,6 +184,7 @@ split_tokens = PureFunctionCheck(
         (10**12, [10**9, 3 * 10**9, 7]),  # pool * share exceeds 64 bits
         (25, [1, 2] * 20),  # many equal remainders: only a stable order is right
         (30, [1, 1, 2] * 9),
+        (1, [10**17, 10**17 + 1]),  # remainders too close for a float to tell apart
     ],
     compare=_ints_equal,
     returns=list,
@@ -197,6 +208,7 @@ split_tokens = PureFunctionCheck(
         _split_sorts_shares,
         _split_unstable,
         _split_int64,
+        _split_float_remainder,
     ],
 )
 
