@@ -13,6 +13,8 @@ import base64
 import hashlib
 import math
 
+import numpy as np
+
 from refimpl.course import Check, Wrong
 from refimpl.course.feedback import (
     call_learner,
@@ -73,6 +75,8 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         "b" + "1" * 58,  # not base32
         "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",  # CIDv0
         " " + base[1:],
+        " " + base + "\n",  # spaces around a good CID: not the CID itself
+        "B" + base[1:],  # upper-case multibase letter, lower-case body
     ]
     return [(c, True) for c in good] + [(c, False) for c in bad]
 
@@ -85,6 +89,9 @@ def _test_digest(answer: object) -> None:
         if valid:
             got = call_learner(answer, (cid,), call)
             reject_stub(got, call, first=i == 0)
+            if isinstance(got, bytearray):
+                raise Wrong(f"{call} returned a bytearray; the text asks for bytes: "
+                            "return bytes(...) of it")
             if type(got) is not bytes:
                 raise Wrong(f"{call} returned {short_repr(got)}; 32 bytes are wanted")
             if got != _digest(cid):
@@ -171,6 +178,9 @@ digest_from_cid = Check(
         _digest_casefold,
         _digest_no_length,
         _digest_startswith,
+        lambda cid: _digest(cid.strip()),  # trims spaces the text does not allow
+        lambda cid: _digest("b" + cid[1:]) if cid[:1] in "bB" else _digest(cid),
+        lambda cid: bytearray(_digest(cid)),
     ],
 )
 
@@ -212,7 +222,8 @@ def _test_split(answer: object) -> None:
         if type(got) is not tuple or len(got) != 3:
             raise Wrong(f"{call} returned {short_repr(got)}; a tuple (royalty, fee, "
                         "seller) is wanted")
-        if not all(isinstance(x, int) and not isinstance(x, bool) for x in got):
+        if not all(isinstance(x, int | np.integer)
+                   and not isinstance(x, bool | np.bool_) for x in got):
             raise Wrong(f"{call} returned {short_repr(got)}; all three parts must "
                         "be ints (whole base units), not floats")
         if got != want:
@@ -249,7 +260,10 @@ def _split_by(fn, *, lo=0, hi=10_000, neg_ok=False, both=True, fee_guard=True,
 royalty_split = Check(
     "11.2 royalty_split",
     test=_test_split,
-    right=[_royalty_split],
+    right=[
+        _royalty_split,
+        lambda p, b, f: tuple(np.int64(x) for x in _royalty_split(p, b, f)),
+    ],
     hints=[
         "Basis points are hundredths of a percent: 10000 bps is the whole price. "
         "Royalty and fee are both taken on the full sale price.",
