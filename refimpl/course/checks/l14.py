@@ -15,7 +15,7 @@ import numpy as np
 
 from refimpl.course import Check, Wrong
 from refimpl.course.checks._l14_heldout import HELD_OUT
-from refimpl.course.checks._pure import PureFunctionCheck
+from refimpl.course.checks._pure import FLOAT32_NOTE, PureFunctionCheck
 from refimpl.course.feedback import call_learner, reject_stub, short_repr
 
 __all__ = ["conflicts", "copy_gap", "cycle_lengths", "precision_recall", "wash_rule"]
@@ -94,6 +94,8 @@ conflicts = PureFunctionCheck(
         ([("a", 0, "t1"), ("a", 0, "t2"), ("a", 0, "t3")],),  # a triple spend
         ([("b", 5, "x"), ("b", 1, "y"), ("b", 5, "z"), ("b", 5, "w"), ("b", 1, "v")],),
         ([("c", 0, "p"), ("c", 0, "q"), ("c", 1, "x"), ("c", 1, "y")],),
+        # nonces sort as numbers: 2 before 10
+        ([("d", 10, "a"), ("d", 2, "b"), ("d", 10, "c"), ("d", 2, "e")],),
     ],
     hints=[
         "Group the transactions by (sender, nonce) and look at the txids in each "
@@ -114,6 +116,8 @@ conflicts = PureFunctionCheck(
         _conflicts_per_extra,
         lambda txs: {k: v[::-1] for k, v in _conflicts_by(txs, sort=False).items()},
         lambda txs: {k: set(v) for k, v in _conflicts_by(txs).items()},
+        lambda txs: {  # sorted as text: 10 before 2
+            k: sorted(v, key=str) for k, v in _conflicts_by(txs).items()},
     ],
 )
 
@@ -348,6 +352,11 @@ def _pr_close(got: object, expected: tuple[float, float]) -> bool:
                     f"precision_recall(...) returned an int for {part} "
                     f"({value!r}); the exercise asks for floats, 0.0 not 0"
                 )
+            if isinstance(value, np.float32 | np.float16):
+                raise Wrong(
+                    f"precision_recall(...) returned a {type(value).__name__} for "
+                    f"{part} ({value!r}){FLOAT32_NOTE}"
+                )
     return (
         isinstance(got, tuple)
         and len(got) == 2
@@ -497,11 +506,11 @@ def _wash_scores(rule) -> tuple[int, int, int]:
         row = dict(zip(TOKEN_NAMES, values, strict=True))
         got = call_learner(rule, (row,), "wash_rule(row)")
         reject_stub(got, "wash_rule(row)", first=i == 0)
-        # the course's type policy: numpy bools and ints count as bools
-        if not isinstance(got, bool | int | np.bool_ | np.integer):
+        # the course's type policy: numpy bools count as bools; 0 and 1 do not
+        if not isinstance(got, bool | np.bool_):
             raise Wrong(
                 f"wash_rule(row) returned {short_repr(got)} ({type(got).__name__}); "
-                "return a bool"
+                "return a bool, True or False"
             )
         tp += bool(got) and washed
         fp += bool(got) and not washed
@@ -556,6 +565,7 @@ wash_rule = Check(
         ),
         lambda row: "yes" if _good_rule(row) else "",  # not a bool
         lambda row: np.bool_(row["returns"] >= 1 and row["sales"] >= 3),
+        lambda row: int(_good_rule(row)),  # 1 and 0, not True and False
     ],
     hints=[
         "The baseline waits for the ring to close (returns >= 1). Which other "
