@@ -224,6 +224,7 @@ accept_nonce = FunctionCheck(
         (5, 6, 100.0, 160.25, 60.0),
         (5, 6, 100.25, 160.0, 60.0),  # 59.75 s: inside
         (5, 6, 100.5, 40.5, 60.0),  # exactly 60 s: inside
+        (5, 6, 160.25, 100.0, 60.0),  # a quarter second too far ahead
     ],
     hints=[
         "Two conditions: the nonce is new for this sender, and the clocks roughly "
@@ -251,6 +252,9 @@ accept_nonce = FunctionCheck(
         lambda last, nonce, ts, now, window: (
             (not last or nonce > last) and abs(ts - now) <= window
         ),  # last = 0 read as "no nonce yet"
+        lambda last, nonce, ts, now, window: (
+            nonce > last and -window <= ts - now <= window + 0.25
+        ),  # slack on the future side
     ],
 )
 
@@ -294,6 +298,8 @@ round_seconds = FunctionCheck(
         ([None, None], 1.5),
         ([], 2.0),
         ([0.05] * 64, 2.0),
+        ([0.123, 0.0456], 2.0),  # not rounded
+        ([0.0, 0.1], 2.0),  # an answer in 0 seconds is alive, not dead
     ],
     compare=_close_pair,
     hints=[
@@ -316,5 +322,9 @@ round_seconds = FunctionCheck(
         lambda lat, t: (min(t, sum(x or t for x in lat)), sum(x or t for x in lat)),
         lambda lat, t: (t, t * len(lat)),
         lambda lat, t: _round_seconds(lat, t) if lat else (0, 0),  # ints, not floats
+        lambda lat, t: tuple(  # rounded to 2 decimals
+            round(float(x), 2) for x in _round_seconds(lat, t)),
+        lambda lat, t: _round_seconds(  # 0.0 read as dead
+            [None if not x else x for x in lat], t),
     ],
 )
