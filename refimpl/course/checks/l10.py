@@ -99,6 +99,15 @@ pixel_of = FunctionCheck(
 
 # 10.3 ------------------------------------------------------------------------------
 def _quantize_bits(v: float, bits: int) -> int:
+    """Half up on the float64 product itself. ``floor(x + 0.5)`` is the same for
+    every 8-bit colour, but the sum ``x + 0.5`` can round first: x just below 1/2
+    (0.49999999999999994) gives 1.0, and so would an odd x above 2**52."""
+    x = min(max(v, 0.0), 1.0) * (2**bits - 1)
+    q = math.floor(x)
+    return q + 1 if x - q >= 0.5 else q  # x - q is exact
+
+
+def _floor_plus_half(v: float, bits: int) -> int:
     return int(math.floor(min(max(v, 0.0), 1.0) * (2**bits - 1) + 0.5))
 
 
@@ -125,6 +134,7 @@ def _quantize_cases() -> list[tuple]:
     cases += [(v, 16) for v in (1.0, 0.5, 2.5 / 65535, 30000.5 / 65535, 0.123456789,
                                  -3.0, 2.0, 1e-6)]
     cases += [(v, 1) for v in (0.5, 0.49, 0.75)] + [(v, 4) for v in (0.5, 2.5 / 15)]
+    cases += [(0.49999999999999994, 1)]  # the float just below 1/2: x + 0.5 rounds
     return cases
 
 
@@ -134,9 +144,11 @@ quantize_bits = FunctionCheck(
     cases=_quantize_cases,
     hints=[
         "Clamp v into [0, 1] first, then scale to 0..2**bits - 1 and round half up.",
-        "Python's round() rounds half to even (round(126.5) is 126): use "
-        "floor(x + 0.5). The top value is 2**bits - 1, not 2**bits.",
-        "`int(math.floor(min(max(v, 0.0), 1.0) * (2**bits - 1) + 0.5))`",
+        "Python's round() rounds half to even (round(126.5) is 126): "
+        "round half up yourself. The top value is 2**bits - 1, not 2**bits.",
+        "x = min(max(v, 0.0), 1.0) * (2**bits - 1); q = math.floor(x); add 1 when "
+        "x - q >= 0.5. Not floor(x + 0.5): the sum x + 0.5 is itself rounded, and "
+        "for x just below 0.5 it becomes 1.0.",
     ],
     wrong=[
         lambda v, b: round(min(max(v, 0.0), 1.0) * (2**b - 1)),  # half to even
@@ -152,6 +164,7 @@ quantize_bits = FunctionCheck(
                          2**b - 1),  # scales by 2**bits
         lambda v, b: _quantize_bits(v, 8),  # the lesson's 8 bits only
         _decimal_quantize,  # the text asks for the float64 product
+        _floor_plus_half,  # x + 0.5 rounds before the floor
     ],
 )
 
