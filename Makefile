@@ -75,7 +75,8 @@ grade: setup
 # Re-execute lessons and solutions in place, top to bottom (NB=lessons/03_*.ipynb for one).
 NB ?= lessons/*.ipynb solutions/*.ipynb
 outputs: setup
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NB)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=600 $(NB)
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
