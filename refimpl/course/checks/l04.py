@@ -328,7 +328,6 @@ check_pow = FunctionCheck(
     "04.3 check_pow",
     reference=_check_pow,
     cases=_pow_cases,
-    show=lambda args: f"{args[0]!r}, {args[1]:#x}",
     hints=[
         "Read bits from the header itself (bytes 72 to 76, little-endian), decode the "
         "target, then compare the hash as a little-endian number with it.",
@@ -351,6 +350,8 @@ check_pow = FunctionCheck(
         _wrong_pow_compares_bits,
         lambda h, lim: int(_check_pow(h, lim)),  # an int, not a bool
     ],
+    # the header by its label, the limit in hex as chainparams.cpp writes it
+    show=lambda args: f"{args[0]!r}, {args[1]:#x}",
 )
 
 
@@ -382,9 +383,12 @@ def _window(first: int, last: int, n: int, *, bump: int = 0) -> list[int]:
 
 
 class _Times(list):
-    """A list of timestamps that prints as a summary in feedback."""
+    """A list of timestamps that prints in full when short enough to retype, else as
+    a summary, in feedback."""
 
     def __repr__(self) -> str:
+        if len(self) <= 30:
+            return repr(list(self))
         return f"<{len(self)} timestamps: heights 0 to {len(self) - 1}>"
 
 
@@ -429,6 +433,9 @@ def _retarget_cases() -> list[tuple]:
         (0x202F9CC0, _Times([0] * 9 + [51]), 10, 20, 0x7FFFFF * 2**232),
         # a timespan not divisible by 4: the clamp is timespan // 4, an int
         (0x1F7332C0, _Times([t0] * 9 + [t0 + 3]), 10, 30, 0x7FFFFF * 2**232),
+        # a chain at the limit whose window was fast: it must get harder; the cap
+        # applies to the new target only
+        (0x207FFFFF, _Times(list(range(10))), 10, 20, 0x7FFFFF * 2**232),
     ]
 
 
@@ -450,6 +457,17 @@ def _wrong_window(first_index):
         return _scaled(b, ts[-1] - ts[first_index(len(ts), k)], t, lim)
 
     return answer
+
+
+def _wrong_retarget_frozen_at_limit(prev_bits, ts, interval, t, pow_limit):
+    """Tests the cap on the parent's target: a chain already at the limit never
+    retargets, however fast its window was."""
+    if len(ts) % interval:
+        return prev_bits
+    span = min(max(ts[-1] - ts[-interval], t // 4), t * 4)
+    old = bits_to_target(prev_bits)
+    new = min(old * span // t, pow_limit) if old < pow_limit else pow_limit
+    return target_to_bits(new)
 
 
 retarget_window = FunctionCheck(
@@ -552,5 +570,6 @@ retarget_window = FunctionCheck(
                 )
             )
         ),
+        _wrong_retarget_frozen_at_limit,
     ],
 )
