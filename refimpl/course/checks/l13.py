@@ -109,10 +109,14 @@ find_duplicates = PureFunctionCheck(
         ([], [1, 2]),
         ([[], []], []),
         # 17+ miners with tied times: only a stable order (ties: lower index) is right
-        ([list("dbadacddccabcbcbca")], [1, 2, 2, 1, 1, 2, 2, 2, 1, 1, 1, 2, 1, 1, 1,
-                                        1, 2, 1]),
-        ([list("bxyzbxyzbxyzbxyzbxyzbxy"), list("adcbdabdcbccddaabccccad")],
-         [2, 2, 1, 1, 1, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 1, 2, 1, 2]),
+        (
+            [list("dbadacddccabcbcbca")],
+            [1, 2, 2, 1, 1, 2, 2, 2, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1],
+        ),
+        (
+            [list("bxyzbxyzbxyzbxyzbxyzbxy"), list("adcbdabdcbccddaabccccad")],
+            [2, 2, 1, 1, 1, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 1, 2, 1, 2],
+        ),
     ],
     returns=list,
     hints=[
@@ -131,8 +135,10 @@ find_duplicates = PureFunctionCheck(
         _over_epochs(lambda c, r, s=(): _dups_by(c, r, s, late_tie=True)),
         _over_epochs(_dups_unstable),
         _over_epochs(  # marks every copy, the original too
-            lambda c, r, s=(): {j for j in range(len(c)) if c.count(c[j]) > 1
-                                or c[j] in s}),
+            lambda c, r, s=(): {
+                j for j in range(len(c)) if c.count(c[j]) > 1 or c[j] in s
+            }
+        ),
         _over_epochs(lambda c, r, s=(): sorted(_dups_by(c, r, s))),  # lists
         _over_epochs(lambda c, r, s=(): {c[j] for j in _dups_by(c, r, s)}),  # ids
         lambda e, r: set().union(*_find_duplicates(e, r)),  # one set for all
@@ -187,20 +193,59 @@ def _near_cases():
         (mid, swing),  # +50 and -50: far apart, though the signed mean is 0
         (np.zeros((4, 4, 3), np.uint8), row),
         (np.zeros((4, 4, 3), np.uint8), near.reshape(4, 4, 3)),
+        # white against black: as int8, 255 is -1, one step from 0
+        (np.full((4, 4, 3), 255, np.uint8), np.zeros((4, 4, 3), np.uint8)),
+        # same height and width, another number of channels: never the same
+        # picture, though the values broadcast against each other
+        (np.full((4, 4, 3), 5, np.uint8), np.full((4, 4, 1), 5, np.uint8)),
+        (np.full((1, 4, 3), 5, np.uint8), np.full((4, 4, 3), 5, np.uint8)),
     ]
+
+
+def _wrong_near_int8(a, b, tol=2.0):
+    if a.shape != b.shape:
+        return False
+    diff = a.astype(np.int8) - b.astype(np.int8)  # signed, but 255 becomes -1
+    return bool(np.abs(diff).mean() < tol)
+
+
+def _wrong_near_height_width(a, b, tol=2.0):
+    if a.shape[:2] != b.shape[:2]:  # forgets the channels
+        return False
+    return bool(np.abs(a.astype(np.int64) - b.astype(np.int64)).mean() < tol)
+
+
+def _wrong_near_broadcast(a, b, tol=2.0):
+    try:  # lets numpy's broadcasting stand in for the shape check
+        diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
+    except ValueError:
+        return False
+    return bool(diff.mean() < tol)
+
+
+def _show_image(x) -> str:
+    """An image as code that rebuilds it: np.full for one value, else its values."""
+    if not isinstance(x, np.ndarray):
+        return repr(x)
+    kind = f"np.{x.dtype}"
+    if x.size and bool((x == x.flat[0]).all()):
+        return f"np.full({x.shape}, {x.flat[0]}, {kind})"
+    return f"np.array({x.ravel().tolist()}, {kind}).reshape{x.shape}"
 
 
 near_duplicate = PureFunctionCheck(
     "13.2 near_duplicate",
     reference=_near_duplicate,
     cases=_near_cases,
+    show=lambda args: ", ".join(_show_image(x) for x in args),
     compare=lambda got, exp: isinstance(got, bool | np.bool_) and bool(got) == exp,
     hints=[
         "Compare pixels, not content ids: the mean absolute difference of the two "
         "images, below `tol`, means 'the same picture'. Different shapes are never "
         "the same picture.",
         "uint8 arithmetic wraps around: 10 - 11 is 255 in uint8. Convert to a "
-        "signed integer type before subtracting.",
+        "signed type that holds -255..255 before subtracting (int8 stops at 127: "
+        "255 becomes -1 there).",
         "np.abs(a.astype(np.int64) - b.astype(np.int64)).mean() < tol",
     ],
     wrong=[
@@ -218,14 +263,21 @@ near_duplicate = PureFunctionCheck(
         # shape-blind: compares the flattened values
         lambda a, b, tol=2.0: (
             a.size == b.size
-            and bool(np.abs(a.ravel().astype(np.int64)
-                            - b.ravel().astype(np.int64)).mean() < tol)
+            and bool(
+                np.abs(a.ravel().astype(np.int64) - b.ravel().astype(np.int64)).mean()
+                < tol
+            )
         ),
         # int8 wraps above 127
         lambda a, b, tol=2.0: (
             a.shape == b.shape
-            and bool(np.abs(a.astype(np.int8).astype(np.int64)
-                            - b.astype(np.int8).astype(np.int64)).mean() < tol)
+            and bool(
+                np.abs(
+                    a.astype(np.int8).astype(np.int64)
+                    - b.astype(np.int8).astype(np.int64)
+                ).mean()
+                < tol
+            )
         ),
         # the lesson's tol only
         lambda a, b, tol=2.0: _near_duplicate(a, b),
@@ -246,6 +298,9 @@ near_duplicate = PureFunctionCheck(
             a.shape == b.shape
             and bool(round(np.mean(np.abs(a.astype(float) - b.astype(float)))) < tol)
         ),
+        _wrong_near_int8,
+        _wrong_near_height_width,
+        _wrong_near_broadcast,
     ],
 )
 
@@ -254,8 +309,10 @@ near_duplicate = PureFunctionCheck(
 def _validator_row(scores, valid, duplicate, bar=0.05):
     from refimpl.artnet import weights_from_scores
 
-    kept = [s if ok and not dup else 0.0
-            for s, ok, dup in zip(scores, valid, duplicate, strict=True)]
+    kept = [
+        s if ok and not dup else 0.0
+        for s, ok, dup in zip(scores, valid, duplicate, strict=True)
+    ]
     return [float(w) for w in weights_from_scores(kept, bar)] if kept else []
 
 
