@@ -17,6 +17,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -128,25 +129,23 @@ async def query(
     x: list[list[float]],
     timeout: float = 2.0,
     client: httpx.AsyncClient | None = None,
+    *,
+    one_at_a_time: bool = False,
 ) -> list[Reply]:
-    """Ask every target at once; one :class:`Reply` per target, in order."""
+    """Ask every target at once; one :class:`Reply` per target, in order.
+
+    ``one_at_a_time=True`` sends the same requests one after another instead
+    (:func:`query_sequential`, the baseline for ``make bench``).
+    """
     body = json.dumps({"x": x}).encode()
     async with _client(client) as http:
-        return list(
-            await asyncio.gather(
-                *(_ask(http, key, t, body, len(x), timeout) for t in targets)
-            )
-        )
+        asks = (_ask(http, key, t, body, len(x), timeout) for t in targets)
+        if one_at_a_time:
+            return [await ask for ask in asks]
+        return list(await asyncio.gather(*asks))
 
 
-async def query_sequential(
-    key: PrivateKey,
-    targets: Sequence[Target],
-    x: list[list[float]],
-    timeout: float = 2.0,
-    client: httpx.AsyncClient | None = None,
-) -> list[Reply]:
-    """The baseline for ``make bench``: the same requests, one after another."""
-    body = json.dumps({"x": x}).encode()
-    async with _client(client) as http:
-        return [await _ask(http, key, t, body, len(x), timeout) for t in targets]
+async def query_sequential(*args: Any, **kwargs: Any) -> list[Reply]:
+    """The baseline for ``make bench``: :func:`query` with the same arguments,
+    sending the requests one after another."""
+    return await query(*args, **kwargs, one_at_a_time=True)
