@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from refimpl.course import ValueCheck
+from refimpl.course import ValueCheck, Wrong
 from refimpl.course.checks._pure import PureFunctionCheck
 from refimpl.course.checks._whole import is_whole, smallest_where
 
@@ -322,9 +322,31 @@ def _row_in_place(scores, valid, duplicate, bar=0.05):
     return scores
 
 
-def _close_lists(got, exp):
-    got = [float(x) for x in got]
-    return len(got) == len(exp) and bool(np.allclose(got, exp, atol=1e-12))
+def _wrong_row_float32(scores, valid, duplicate, bar=0.05):
+    s = np.array(scores, dtype=np.float32)  # float32: about 7 digits
+    ok = np.array(valid, bool) & ~np.array(duplicate, bool)
+    return list(np.where(ok, np.maximum(s - bar, 0), 0))
+
+
+def _wrong_row_float32_tolist(scores, valid, duplicate, bar=0.05):
+    return np.array(_wrong_row_float32(scores, valid, duplicate, bar)).tolist()
+
+
+def _close_lists(got, exp, tol=1e-12):
+    """Equal to float64 precision: a float32 computation is off by ~1e-8."""
+    values = [float(x) for x in got]
+    close = len(values) == len(exp)
+    close = close and bool(np.allclose(values, exp, rtol=tol, atol=tol))
+    if not close and any(isinstance(x, np.float32 | np.float16) for x in got):
+        raise Wrong(
+            "validator_row returned float32 weights, which keep only about 7 "
+            "digits: compute in float64 (Python floats, numpy's default)"
+        )
+    return close
+
+
+def _near_lists(got, exp):
+    return isinstance(got, list) and _close_lists(got, exp, tol=1e-6)
 
 
 validator_row = PureFunctionCheck(
@@ -343,6 +365,7 @@ validator_row = PureFunctionCheck(
         ([0.123, 0.56789], [True, True], [False, False]),  # not rounded
     ],
     compare=_close_lists,
+    near=_near_lists,
     returns=list,
     hints=[
         "Invalid images and duplicates get 0 whatever the critic says.",
@@ -369,6 +392,8 @@ validator_row = PureFunctionCheck(
             max(0.0, x - bar) if ok else 0.0 for x, ok in zip(s, v, strict=True)
         ],
         _row_in_place,
+        _wrong_row_float32,
+        _wrong_row_float32_tolist,
         lambda s, v, d, bar=0.05: np.array(_validator_row(s, v, d, bar)),
         lambda s, v, d, bar=0.05: [  # rounded to 2 decimals
             0.0 if not ok or dup else round(max(0.0, x - bar), 2)
