@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
+
 from refimpl.course import FunctionCheck
 from refimpl.course.checks._optional import optional_check
 
@@ -778,11 +780,28 @@ def _wrong_low_s_at_half(q, z, r, s):
     return (r, s, 27 + _parity(q, z, r, s))
 
 
+def _wrong_low_s_v_as_bool(q, z, r, s):
+    # the parity itself, not 27 + parity
+    s_low = min(s, _N - s)
+    return (r, s_low, bool(_parity(q, z, r, s_low)))
+
+
+def _low_s_numpy_v(q, z, r, s):
+    r, s_low, v = _low_s(q, z, r, s)
+    return r, s_low, np.int64(v)  # v as a numpy int (a parity read from an array)
+
+
+def _low_s_numpy_all(q, z, r, s):
+    # every part from a numpy array of Python ints (dtype object) and numpy ints
+    r, s_low, v = _low_s(q, z, r, s)
+    parts = np.array([r, s_low], dtype=object)
+    return parts[0], parts[1], np.uint8(v)
+
+
 low_s = FunctionCheck(
     "02.5 low_s",
     reference=_low_s,
-    cases=_low_s_cases,
-    compare=lambda got, expected: type(got) is tuple and got == expected,
+    cases=_low_s_cases,  # compared exactly: a tuple of three ints (numpy ints too)
     hints=[
         "Two steps: the low twin of s (s <= N // 2 is low; N - s otherwise), and the "
         "recovery id that goes with it. A Bitcoin signature has no v, so you must "
@@ -802,5 +821,10 @@ low_s = FunctionCheck(
         lambda q, z, r, s: (r, min(s, _N - s), 28 - _parity(q, z, r, min(s, _N - s))),
         lambda q, z, r, s: list(_low_s(q, z, r, s)),  # a list, not a tuple
         lambda q, z, r, s: (r, min(s, _N - s)),  # v forgotten
+        # v as a float (27.0 or 28.0): the text asks for three ints
+        lambda q, z, r, s: (lambda t: (t[0], t[1], float(t[2])))(_low_s(q, z, r, s)),
+        _wrong_low_s_v_as_bool,
     ],
 )
+# The type policy: numpy integers are ints (a parity read from a numpy array).
+low_s.right += [_low_s_numpy_v, _low_s_numpy_all]
