@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from typing import Any
 
 import httpx
@@ -43,6 +44,19 @@ def _decode(r: httpx.Response) -> Any:
         )
         raise NodeRefused(r.status_code, str(reason))
     return data
+
+
+def _pauses(timeout: float, interval: float) -> Iterator[float]:
+    """The pauses of a bounded poll (one schedule for both clients' ``wait_for``):
+    0 before the first try, then ``interval`` before each next one; at most
+    ``timeout / interval + 2`` tries, and it stops once ``timeout`` seconds have
+    passed."""
+    deadline = time.monotonic() + timeout
+    yield 0.0
+    for _ in range(int(timeout / interval) + 1):
+        if time.monotonic() > deadline:
+            return
+        yield interval
 
 
 class NodeClient:
@@ -91,17 +105,11 @@ class NodeClient:
     ) -> Any:
         """Call ``check()`` until it returns something truthy; TimeoutError after
         ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        for _ in range(int(timeout / interval) + 2):
-            try:
-                value = check()
-            except (httpx.HTTPError, NodeRefused):
-                value = None
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                break
-            time.sleep(interval)
+        for pause in _pauses(timeout, interval):
+            time.sleep(pause)
+            with suppress(httpx.HTTPError, NodeRefused):
+                if value := check():
+                    return value
         raise TimeoutError(f"waited {timeout:g} s for {what}")
 
     def close(self) -> None:
@@ -137,17 +145,11 @@ class AsyncNodeClient:
         self, check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2
     ) -> Any:
         """Await ``check()`` until truthy; TimeoutError after ``timeout`` s."""
-        deadline = time.monotonic() + timeout
-        for _ in range(int(timeout / interval) + 2):
-            try:
-                value = await check()
-            except (httpx.HTTPError, NodeRefused):
-                value = None
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                break
-            await asyncio.sleep(interval)
+        for pause in _pauses(timeout, interval):
+            await asyncio.sleep(pause)
+            with suppress(httpx.HTTPError, NodeRefused):
+                if value := await check():
+                    return value
         raise TimeoutError(f"waited {timeout:g} s")
 
     async def aclose(self) -> None:
