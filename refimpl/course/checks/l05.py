@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import math
 
+import numpy as np
+
 from refimpl.chain import (
     attacker_success_probability,
     bits_to_target,
@@ -219,8 +221,11 @@ reorg_depth = FunctionCheck(
         lambda old, new: len(set(old) - set(new)),  # names, not positions
         lambda old, new: abs(len(old) - len(new)),
         lambda old, new: max(0, len(old) - _common(old, new) - 1),  # off by one
+        lambda old, new: float(_reorg_depth(old, new)),  # a count is an int
     ],
 )
+# The type policy: a numpy integer is an int (a count from np.argmin, np.sum, ...).
+reorg_depth.right += [lambda old, new: np.int64(_reorg_depth(old, new))]
 
 
 def _common(old, new):
@@ -274,16 +279,29 @@ _APPLY_CASES = [
 def _test_apply(answer: object) -> None:
     if not callable(answer):
         raise Wrong("expected a function; pass apply_transfers itself, not a call")
+    passed: list[object] = []  # the balances object the learner's function got
+
+    def watched(balances_in, transfers_in):
+        passed.append(balances_in)
+        return answer(balances_in, transfers_in)
+
     for index, (balances, transfers) in enumerate(_APPLY_CASES):
         given = copy.deepcopy(balances)
         call = (
             f"apply_transfers({short_repr(balances, 30)}, {short_repr(transfers, 40)})"
         )
-        got = call_learner(answer, (given, copy.deepcopy(transfers)), call)
+        passed.clear()
+        got = call_learner(watched, (given, copy.deepcopy(transfers)), call)
         if got is ... or got is None and index == 0:
             raise NotAttempted()
         if given != balances:
             raise Wrong(f"{call} changed the balances it was given; work on a copy")
+        if passed and got is passed[0]:
+            raise Wrong(
+                f"{call} returned the very dict it was given, not a new one: a "
+                "caller that later changes the result would change its own balances "
+                "too; return a copy (dict(balances)) even when nothing changes"
+            )
         expected = _apply(balances, transfers)
         if expected is None and got is not None:
             raise Wrong(f"{call} should refuse the block (return None)")
@@ -359,6 +377,12 @@ def _apply_float_values(balances, transfers):  # amounts are ints: 70.0 is not 7
     return None if out is None else {k: float(v) for k, v in out.items()}
 
 
+def _apply_same_dict_if_empty(balances, transfers):
+    if not transfers:
+        return balances  # "nothing to do": but the caller's own dict comes back
+    return _apply(balances, transfers)
+
+
 def _apply_drops_zeros(balances, transfers):  # the text keeps emptied accounts
     out = _apply(balances, transfers)
     return None if out is None else {k: v for k, v in out.items() if v}
@@ -374,6 +398,7 @@ apply_transfers.wrong = [
     lambda b, t: _apply(b, t) or {},  # an empty dict, not None
     _apply_float_values,
     _apply_drops_zeros,
+    _apply_same_dict_if_empty,
 ]
 
 
