@@ -29,8 +29,8 @@ from .ledger import (
     CORE_KINDS,
     SIGNATURE_CACHE,
     SignatureCache,
+    apply_block,
     apply_transaction,
-    block_state,
     check_transaction,
 )
 from .params import ChainParams
@@ -364,7 +364,7 @@ class Chain:
         )
         ctx = self._context(block, height)
         parent_state = self.state_of(parent)
-        child = block_state(
+        child = apply_block(
             parent_state,
             block,
             ctx,
@@ -372,6 +372,7 @@ class Chain:
             self.extensions,
             self.params.subsidy_at(height),
             self.sigcache,
+            as_child=True,
         )
         delta = child.delta_from(parent_state)
         state = parent_state.copy_shared()

@@ -31,7 +31,6 @@ __all__ = [
     "check_transaction",
     "apply_transaction",
     "apply_block",
-    "block_state",
     "CORE_KINDS",
 ]
 
@@ -189,7 +188,7 @@ def apply_transaction(
     return tx.fee
 
 
-def block_state(
+def apply_block(
     parent_state: State,
     block: Block,
     ctx: BlockContext,
@@ -197,13 +196,18 @@ def block_state(
     ordered_extensions: tuple[Extension, ...],
     subsidy: int,
     sigcache: SignatureCache = SIGNATURE_CACHE,
+    *,
+    as_child: bool = False,
 ) -> State:
-    """The state after ``block`` as a :meth:`State.child` of ``parent_state`` (which
-    is never modified): ``delta_from(parent_state)`` gives the block's changes.
+    """The state after ``block``; ``parent_state`` is never modified, so a failure
+    changes nothing. Raises InvalidBlock or InvalidTransaction.
 
     The coinbase (``block.txs[0]``) may pay its recipient at most subsidy + fees;
     it is credited after the other transactions, then every extension's
-    ``end_block`` runs in order. Raises InvalidBlock or InvalidTransaction.
+    ``end_block`` runs in order. The result is a new plain :class:`State`, or with
+    ``as_child=True`` the working :meth:`State.child` of ``parent_state`` itself,
+    whose ``delta_from(parent_state)`` gives the block's changes (what the chain
+    keeps).
     """
     coinbase, rest = block.txs[0], block.txs[1:]
     if not is_valid_address(coinbase.recipient):
@@ -238,21 +242,6 @@ def block_state(
                 f"the {ext.name} extension failed at the end of the block "
                 f"({type(e).__name__}: {e})"
             ) from None
-    return state
-
-
-def apply_block(
-    parent_state: State,
-    block: Block,
-    ctx: BlockContext,
-    extensions: Mapping[str, Extension],
-    ordered_extensions: tuple[Extension, ...],
-    subsidy: int,
-    sigcache: SignatureCache = SIGNATURE_CACHE,
-) -> State:
-    """The state after ``block``, a new plain :class:`State` (``parent_state`` is
-    never modified, so failure changes nothing). See :func:`block_state`."""
-    child = block_state(
-        parent_state, block, ctx, extensions, ordered_extensions, subsidy, sigcache
-    )
-    return State(dict(child.balances), dict(child.nonces), child.supply, child.ext)
+    if as_child:
+        return state
+    return State(dict(state.balances), dict(state.nonces), state.supply, state.ext)
