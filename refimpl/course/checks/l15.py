@@ -59,6 +59,13 @@ def _digest_body_prefix(method, path, sender, receiver, nonce, ts, body):
     return _request_digest(method, path, sender, receiver, nonce, ts, body[:16])
 
 
+def _digest_first_kib(method, path, sender, receiver, nonce, ts, body):
+    body_hash = hashlib.sha256(body[:1024]).hexdigest()  # "the first KiB is enough"
+    fields = ["chainmind-request-v1", method, path, sender, receiver]
+    fields += [str(nonce), str(ts), body_hash]
+    return _sha256d("|".join(fields).encode("ascii"))
+
+
 _PK = "02" + "7b" * 32
 _LONG = (  # 140 bytes, the last number past byte 130
     b'{"x": [[0.25, -1.5, 3.0, 0.125, 7.75, -0.5, 2.0, 9.5], '
@@ -66,6 +73,24 @@ _LONG = (  # 140 bytes, the last number past byte 130
     b"[0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.75]]}"
 )
 _RX = "1B8AtxqKnoKzRQB4hH4Eue1v3MU3tTBnU6"
+
+
+def _big_body(count: int, last: bytes) -> tuple[bytes, str]:
+    """A body of ``count`` numbers (about 5 bytes each) and the code that builds it."""
+    body = b'{"x": [[' + b"0.5, " * (count - 1) + last + b"]]}"
+    code = f"b'{{\"x\": [[' + b'0.5, ' * {count - 1} + {last!r} + b']]}}'"
+    return body, code
+
+
+# bodies past 1 KiB (and 64 KiB), two of them differing only in their last number
+_BIG = [_big_body(300, b"0.5"), _big_body(300, b"0.75"), _big_body(14_000, b"1.0")]
+_SHOWN = {_PK: "'02' + '7b' * 32", **{body: code for body, code in _BIG}}
+
+
+def _show_request(args: tuple) -> str:
+    """The call's arguments as code: long bodies as the expression that builds them."""
+    return ", ".join(_SHOWN.get(a) or repr(a) for a in args)
+
 
 request_digest = FunctionCheck(
     "15.1 request_digest",
@@ -88,7 +113,10 @@ request_digest = FunctionCheck(
         ("POST", "/Predict", _PK, _RX, 9, 10, _LONG),
         ("POST", "/Predict", _PK, _RX, 9, 10, _LONG.replace(b"0.75", b"0.25")),
         ("POST", "/Predict", _PK, _RX, 9, 10, b' {"x":[[1]]}\n'),  # every byte counts
+        # bodies over 1 KiB that differ only after byte 1024; one over 64 KiB
+        *(("POST", "/Predict", _PK, _RX, 11, 12, body) for body, _ in _BIG),
     ],
+    show=_show_request,
     hints=[
         "Hash the body with SHA-256 (hex), join the tag and the seven fields with "
         "'|', encode as ASCII, then take the double SHA-256.",
@@ -113,6 +141,8 @@ request_digest = FunctionCheck(
         _digest_body_prefix,
         lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b[:64]),
         lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b.strip()),
+        _digest_first_kib,
+        lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b[:65536]),
     ],
 )
 
@@ -323,8 +353,10 @@ round_seconds = FunctionCheck(
         lambda lat, t: (t, t * len(lat)),
         lambda lat, t: _round_seconds(lat, t) if lat else (0, 0),  # ints, not floats
         lambda lat, t: tuple(  # rounded to 2 decimals
-            round(float(x), 2) for x in _round_seconds(lat, t)),
+            round(float(x), 2) for x in _round_seconds(lat, t)
+        ),
         lambda lat, t: _round_seconds(  # 0.0 read as dead
-            [None if not x else x for x in lat], t),
+            [None if not x else x for x in lat], t
+        ),
     ],
 )
