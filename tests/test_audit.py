@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -344,8 +347,51 @@ def test_feature_tables_of_an_empty_chain_have_the_right_shape():
 
 
 def test_lesson_14_check_uses_the_package_token_features():
-    """l14 keeps its own copy (so importing the check loads no torch); it must agree."""
+    """One definition: l14 shows the learner refimpl.audit's own token names."""
     from refimpl.audit import TOKEN_FEATURES
     from refimpl.course.checks import l14
 
-    assert l14.TOKEN_NAMES == tuple(TOKEN_FEATURES)
+    assert l14.TOKEN_NAMES is TOKEN_FEATURES
+
+
+def _loaded_after(code: str) -> dict:
+    """Which of torch / refimpl.audit.models a fresh interpreter holds after code."""
+    probe = (
+        f"{code}\nimport json, sys\n"
+        "print(json.dumps({m: m in sys.modules for m in "
+        "('torch', 'refimpl.audit', 'refimpl.audit.models')}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_importing_the_lesson_14_checks_does_not_import_torch():
+    loaded = _loaded_after("import refimpl.course.checks.l14")
+    assert loaded == {
+        "torch": False,
+        "refimpl.audit": True,
+        "refimpl.audit.models": False,
+    }
+
+
+def test_a_model_name_imports_torch_on_first_use():
+    """The lazy names (PEP 562) still work, in every import form, and load torch."""
+    loaded = _loaded_after(
+        "import refimpl.audit as a\n"
+        "assert 'torch' not in __import__('sys').modules\n"
+        "from refimpl.audit import train_auditor, audit_report\n"
+        "from refimpl.audit import *\n"
+        "assert a.Auditor is __import__('refimpl.audit.models').audit.models.Auditor\n"
+        "assert {'Auditor', 'verify_chain'} <= set(dir(a)) and callable(Classifier)"
+    )
+    assert all(loaded.values()), loaded
+
+
+def test_an_unknown_audit_name_is_an_attribute_error():
+    import refimpl.audit
+
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        refimpl.audit.nope  # noqa: B018

@@ -1,8 +1,9 @@
 """Checks for lesson 14 (an AI auditor for the chain).
 
 One source of truth: the references are ``refimpl.audit``'s own functions
-(``conflicting_nonces``, ``pearson``, ``cycle_lengths``, ``precision_recall``),
-imported when a check first runs, so importing this module stays fast. 14.5 shows
+(``conflicting_nonces``, ``pearson``, ``cycle_lengths``, ``precision_recall``) and
+its ``TOKEN_FEATURES`` names; ``refimpl.audit`` imports torch only when its models
+are used, so importing this module never loads torch. 14.5 shows
 the learner ``TOKENS`` (seeds 201-214) and scores the rule on ``HELD_OUT`` (seeds
 215-228, never shown), both made by ``refimpl.audit.build_dataset``.
 """
@@ -13,6 +14,9 @@ import math
 
 import numpy as np
 
+from refimpl.audit import TOKEN_FEATURES, conflicting_nonces, pearson
+from refimpl.audit import cycle_lengths as audit_cycle_lengths
+from refimpl.audit import precision_recall as audit_precision_recall
 from refimpl.course import Check, Wrong
 from refimpl.course.checks._l14_heldout import HELD_OUT
 from refimpl.course.checks._pure import FLOAT32_NOTE, PureFunctionCheck
@@ -23,8 +27,6 @@ __all__ = ["conflicts", "copy_gap", "cycle_lengths", "precision_recall", "wash_r
 
 # -- 14.1 --------------------------------------------------------------------------
 def _conflicts(txs: list[tuple[str, int, str]]) -> dict[str, list[int]]:
-    from refimpl.audit import conflicting_nonces
-
     return conflicting_nonces(txs)
 
 
@@ -152,8 +154,6 @@ def _aligned(uid, weights, prev, nxt, *, drop_self=True, drop_zero=True, pad=Tru
 def _copy_gap(uid: int, weights: dict, prev: list[float], nxt: list[float]) -> float:
     """``corr_prev - corr_next`` of one round, as ``refimpl.audit``'s validator
     features compute it (``tests/test_checks_refs.py`` holds the two equal)."""
-    from refimpl.audit import pearson
-
     w, cp, cn = _aligned(uid, weights, prev, nxt)
     return pearson(w, cp) - pearson(w, cn)
 
@@ -262,9 +262,7 @@ def _owners(minter: str, sales: list[tuple[int, str]]) -> list[str]:
 
 
 def _cycle_lengths(minter: str, sales: list[tuple[int, str]]) -> list[int]:
-    from refimpl.audit import cycle_lengths as refimpl_cycle_lengths
-
-    return refimpl_cycle_lengths(_owners(minter, sales))
+    return audit_cycle_lengths(_owners(minter, sales))
 
 
 def _cycles_by(owners, *, offset=0):
@@ -333,9 +331,7 @@ cycle_lengths = PureFunctionCheck(
 
 # -- 14.4 --------------------------------------------------------------------------
 def _precision_recall(flagged: set[str], truth: set[str]) -> tuple[float, float]:
-    from refimpl.audit import precision_recall as refimpl_precision_recall
-
-    return refimpl_precision_recall(flagged, truth)
+    return audit_precision_recall(flagged, truth)
 
 
 def _pr_discards(flagged, truth):
@@ -407,16 +403,8 @@ precision_recall = PureFunctionCheck(
 #: price_growth, mean_gap) and whether the token was washed, from scenarios the
 #: lesson never used (seeds 201-214; tokens with fewer than two sales left out
 #: unless washed). Shown to the learner; the check scores on HELD_OUT instead.
-#: Computed by refimpl.audit.token_features.
-TOKEN_NAMES = (
-    "sales",
-    "owner_ratio",
-    "returns",
-    "min_cycle",
-    "rise_fraction",
-    "price_growth",
-    "mean_gap",
-)
+#: Computed by refimpl.audit.token_features; the names are its TOKEN_FEATURES.
+TOKEN_NAMES = TOKEN_FEATURES
 TOKENS: tuple[tuple[tuple[float, ...], bool], ...] = (
     ((2.0, 1.0, 0.0, 0.0, 1.0, 1.198, 7.0), False),
     ((2.0, 1.0, 0.0, 0.0, 1.0, 1.591, 3.0), False),
