@@ -55,11 +55,8 @@ def _loss_show(args) -> str:
 def _built_loss_cases():
     import torch
 
-    def whole(t) -> str:
-        return f"torch.tensor({t.tolist()})"
-
     def shown(*args) -> tuple:
-        return args, ", ".join(whole(t) for t in args)
+        return args, ", ".join(_tensor_text(t) for t in args)
 
     big = (
         "y = torch.randn(5000, 1, generator=g) * 3 + 100 with "
@@ -96,6 +93,8 @@ def _built_loss_cases():
             torch.zeros(2, 1),
             torch.full((2, 1), 2.0**-24),
         ),
+        # errors of 1e-30: their squares (1e-60) underflow float32 to 0, not float64
+        shown(torch.tensor([1e-30]), torch.tensor([0.0]), torch.tensor([1e-30])),
     ]
 
 
@@ -105,6 +104,15 @@ def _rl_float32(pred, y, base):
     if theirs == 0.0:
         return 0.0 if ours == 0.0 else math.inf
     return ours / theirs
+
+
+def _rl_guard_float32(pred, y, base):
+    # the ratio in float64, but "is the baseline perfect?" asked of the float32 MSE
+    theirs32 = float(((base - y) ** 2).mean())
+    ours = float(((pred.double() - y.double()) ** 2).mean())
+    if theirs32 == 0.0:
+        return 0.0 if ours == 0.0 else math.inf
+    return ours / float(((base.double() - y.double()) ** 2).mean())
 
 
 def _rl_nan(pred, y, base):
@@ -130,6 +138,26 @@ def _rl_isclose_zero(pred, y, base):
     return float(ours / theirs)
 
 
+def _tensor_text(t) -> str:
+    """A small tensor as the code that rebuilds it: float32 values written as float32
+    prints them (``1e-30``, not ``1.0000000031710769e-30``)."""
+    import numpy as np
+    import torch
+
+    def item(v) -> str:
+        return str(np.float32(v)) if t.dtype == torch.float32 else repr(v)
+
+    def walk(x) -> str:
+        return (
+            "[" + ", ".join(walk(v) for v in x) + "]"
+            if isinstance(x, list)
+            else item(x)
+        )
+
+    dtype = "" if t.dtype == torch.float32 else f", dtype={t.dtype}"
+    return f"torch.tensor({walk(t.tolist())}{dtype})"
+
+
 def _tensor_label(t) -> str:
     return f"<{tuple(t.shape)} tensor, mean {float(t.double().mean()):.4g}>"
 
@@ -151,6 +179,7 @@ relative_loss_vs = FunctionCheck(
     ],
     wrong=[
         _rl_float32,
+        _rl_guard_float32,
         _rl_nan,
         lambda pred, y, base: _relative_loss_vs(pred, y, base * 0),  # the zero baseline
         lambda pred, y, base: (
@@ -226,7 +255,7 @@ def _pairs_by(preds: list, kind) -> list[tuple[int, int, str]]:
 
 
 def _kind(pa, pb, same) -> str | None:
-    """"copy" if ``same(pa, pb)``, else "negated" if ``same(pa, -pb)``; None for
+    """ "copy" if ``same(pa, pb)``, else "negated" if ``same(pa, -pb)``; None for
     answers of different shapes or neither."""
     if pa.shape != pb.shape:
         return None
@@ -265,6 +294,14 @@ def _pairs_cases():
         ([torch.zeros(4, 1), torch.zeros(4)],),
         ([torch.full((50, 1), 2.0), torch.full((50,), 2.0), torch.full((50,), -2.0)],),
         ([torch.full((50, 1), 2.0), torch.full((1,), 2.0), torch.full((1, 50), -2.0)],),
+        # tiny answers: a tolerance (however small) calls different numbers equal
+        ([torch.tensor([1e-20, 2e-20]), torch.tensor([2e-20, 1e-20])],),
+        (
+            [
+                torch.tensor([1e-20, 2e-20]),
+                torch.tensor([-1e-20, -2e-20 * (1 + 2**-20)]),
+            ],
+        ),
     ]
 
 
@@ -272,6 +309,15 @@ def _pairs_allclose(preds):
     import torch
 
     return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, torch.allclose))
+
+
+def _pairs_tiny_atol(preds):
+    import torch
+
+    def same(pa, pb):  # "exactly equal" with a tolerance far below the numbers' size?
+        return torch.allclose(pa, pb, rtol=0, atol=1e-12)
+
+    return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, same))
 
 
 def _pairs_shape_blind(preds):
@@ -321,13 +367,19 @@ def _pairs_first_only(preds):
     return [p for p in _suspicious_pairs(preds) if p[0] == 0]  # pairs with miner 0
 
 
+def _show_preds(args: tuple) -> str:
+    """Small answers in full (to rebuild the case), larger ones by their shape."""
+    (preds,) = args
+    small = all(t.numel() <= 4 for t in preds)
+    parts = [_tensor_text(t) if small else f"<tensor {tuple(t.shape)}>" for t in preds]
+    return "[" + ", ".join(parts) + "]"
+
+
 suspicious_pairs = FunctionCheck(
     "06.3 suspicious_pairs",
     reference=_suspicious_pairs,
     cases=_pairs_cases,
-    show=lambda args: (
-        "[" + ", ".join(f"<tensor {tuple(t.shape)}>" for t in args[0]) + "]"
-    ),
+    show=_show_preds,
     hints=[
         "Compare every pair (a, b) with a < b, in that order. torch.equal is exact and "
         "says False when the shapes differ.",
@@ -338,6 +390,7 @@ suspicious_pairs = FunctionCheck(
     ],
     wrong=[
         _pairs_allclose,
+        _pairs_tiny_atol,
         _pairs_shape_blind,
         _pairs_broadcast,
         _pairs_negated_first,
