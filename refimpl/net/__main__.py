@@ -134,12 +134,18 @@ def _classroom(a: argparse.Namespace) -> int:
     from refimpl.net.classroom import run_classroom
 
     return run_classroom(
-        port=a.port,
-        miners=a.miners,
-        data=a.data,
-        tempo=a.tempo,
-        block_interval=a.block_interval,
-        duration=a.duration,
+        a.port, a.miners, a.data, a.tempo, a.block_interval, a.duration
+    )
+
+
+def _chain_options(p: argparse.ArgumentParser) -> None:
+    """The chain's settings, the same for a node and for the classroom."""
+    p.add_argument("--tempo", type=int, default=10, help="blocks between epochs")
+    p.add_argument(
+        "--block-interval",
+        type=float,
+        default=1.0,
+        help="seconds between blocks (0: mine only on request)",
     )
 
 
@@ -156,13 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--host", default="127.0.0.1")
     n.add_argument("--port", type=int, default=8000)
     n.add_argument("--data", required=True, help="directory for the chain")
-    n.add_argument("--tempo", type=int, default=10)
-    n.add_argument(
-        "--block-interval",
-        type=float,
-        default=1.0,
-        help="seconds between blocks (0: mine only on request)",
-    )
+    _chain_options(n)
     n.add_argument("--peer", action="append", default=[], help="another node's URL")
     n.add_argument("--advertise", default="", help="this node's URL for its peers")
     n.set_defaults(func=_node)
@@ -189,8 +189,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--port", type=int, default=8000)
     c.add_argument("--miners", type=int, default=4)
     c.add_argument("--data", default="")
-    c.add_argument("--tempo", type=int, default=10)
-    c.add_argument("--block-interval", type=float, default=1.0)
+    _chain_options(c)
     c.add_argument(
         "--duration",
         type=float,
