@@ -1,4 +1,4 @@
-"""Answers that must be ``bytes`` (lessons 00 and 01).
+"""Answers that must be ``bytes`` (lessons 00 and 01), and labelled input bytes.
 
 A ``bytearray`` holds the same bytes but is another type: the learner is told to
 convert it, rather than shown a mismatch.
@@ -10,7 +10,24 @@ from collections.abc import Callable
 
 from refimpl.course import Wrong
 
-__all__ = ["same_bytes"]
+__all__ = ["labelled", "same_bytes"]
+
+
+class _Labelled(bytes):
+    """Bytes that print as a short label in feedback (lessons 02 and 04's inputs)."""
+
+    label = ""
+
+    def __repr__(self) -> str:
+        return self.label
+
+
+def labelled(data: bytes, label: str) -> bytes:
+    """``data`` as bytes whose repr is ``label`` ("02 || x(G)", "<genesis header>"):
+    a failing call names its input instead of printing 80 bytes."""
+    out = _Labelled(data)
+    out.label = label
+    return out
 
 
 def same_bytes(func: str) -> Callable[[object, bytes], bool]:

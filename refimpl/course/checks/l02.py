@@ -12,6 +12,7 @@ import hashlib
 import numpy as np
 
 from refimpl.course import FunctionCheck
+from refimpl.course.checks._bytes import labelled
 from refimpl.course.checks._optional import optional_check
 
 __all__ = ["ec_add", "parse_pubkey", "address_hash160", "verify_strict", "low_s"]
@@ -215,21 +216,6 @@ def _parse_pubkey(data: bytes):
         return None
 
 
-class _Hex(bytes):
-    """Bytes that print as a short hex label in feedback."""
-
-    label = ""
-
-    def __repr__(self) -> str:
-        return self.label
-
-
-def _key_bytes(data: bytes, label: str) -> _Hex:
-    out = _Hex(data)
-    out.label = label
-    return out
-
-
 def _parse_cases() -> list[tuple]:
     def x32(v: int) -> bytes:
         return v.to_bytes(32, "big")
@@ -237,32 +223,28 @@ def _parse_cases() -> list[tuple]:
     g1, g2, g3 = _mul(1, _G), _mul(2, _G), _mul(3, _G)
     x_bad = 5  # x³ + 7 has no square root mod p for x = 5
     return [
-        (_key_bytes(b"\x02" + x32(g1[0]), "02 || x(G)"),),
-        (_key_bytes(b"\x03" + x32(g1[0]), "03 || x(G)"),),
-        (_key_bytes(b"\x03" + x32(g2[0]), "03 || x(2G)"),),
-        (_key_bytes(b"\x04" + x32(g3[0]) + x32(g3[1]), "04 || x(3G) || y(3G)"),),
-        (_key_bytes(b"\x04" + x32(g3[0]) + x32(_P - g3[1]), "04 || x(3G) || -y(3G)"),),
-        (_key_bytes(b"\x02" + x32(x_bad), "02 || 5 (no curve point)"),),
-        (_key_bytes(b"\x04" + x32(g3[0]) + x32(g3[1] ^ 1), "04 || x || y+-1 (off)"),),
-        (_key_bytes(b"\x06" + x32(g1[0]) + x32(g1[1]), "06 || x(G) || y(G) (hybrid)"),),
-        (_key_bytes(b"\x05" + x32(g1[0]), "05 || x(G)"),),
-        (_key_bytes(b"\x04" + x32(g1[0]), "04 || x(G) (33 bytes)"),),
-        (_key_bytes(b"\x02" + x32(g3[0]) + x32(g3[1]), "02 || x(3G) || y(3G)"),),
-        (_key_bytes(b"\x03" + x32(g1[0]) + x32(g1[1]), "03 || x(G) || y(G)"),),
-        (_key_bytes(b"\x02" + x32(g1[0])[1:], "02 || 31-byte x"),),
-        (_key_bytes(b"\x02" + x32(g1[0]) + b"\x00", "02 || x(G) || 00"),),
-        (_key_bytes(b"\x02" + x32(_P + 1), "02 || p + 1"),),
-        (_key_bytes(b"", "b''"),),
+        (labelled(b"\x02" + x32(g1[0]), "02 || x(G)"),),
+        (labelled(b"\x03" + x32(g1[0]), "03 || x(G)"),),
+        (labelled(b"\x03" + x32(g2[0]), "03 || x(2G)"),),
+        (labelled(b"\x04" + x32(g3[0]) + x32(g3[1]), "04 || x(3G) || y(3G)"),),
+        (labelled(b"\x04" + x32(g3[0]) + x32(_P - g3[1]), "04 || x(3G) || -y(3G)"),),
+        (labelled(b"\x02" + x32(x_bad), "02 || 5 (no curve point)"),),
+        (labelled(b"\x04" + x32(g3[0]) + x32(g3[1] ^ 1), "04 || x || y+-1 (off)"),),
+        (labelled(b"\x06" + x32(g1[0]) + x32(g1[1]), "06 || x(G) || y(G) (hybrid)"),),
+        (labelled(b"\x05" + x32(g1[0]), "05 || x(G)"),),
+        (labelled(b"\x04" + x32(g1[0]), "04 || x(G) (33 bytes)"),),
+        (labelled(b"\x02" + x32(g3[0]) + x32(g3[1]), "02 || x(3G) || y(3G)"),),
+        (labelled(b"\x03" + x32(g1[0]) + x32(g1[1]), "03 || x(G) || y(G)"),),
+        (labelled(b"\x02" + x32(g1[0])[1:], "02 || 31-byte x"),),
+        (labelled(b"\x02" + x32(g1[0]) + b"\x00", "02 || x(G) || 00"),),
+        (labelled(b"\x02" + x32(_P + 1), "02 || p + 1"),),
+        (labelled(b"", "b''"),),
         # y = 1 + p: the point (x, 1) written with y unreduced (x³ = -6 mod p)
-        (_key_bytes(b"\x04" + x32(_CBRT_M6) + x32(_P + 1), "04 || x || p + 1"),),
+        (labelled(b"\x04" + x32(_CBRT_M6) + x32(_P + 1), "04 || x || p + 1"),),
         # x = 1 + p: the point (1, y) written with x unreduced
-        (_key_bytes(b"\x04" + x32(_P + 1) + x32(_Y_AT_1), "04 || p + 1 || y"),),
-        (
-            _key_bytes(
-                b"\x04" + x32(g3[0]) + x32(g3[1]) + b"\x00", "04 || x || y || 00"
-            ),
-        ),
-        (_key_bytes(b"\x04" + x32(g3[0]) + x32(g3[1])[:31], "04 || x || 31-byte y"),),
+        (labelled(b"\x04" + x32(_P + 1) + x32(_Y_AT_1), "04 || p + 1 || y"),),
+        (labelled(b"\x04" + x32(g3[0]) + x32(g3[1]) + b"\x00", "04 || x || y || 00"),),
+        (labelled(b"\x04" + x32(g3[0]) + x32(g3[1])[:31], "04 || x || 31-byte y"),),
     ]
 
 

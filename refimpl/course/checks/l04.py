@@ -22,6 +22,7 @@ from refimpl.chain import (
 from refimpl.chain.params import ChainParams
 from refimpl.chain.validation import expected_bits
 from refimpl.course import FunctionCheck, Wrong
+from refimpl.course.checks._bytes import labelled
 from refimpl.course.feedback import answers_equal
 
 __all__ = ["parse_header", "target_bits", "check_pow", "retarget_window"]
@@ -54,21 +55,6 @@ _EASY = _header(1, bytes(32), _ROOT, 1_700_000_000, 0x2000FFFF, 222)  # meets it
 _COURSE = _header(1, bytes(32), _ROOT, 1_700_000_000, 0x1F00FFFF, 42293)
 
 
-class _Header(bytes):
-    """80 header bytes that print as a short label in feedback."""
-
-    label = ""
-
-    def __repr__(self) -> str:
-        return self.label
-
-
-def _named(data: bytes, label: str) -> _Header:
-    out = _Header(data)
-    out.label = label
-    return out
-
-
 def _with(
     header: bytes, *, version=None, timestamp=None, bits=None, nonce=None
 ) -> bytes:
@@ -92,19 +78,23 @@ def _parse_header(data: bytes) -> tuple:
 
 def _parse_cases() -> list[tuple]:
     return [
-        (_named(_GENESIS, "<genesis header>"),),
-        (_named(_BLOCK1, "<block 1 header>"),),
-        (_named(_B100K, "<block 100,000 header>"),),
+        (labelled(_GENESIS, "<genesis header>"),),
+        (labelled(_BLOCK1, "<block 1 header>"),),
+        (labelled(_B100K, "<block 100,000 header>"),),
         (
-            _named(
+            labelled(
                 _with(_B100K, version=0x20000004),
                 "<a BIP 9 header, version 0x20000004>",
             ),
         ),
-        (_named(_with(_GENESIS, version=-2), "<a header with version -2>"),),
-        (_named(_with(_GENESIS, nonce=0xFFFFFFFF, bits=0x80000001), "<top bits set>"),),
+        (labelled(_with(_GENESIS, version=-2), "<a header with version -2>"),),
         (
-            _named(
+            labelled(
+                _with(_GENESIS, nonce=0xFFFFFFFF, bits=0x80000001), "<top bits set>"
+            ),
+        ),
+        (
+            labelled(
                 _with(_BLOCK1, timestamp=0x80000000 + 1234),
                 "<a header stamped after January 2038 (timestamp's top bit set)>",
             ),
@@ -251,20 +241,23 @@ def _pow_cases() -> list[tuple]:
     wraps = _mined(0x21123456, (0x123456 << 240) % 2**256)  # meets it wrapped
     long_form = _mined(0x2100007F, 0x7F << 240)  # below the limit, bits written long
     return [
-        (_named(_GENESIS, "<genesis header>"), POW_LIMIT),
-        (_named(_BLOCK1, "<block 1 header>"), POW_LIMIT),
-        (_named(_with(_GENESIS, nonce=2083236894), "<genesis, nonce + 1>"), POW_LIMIT),
-        (_named(_B100K, "<block 100,000 header>"), POW_LIMIT),
-        (_named(_with(_B100K, nonce=0), "<block 100,000, nonce 0>"), POW_LIMIT),
-        (_named(_COURSE, "<a header mined at 0x1f00ffff>"), REGTEST_LIMIT),
-        (_named(_COURSE, "<a header mined at 0x1f00ffff>"), POW_LIMIT),
-        (_named(_EASY, "<a header mined at 0x2000ffff>"), REGTEST_LIMIT),
-        (_named(_EASY, "<a header mined at 0x2000ffff>"), POW_LIMIT),
-        (_named(at_limit, "<a header mined at 0x207fffff>"), REGTEST_LIMIT),
-        (_named(signed, "<a header with bits 0x2080ffff (sign bit)>"), 2**256 - 1),
-        (_named(wraps, "<a header with bits 0x21123456 (overflow)>"), 2**256 - 1),
+        (labelled(_GENESIS, "<genesis header>"), POW_LIMIT),
+        (labelled(_BLOCK1, "<block 1 header>"), POW_LIMIT),
         (
-            _named(long_form, "<a header with bits 0x2100007f (non-canonical)>"),
+            labelled(_with(_GENESIS, nonce=2083236894), "<genesis, nonce + 1>"),
+            POW_LIMIT,
+        ),
+        (labelled(_B100K, "<block 100,000 header>"), POW_LIMIT),
+        (labelled(_with(_B100K, nonce=0), "<block 100,000, nonce 0>"), POW_LIMIT),
+        (labelled(_COURSE, "<a header mined at 0x1f00ffff>"), REGTEST_LIMIT),
+        (labelled(_COURSE, "<a header mined at 0x1f00ffff>"), POW_LIMIT),
+        (labelled(_EASY, "<a header mined at 0x2000ffff>"), REGTEST_LIMIT),
+        (labelled(_EASY, "<a header mined at 0x2000ffff>"), POW_LIMIT),
+        (labelled(at_limit, "<a header mined at 0x207fffff>"), REGTEST_LIMIT),
+        (labelled(signed, "<a header with bits 0x2080ffff (sign bit)>"), 2**256 - 1),
+        (labelled(wraps, "<a header with bits 0x21123456 (overflow)>"), 2**256 - 1),
+        (
+            labelled(long_form, "<a header with bits 0x2100007f (non-canonical)>"),
             REGTEST_LIMIT,
         ),
     ]
