@@ -8,6 +8,7 @@ fast, without FastAPI or torch.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 
 from refimpl.course import FunctionCheck, Wrong
@@ -193,14 +194,28 @@ def _permit_is_401(
     return 200
 
 
+def _permit_after_signature(
+    registered, permit, signed, receiver_ok, body_ok, sig_ok, fresh, new
+):
+    if not registered:
+        return 403
+    if not signed:  # an unsigned request refused before the permit is looked at
+        return 401
+    if not permit:
+        return 403
+    return 401 if not (receiver_ok and body_ok and sig_ok and fresh and new) else 200
+
+
 def _status_cases() -> list[tuple]:
+    """All 256 combinations: one check failing at a time first, then the rest."""
     ok = (True,) * 8
     cases = [ok]
     for i in range(8):
         cases.append(tuple(v if j != i else False for j, v in enumerate(ok)))
     cases.append((False, True, False, True, True, False, True, True))
     cases.append((True, True, False, True, True, False, True, True))
-    return cases
+    rest = itertools.product((True, False), repeat=8)
+    return cases + [c for c in rest if c not in cases]
 
 
 axon_status = FunctionCheck(
@@ -226,7 +241,12 @@ axon_status = FunctionCheck(
         "        return 401\n"
         "    return 200"
     ),
-    wrong=[_verify_first, _empty_signature_skips, _permit_is_401],
+    wrong=[
+        _verify_first,
+        _empty_signature_skips,
+        _permit_is_401,
+        _permit_after_signature,
+    ],
 )
 
 
@@ -235,27 +255,36 @@ def _accept_nonce(last: int, nonce: int, ts: float, now: float, window: float) -
     return nonce > last and abs(ts - now) <= window
 
 
+# (last, nonce, ts, now, window): the nonce rule first, then the window at its edges
+_NONCE_CASES = [
+    (0, 1, 100.0, 100.0, 60.0),
+    (5, 5, 100.0, 100.0, 60.0),
+    (5, 4, 100.0, 100.0, 60.0),
+    (5, 6, 30.0, 100.0, 60.0),
+    (5, 6, 170.0, 100.0, 60.0),
+    (5, 6, 40.0, 100.0, 60.0),
+    (5, 6, 160.0, 100.0, 60.0),
+    (0, 10**18, 1e9, 1e9 + 59.5, 60.0),
+    (0, 0, 100.0, 100.0, 60.0),  # 0 is not above 0, even as a first nonce
+    # fractions of a second count: 60.5 s or 60.9 s off is outside a 60 s window
+    (5, 6, 100.0, 160.5, 60.0),
+    (5, 6, 160.9, 100.0, 60.0),
+    (5, 6, 100.0, 160.25, 60.0),
+    (5, 6, 100.25, 160.0, 60.0),  # 59.75 s: inside
+    (5, 6, 100.5, 40.5, 60.0),  # exactly 60 s: inside
+    (5, 6, 160.25, 100.0, 60.0),  # a quarter second too far ahead
+    # other windows than the lesson's 60 s: the window is an argument
+    (5, 6, 100.0, 145.0, 30.0),
+    (5, 6, 100.0, 190.0, 120.0),
+    (5, 6, 100.0, 100.0, 0.0),  # a zero window: only the same instant
+    (5, 6, 100.5, 100.0, 0.0),
+]
+
+
 accept_nonce = FunctionCheck(
     "15.3 accept_nonce",
     reference=_accept_nonce,
-    cases=[
-        (0, 1, 100.0, 100.0, 60.0),
-        (5, 5, 100.0, 100.0, 60.0),
-        (5, 4, 100.0, 100.0, 60.0),
-        (5, 6, 30.0, 100.0, 60.0),
-        (5, 6, 170.0, 100.0, 60.0),
-        (5, 6, 40.0, 100.0, 60.0),
-        (5, 6, 160.0, 100.0, 60.0),
-        (0, 10**18, 1e9, 1e9 + 59.5, 60.0),
-        (0, 0, 100.0, 100.0, 60.0),  # 0 is not above 0, even as a first nonce
-        # fractions of a second count: 60.5 s or 60.9 s off is outside a 60 s window
-        (5, 6, 100.0, 160.5, 60.0),
-        (5, 6, 160.9, 100.0, 60.0),
-        (5, 6, 100.0, 160.25, 60.0),
-        (5, 6, 100.25, 160.0, 60.0),  # 59.75 s: inside
-        (5, 6, 100.5, 40.5, 60.0),  # exactly 60 s: inside
-        (5, 6, 160.25, 100.0, 60.0),  # a quarter second too far ahead
-    ],
+    cases=_NONCE_CASES,
     hints=[
         "Two conditions: the nonce is new for this sender, and the clocks roughly "
         "agree.",
@@ -285,6 +314,9 @@ accept_nonce = FunctionCheck(
         lambda last, nonce, ts, now, window: (
             nonce > last and -window <= ts - now <= window + 0.25
         ),  # slack on the future side
+        lambda last, nonce, ts, now, window: (
+            nonce > last and abs(ts - now) <= 60
+        ),  # the lesson's window only
     ],
 )
 
