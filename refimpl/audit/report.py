@@ -11,7 +11,7 @@ Introduced in lesson 14.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from refimpl.chain import Chain, ChainError
 
@@ -65,13 +65,17 @@ def _fmt(v: float) -> str:
 
 @dataclass
 class AuditReport:
-    """Everything ``audit_report`` found, plus notes on what it could not check."""
+    """Everything ``audit_report`` found, plus notes on what it could not check.
+
+    ``counts`` says how many entities of each kind were examined; ``notes`` what
+    could not be checked (no subnet, no NFTs, nothing but the genesis block).
+    """
 
     height: int
     tip: str
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int]
+    findings: list[Finding]
+    notes: list[str]
 
     def flagged(self, kind: str | None = None, attack: str | None = None) -> set[str]:
         """Entities flagged (optionally of one kind and/or for one attack)."""
@@ -188,21 +192,22 @@ def audit_report(
     say what could not be checked. Introduced in lesson 14.
     """
     verify_chain(chain)
-    report = AuditReport(chain.height, chain.tip.hash_hex())
-    if chain.height == 0:
-        report.notes.append("the chain holds only its genesis block: nothing to audit")
-        report.counts = {"account": 0, "validator": 0, "token": 0}
-        return report
+    height, tip = chain.height, chain.tip.hash_hex()
+    if height == 0:
+        nothing = {"account": 0, "validator": 0, "token": 0}
+        notes = ["the chain holds only its genesis block: nothing to audit"]
+        return AuditReport(height, tip, nothing, [], notes)
     tables = chain_features(chain)
-    report.counts = {k: len(t) for k, t in tables.items()}
+    notes = []
     if "subnet" not in chain.state.ext:
-        report.notes.append("no subnet on this chain: validator checks skipped")
+        notes.append("no subnet on this chain: validator checks skipped")
     elif not tables["validator"].ids:
-        report.notes.append("nobody set weights: validator checks had nothing to check")
+        notes.append("nobody set weights: validator checks had nothing to check")
     if "nft" not in chain.state.ext:
-        report.notes.append("no NFT registry on this chain: token checks skipped")
+        notes.append("no NFT registry on this chain: token checks skipped")
     elif not tables["token"].ids:
-        report.notes.append("no NFTs minted: token checks had nothing to check")
+        notes.append("no NFTs minted: token checks had nothing to check")
     model_pred = auditor.predict(tables) if auditor is not None else None
-    report.findings = _findings(tables, rule_predictions(tables, rules), model_pred)
-    return report
+    findings = _findings(tables, rule_predictions(tables, rules), model_pred)
+    counts = {k: len(t) for k, t in tables.items()}
+    return AuditReport(height, tip, counts, findings, notes)
