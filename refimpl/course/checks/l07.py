@@ -182,9 +182,7 @@ safe_reward = FunctionCheck(
         lambda pred, y: 1.0 - _safe_reward(pred, y) if pred is not None else 0.0,
         _reward_first_dim_only,
         _reward_try_except,
-        lambda pred, y: int(_safe_reward(pred, y)) if _safe_reward(pred, y) == 0 else (
-            _safe_reward(pred, y)
-        ),  # the int 0 where the text asks for a float
+        lambda pred, y: _safe_reward(pred, y) or 0,  # the int 0, not 0.0
     ],
 )
 
@@ -217,6 +215,8 @@ def _avg_cases():
         (np.array([0.3, 0.6, 0.9]), [0.7], [2], 0.0),  # alpha = 0: nothing moves
         (np.array([0.5, 0.25], dtype=np.float32), [0.1, 0.3], [0, 1], 0.1),
         (np.array([0.123456789, 0.987654321]), [0.333333333], [1], 0.1),
+        # uid 1 queried twice: its last reward counts, as numpy's scatter gives
+        (np.array([0.4, 0.6, 0.8]), [0.2, 0.8, 0.5], [1, 2, 1], 0.5),
     ]
 
 
@@ -244,6 +244,24 @@ def _avg_by_position(scores, rewards, uids, alpha):
     return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
 
 
+def _avg_repeats_added(scores, rewards, uids, alpha):
+    import numpy as np
+
+    scattered = np.zeros(len(scores))
+    for u, r in zip(uids, rewards, strict=True):
+        scattered[u] += r  # a uid queried twice gets both rewards
+    return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
+
+
+def _avg_first_reward_kept(scores, rewards, uids, alpha):
+    import numpy as np
+
+    scattered = np.zeros(len(scores))
+    for u, r in reversed(list(zip(uids, rewards, strict=True))):
+        scattered[u] = r  # the first reward of a repeated uid wins
+    return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
+
+
 moving_average = FunctionCheck(
     "07.2 moving_average",
     reference=_moving_average,
@@ -251,7 +269,8 @@ moving_average = FunctionCheck(
     compare=_array_close,
     hints=[
         "The template updates every uid, not only the ones it queried this step: "
-        "unqueried uids observe 0. Rewards come in the order of `uids`, not by uid.",
+        "unqueried uids observe 0. Rewards come in the order of `uids`, not by uid; "
+        "a uid listed twice keeps its last reward.",
         "Scatter the rewards into a float64 zero vector at positions `uids`, then "
         "alpha * scattered + (1 - alpha) * scores. Build a new array: never change "
         "`scores` in place.",
@@ -267,6 +286,8 @@ moving_average = FunctionCheck(
         _avg_in_place,
         _avg_by_position,
         lambda s, r, u, a: list(_moving_average(s, r, u, a)),  # a list, not an array
+        _avg_repeats_added,
+        _avg_first_reward_kept,
     ],
 )
 
@@ -466,6 +487,8 @@ def _gate_cases():
             torch.tensor([[4.0, -1.0, 4.0, 4.0, 8.0]]),
             3,
         ),
+        # large logits: exp(1000) overflows unless the softmax subtracts the max
+        (torch.tensor([[1000.0, 999.0, 0.0]]), torch.tensor([[1.0, 2.0, 3.0]]), 2),
     ]
 
 
@@ -525,6 +548,15 @@ def _topk_threshold(logits, outputs, k):
     return (torch.softmax(masked, dim=-1) * outputs).sum(dim=-1, keepdim=True)
 
 
+def _topk_own_softmax(logits, outputs, k):
+    import torch
+
+    top = torch.topk(logits, min(k, logits.shape[-1]), dim=-1)
+    masked = torch.full_like(logits, float("-inf")).scatter(-1, top.indices, top.values)
+    e = torch.exp(masked)  # no max subtracted: exp(1000) is inf, inf / inf is nan
+    return (e / e.sum(dim=-1, keepdim=True) * outputs).sum(dim=-1, keepdim=True)
+
+
 def _topk_smallest(logits, outputs, k):
     return _topk_gated(-logits, outputs, k)
 
@@ -539,7 +571,9 @@ topk_gated_answer = FunctionCheck(
         "Per input (row), keep the k largest logits and give every other miner a gate "
         "of exactly 0; the kept gates must still sum to 1 (a softmax over the kept).",
         "Set the dropped logits to -inf before the softmax (torch.topk and scatter, or "
-        "a mask). k above the number of miners means all of them. Keep shape [B, 1].",
+        "a mask), then torch.softmax: it subtracts each row's max, so a logit of "
+        "1000 does not overflow exp. k above the number of miners means all of them. "
+        "Keep shape [B, 1].",
         "top = torch.topk(logits, min(k, n), dim=-1); masked = torch.full_like(logits, "
         "-inf).scatter(-1, top.indices, top.values); (softmax(masked) * outputs)"
         ".sum(-1, keepdim=True)",
@@ -552,6 +586,7 @@ topk_gated_answer = FunctionCheck(
         _topk_smallest,
         lambda lg, out, k: _topk_gated(lg, out, k).squeeze(-1),  # shape [B]
         _topk_threshold,
+        _topk_own_softmax,
     ],
 )
 
@@ -598,6 +633,7 @@ _P = {
 
 def _accept_cases() -> list[tuple]:
     p, free = dict(_P), dict(_P, version_key=0, max_weight_limit=U16_MAX)
+    free_7 = dict(free, version_key=7)
     return [
         ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 5000, 7, p),  # fine
         ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 999, 7, p),  # stake too low
@@ -638,8 +674,14 @@ def _accept_cases() -> list[tuple]:
         ([0, 1, 2, 3], [65535, 1, 1, 1], 9, 10, True, 5000, 7, free),  # no limit
         ([0, 1, 2, 3, 4], [1, 1, 1, 1, 1], 9, 4, True, 5000, 7, free),  # more than n
         # a weight for every one of the n uids: allowed
-        ([0, 1, 2], [1, 1, 1], 0, 3, True, 5000, 7, dict(free, version_key=7)),
+        ([0, 1, 2], [1, 1, 1], 0, 3, True, 5000, 7, free_7),
         ([3, 0, 2, 1], [5, 1, 2, 1], 1, 4, True, 5000, 7, free),
+        ([0, 1, 2], [-1, 1, 1], 9, 10, True, 5000, 7, free_7),  # -1 is not a u16
+        ([-1, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, free_7),  # nor a uid
+        # only itself, yet every other rule still applies: a value above u16 ...
+        ([9], [70000], 9, 10, False, 5000, 7, free_7),
+        ([10], [5], 10, 10, False, 5000, 7, free_7),  # ... and a uid out of range
+        ([9], [65535], 9, 10, False, 999, 7, free_7),  # ... and the minimum stake
     ]
 
 
@@ -667,6 +709,28 @@ def _wrong_limit_raw(uids, values, my_uid, n, permit, stake, version, params):
     limit = params["max_weight_limit"]
     self_only = len(uids) == 1 and uids[0] == my_uid
     return ok and (self_only or limit == U16_MAX or max(values, default=0) <= limit)
+
+
+def _wrong_one_sided_u16(uids, values, my_uid, n, permit, stake, version, params):
+    if any(v > U16_MAX for v in values):  # -1 slips through
+        return False
+    values = [abs(v) for v in values]  # the other rules, as if -1 were a fine u16
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
+def _wrong_uid_below_n(uids, values, my_uid, n, permit, stake, version, params):
+    if any(u >= n for u in uids):  # uid -1 slips through
+        return False
+    uids = [u % n for u in uids]  # the other rules, as if -1 were a fine uid
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
+def _wrong_self_first(uids, values, my_uid, n, permit, stake, version, params):
+    if stake < params["min_stake"]:
+        return False
+    if len(uids) == 1 and uids[0] == my_uid:
+        return True  # only itself: accepted before its uid and value are looked at
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
 
 
 def _wrong_version_exact(uids, values, my_uid, n, permit, stake, version, params):
@@ -714,7 +778,8 @@ subtensor_accepts = FunctionCheck(
         "Go through the rules one by one, each a simple test; the exercise lists "
         "them. 'Only itself' means exactly one uid, the sender's: such a row "
         "needs no permit, "
-        "no minimum number of weights and no weight limit.",
+        "no minimum number of weights and no weight limit; every other rule (length, "
+        "stake, version, uids in range, values in 0..65535) still applies.",
         "The boundaries: stake >= min_stake; version >= version_key unless the key is "
         "0; at least min_allowed_weights uids; the limit applies AFTER normalising "
         "(v * 65535 // sum) and is skipped when it is 65535. An all-zero row passes.",
@@ -732,5 +797,8 @@ subtensor_accepts = FunctionCheck(
         _wrong_key_zero_blocks,
         _wrong_all_uids_refused,
         lambda *args: int(_subtensor_accepts(*args)),  # an int, not a bool
+        _wrong_one_sided_u16,
+        _wrong_uid_below_n,
+        _wrong_self_first,
     ],
 )
