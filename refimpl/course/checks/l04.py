@@ -426,6 +426,13 @@ def _retarget_cases() -> list[tuple]:
         (0x202F9CC0, _Times([0] * 9 + [51]), 10, 20, 0x7FFFFF * 2**232),
         # a timespan not divisible by 4: the clamp is timespan // 4, an int
         (0x1F7332C0, _Times([t0] * 9 + [t0 + 3]), 10, 30, 0x7FFFFF * 2**232),
+        # the window's last block stamped 20 s before its first: a negative span,
+        # clamped to T // 4 like any fast window (not turned positive)
+        (
+            0x1F00FFFF,
+            _Times([t0 + 50] + [t0 + t for t in range(1, 9)] + [t0 + 30]),
+            *ours,
+        ),
         # a chain at the limit whose window was fast: it must get harder; the cap
         # applies to the new target only
         (0x207FFFFF, _Times(list(range(10))), 10, 20, 0x7FFFFF * 2**232),
@@ -564,5 +571,9 @@ retarget_window = FunctionCheck(
             )
         ),
         _wrong_retarget_frozen_at_limit,
+        # a negative span made positive ("time cannot run backwards")
+        lambda b, ts, k, t, lim: (
+            b if len(ts) % k else _scaled(b, abs(ts[-1] - ts[-k]), t, lim)
+        ),
     ],
 )
