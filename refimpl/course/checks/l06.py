@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import math
 
-from refimpl.course import FunctionCheck
+import numpy as np
+
+from refimpl.course import FunctionCheck, Wrong
 from refimpl.course.checks._optional import optional_check
 
 __all__ = ["relative_loss_vs", "count_params", "suspicious_pairs", "uid_to_prune"]
 
 
 def _close(got, expected) -> bool:
-    if isinstance(got, bool) or not isinstance(got, float | int):
+    if isinstance(got, np.floating) and not isinstance(got, float):
+        raise Wrong(
+            f"relative_loss_vs returned a numpy {got.dtype}, which keeps only about "
+            f"{np.finfo(got.dtype).precision} digits; the exercise asks for a Python "
+            "float computed in float64"
+        )
+    if isinstance(got, bool | np.bool_) or not isinstance(
+        got, float | int | np.integer
+    ):
         return False
     if math.isinf(expected) or math.isnan(expected):
         return isinstance(got, float) and (got == expected)
@@ -191,6 +201,7 @@ relative_loss_vs = FunctionCheck(
             ((pred.double() - y.double()) ** 2).mean() / y.double().var()
         ),
         _rl_tensor,
+        lambda pred, y, base: np.float32(_relative_loss_vs(pred, y, base)),
         _rl_isclose_zero,
         lambda pred, y, base: (
             (0.0 if _relative_loss_vs(pred, y, y) == 0.0 else math.inf)
@@ -204,6 +215,12 @@ relative_loss_vs = FunctionCheck(
         ),  # a perfect baseline treated as "no difference"
     ],
 )
+
+
+# The type policy: numpy's float64 is a Python float; a whole-number loss may be an int.
+relative_loss_vs.right += [
+    lambda pred, y, base: np.float64(_relative_loss_vs(pred, y, base)),
+]
 
 
 # -- 06.2 count_params: an MLP of any depth -------------------------------------------
