@@ -120,6 +120,9 @@ def _named(point, name: str) -> _NamedPoint:
 
 def _ec_add_cases() -> list[tuple]:
     g2 = _named(_add_any(_P256_G, _P256_G, -3, _P256), "2G(P-256)")
+    # the primes as their defining expressions, which a learner can type back
+    p256 = _num(_P256, "2**256 - 2**224 + 2**192 + 2**96 - 1")
+    p_k1 = _num(_P, "2**256 - 2**32 - 977")
     return [
         ((3, 6), (0, 10), 2, 97),  # a toy curve y² = x³ + 2x + 3 mod 97
         ((3, 6), (3, 6), 2, 97),  # doubling: the tangent needs a
@@ -129,10 +132,10 @@ def _ec_add_cases() -> list[tuple]:
         ((1, 43), None, 2, 97),
         (None, None, 2, 97),
         ((1, 43), (1, 43), 2, 97),
-        (_P256_G, _P256_G, -3, _P256),  # NIST P-256: a = -3
-        (_P256_G, g2, -3, _P256),
-        (_pt(1), _pt(1), 0, _P),  # secp256k1: a = 0
-        (_pt(2), _pt(5), 0, _P),
+        (_P256_G, _P256_G, -3, p256),  # NIST P-256: a = -3
+        (_P256_G, g2, -3, p256),
+        (_pt(1), _pt(1), 0, p_k1),  # secp256k1: a = 0
+        (_pt(2), _pt(5), 0, p_k1),
     ]
 
 
