@@ -16,6 +16,7 @@ from refimpl.audit import (
     ATTACKS,
     RULES,
     AuditError,
+    Rule,
     audit_report,
     chain_features,
     conflicting_nonces,
@@ -247,6 +248,22 @@ def test_rules_are_readable_and_catch_the_obvious(scenario, tables):
         scenario, "validator", "copier"
     )
     assert set(pred) == {"account", "validator", "token"}
+
+
+def test_a_rule_tests_exactly_what_its_text_says():
+    (dusting,) = [r for r in RULES if r.attack == "dusting"]
+    assert dusting.conditions == (
+        ("distinct_recipients", ">=", 10.0),
+        ("median_out_amount", "<=", 100.0),
+    )
+    row = {"distinct_recipients": 10, "median_out_amount": 100}
+    assert dusting(row) is True
+    assert dusting({**row, "median_out_amount": 100.5}) is False
+    assert Rule("x", "account", "a > 1 and b < 2")({"a": 1.5, "b": 1}) is True
+    assert Rule("x", "account", "a > 1 and b < 2")({"a": 1, "b": 1}) is False
+    for bad in ["", "a => 1", "a >= one", "a >= nan", "a >= 1 or b < 2", None]:
+        with pytest.raises(AuditError):
+            Rule("x", "account", bad)
 
 
 # -- the report ----------------------------------------------------------------
