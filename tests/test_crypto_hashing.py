@@ -138,6 +138,14 @@ RIPEMD = [  # Dobbertin, Bosselaers, Preneel (1996), Appendix B test vectors.
     (b"message digest", "5d0689ef49d2fae572b881b123a85ffa21595f36"),
     (b"abcdefghijklmnopqrstuvwxyz", "f71c27109c692c1b56bbdceb5b9d2865b3708dbc"),
     (b"1234567890" * 8, "9b752e45573d4b39f4dbd3323cab82bf63326bfb"),
+    (
+        b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+        "12a053384a9c0c88e405a06c27dcf49ada62eb2b",
+    ),
+    (
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        "b0e20b6e3116640286ed3a87a5713079b21f5189",
+    ),
 ]
 
 
@@ -154,6 +162,30 @@ def test_ripemd160_matches_hashlib(data: bytes) -> None:
     except ValueError:
         pytest.skip("this OpenSSL has no RIPEMD-160")
     assert ripemd160_py(data) == expected
+
+
+def test_ripemd160_at_every_padding_boundary_matches_hashlib() -> None:
+    """Lengths 0..130 cover one, two and three blocks and the 55/56 padding edge."""
+    try:
+        hashlib.new("ripemd160")
+    except ValueError:
+        pytest.skip("this OpenSSL has no RIPEMD-160")
+    for n in range(131):
+        data = bytes(range(n))
+        assert ripemd160_py(data) == hashlib.new("ripemd160", data).digest(), n
+
+
+def test_ripemd160_step_tables_are_appendix_a() -> None:
+    """The word orders and shifts built from rho, pi and the shift table (§3)."""
+    from refimpl.crypto import ripemd160 as spec
+
+    assert spec._R[16:32] == spec._RHO  # round 1 reads X[rho(i)]
+    assert spec._RP[:16] == (5, 14, 7, 0, 9, 2, 11, 4, 13, 6, 15, 8, 1, 10, 3, 12)
+    assert spec._S[16:21] == (7, 6, 8, 13, 11) and spec._SP[:5] == (8, 9, 9, 11, 13)
+    assert spec._S[-5:] == (14, 11, 8, 5, 6) and spec._SP[-5:] == (5, 15, 13, 11, 11)
+    for order in (spec._R, spec._RP):  # each round reads every word once
+        for k in range(0, 80, 16):
+            assert sorted(order[k : k + 16]) == list(range(16))
 
 
 def test_hash160_of_generator() -> None:

@@ -13,35 +13,38 @@ __all__ = ["ripemd160"]
 
 _M = 0xFFFFFFFF
 
-# Appendix A: word order r, r' and rotation amounts s, s' for the 80 steps.
-_R = (
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-    7, 4, 13, 1, 10, 6, 15, 3, 12, 0, 9, 5, 2, 14, 11, 8,
-    3, 10, 14, 4, 9, 15, 8, 1, 2, 7, 0, 6, 13, 11, 5, 12,
-    1, 9, 11, 10, 0, 8, 12, 4, 13, 3, 7, 15, 14, 5, 6, 2,
-    4, 0, 5, 9, 7, 12, 2, 10, 14, 1, 3, 8, 11, 6, 15, 13,
-)  # fmt: skip
-_RP = (
-    5, 14, 7, 0, 9, 2, 11, 4, 13, 6, 15, 8, 1, 10, 3, 12,
-    6, 11, 3, 7, 0, 13, 5, 10, 14, 15, 8, 12, 4, 9, 1, 2,
-    15, 5, 1, 3, 7, 14, 6, 9, 11, 8, 12, 2, 10, 0, 4, 13,
-    8, 6, 4, 1, 3, 11, 15, 0, 5, 12, 2, 13, 9, 7, 10, 14,
-    12, 15, 10, 4, 1, 5, 8, 7, 6, 2, 13, 14, 0, 3, 9, 11,
-)  # fmt: skip
-_S = (
-    11, 14, 15, 12, 5, 8, 7, 9, 11, 13, 14, 15, 6, 7, 9, 8,
-    7, 6, 8, 13, 11, 9, 7, 15, 7, 12, 15, 9, 11, 7, 13, 12,
-    11, 13, 6, 7, 14, 9, 13, 15, 14, 8, 13, 6, 5, 12, 7, 5,
-    11, 12, 14, 15, 14, 15, 9, 8, 9, 14, 5, 6, 8, 6, 5, 12,
-    9, 15, 5, 11, 6, 8, 13, 12, 5, 12, 13, 14, 11, 8, 5, 6,
-)  # fmt: skip
-_SP = (
-    8, 9, 9, 11, 13, 15, 15, 5, 7, 7, 8, 11, 14, 14, 12, 6,
-    9, 13, 15, 7, 12, 8, 9, 11, 7, 7, 12, 7, 6, 15, 13, 11,
-    9, 7, 15, 11, 8, 6, 6, 14, 12, 13, 5, 14, 13, 13, 7, 5,
-    15, 5, 8, 11, 14, 14, 6, 14, 6, 9, 12, 9, 12, 5, 15, 8,
-    8, 5, 12, 9, 12, 5, 14, 6, 8, 13, 6, 5, 15, 13, 11, 11,
-)  # fmt: skip
+# §3 of the paper defines the 80 steps' tables from two small ones. Word order: in
+# round k (k = 0..4) the left line reads word X[rho^k(i)] at its step i, the right
+# line X[rho^k(pi(i))], with rho below and pi(i) = 9i + 5 mod 16.
+_RHO = (7, 4, 13, 1, 10, 6, 15, 3, 12, 0, 9, 5, 2, 14, 11, 8)
+# Shifts: in round k, word X[i] is rotated left by _SHIFT[k][i], in both lines.
+_SHIFT = (
+    (11, 14, 15, 12, 5, 8, 7, 9, 11, 13, 14, 15, 6, 7, 9, 8),
+    (12, 13, 11, 15, 6, 9, 9, 7, 12, 15, 11, 13, 7, 8, 7, 7),
+    (13, 15, 14, 11, 7, 7, 6, 8, 13, 14, 13, 12, 5, 5, 6, 9),
+    (14, 11, 12, 14, 8, 6, 5, 5, 15, 12, 15, 14, 9, 9, 8, 6),
+    (15, 12, 13, 13, 9, 5, 8, 6, 14, 11, 12, 11, 8, 6, 5, 5),
+)
+
+
+def _word_order(first: list[int]) -> tuple[int, ...]:
+    """The word read at each of one line's 80 steps: ``first`` in round 0, then
+    rho applied once more in each later round."""
+    order: list[int] = []
+    words = first
+    for _ in range(5):
+        order += words
+        words = [_RHO[i] for i in words]
+    return tuple(order)
+
+
+# Appendix A's tables, step j = 0..79: words r(j), r'(j) and shifts s(j), s'(j).
+_R = _word_order(list(range(16)))
+_RP = _word_order([(9 * i + 5) % 16 for i in range(16)])
+_S = tuple(_SHIFT[j // 16][_R[j]] for j in range(80))
+_SP = tuple(_SHIFT[j // 16][_RP[j]] for j in range(80))
+# Constants: the integer parts of 2**30 times the square roots of 0, 2, 3, 5, 7
+# (left) and the cube roots of 2, 3, 5, 7, 0 (right).
 _K = (0x00000000, 0x5A827999, 0x6ED9EBA1, 0x8F1BBCDC, 0xA953FD4E)
 _KP = (0x50A28BE6, 0x5C4DD124, 0x6D703EF3, 0x7A6D76E9, 0x00000000)
 
