@@ -119,12 +119,19 @@ def _kernel_idle(server: LabServer, path: str) -> bool:
     return states == ["idle"]
 
 
+_POLL_S = 0.2  # the interval between two looks at the page
+
+
 def _poll(what: str, condition: Any, timeout_s: float) -> None:
+    """Wait until ``condition()`` is true: bounded in tries and in time."""
     deadline = time.monotonic() + timeout_s
-    while not condition():
+    for _ in range(int(timeout_s / _POLL_S) + 2):
+        if condition():
+            return
         if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        time.sleep(0.2)  # polling interval
+            break
+        time.sleep(_POLL_S)
+    raise TimeoutError(f"timed out after {timeout_s:.0f} s waiting for {what}")
 
 
 def open_notebook(page: Any, server: LabServer, path: str) -> None:
@@ -218,6 +225,27 @@ _WIDGET_TEXT_JS = """
 """
 # The controls a learner moves: ipywidgets sliders and dropdowns.
 CONTROLS = ".jp-Cell-outputArea .widget-slider, .jp-Cell-outputArea .widget-dropdown"
+SLIDERS = ".jp-Cell-outputArea .widget-slider"
+
+
+def _widget_cell(page: Any, controls: str, label: str | None) -> tuple[Any, str]:
+    """The first code cell showing one of ``controls`` (and, with ``label``, whose
+    output shows ``label``, case-insensitive), once its output is rendered; and
+    that output's text."""
+    cells = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has=page.locator(controls))
+    if label is not None:
+        shows_label = re.compile(re.escape(label), re.IGNORECASE)
+        cells = cells.filter(
+            has=page.locator(".jp-Cell-outputArea", has_text=shows_label)
+        )
+    cell = cells.first
+    cell.wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
+    _poll(
+        "the widget's output to be rendered",
+        lambda: cell.evaluate(_WIDGET_TEXT_JS) != "",
+        30,
+    )
+    return cell, cell.evaluate(_WIDGET_TEXT_JS)
 
 
 def change_first_widget(
@@ -232,20 +260,7 @@ def change_first_widget(
     changed after ``wait_s`` seconds the control moves once more, ``tries`` times in
     all. Returns (the code cell, "slider" or "dropdown", output before, after).
     """
-    cells = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has=page.locator(CONTROLS))
-    if label is not None:
-        shows_label = re.compile(re.escape(label), re.IGNORECASE)
-        cells = cells.filter(
-            has=page.locator(".jp-Cell-outputArea", has_text=shows_label)
-        )
-    cell = cells.first
-    cell.wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
-    _poll(
-        "the widget's output to be rendered",
-        lambda: cell.evaluate(_WIDGET_TEXT_JS) != "",
-        30,
-    )
-    before = cell.evaluate(_WIDGET_TEXT_JS)
+    cell, before = _widget_cell(page, CONTROLS, label)
     control = cell.locator(CONTROLS).first
     kind = (
         "dropdown"
@@ -313,23 +328,8 @@ def move_slider(page: Any, label: str | None = None) -> tuple[Any, str, str]:
     (case-insensitive). It moves right, or left when it is at its maximum.
     Returns (the code cell holding the slider, output text before, text after).
     """
-    cells = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(
-        has=page.locator(".jp-Cell-outputArea .widget-slider")
-    )
-    if label is not None:
-        shows_label = re.compile(re.escape(label), re.IGNORECASE)
-        cells = cells.filter(
-            has=page.locator(".jp-Cell-outputArea", has_text=shows_label)
-        )
-    cell = cells.first
-    cell.wait_for(state="attached", timeout=RUN_TIMEOUT_MS)
-    _poll(
-        "the widget's output to be rendered",
-        lambda: cell.evaluate(_WIDGET_TEXT_JS) != "",
-        30,
-    )
-    before = cell.evaluate(_WIDGET_TEXT_JS)
-    knob = cell.locator(".jp-Cell-outputArea .widget-slider .noUi-handle").first
+    cell, before = _widget_cell(page, SLIDERS, label)
+    knob = cell.locator(f"{SLIDERS} .noUi-handle").first
     knob.scroll_into_view_if_needed()
     at_max = knob.get_attribute("aria-valuenow") == knob.get_attribute("aria-valuemax")
     knob.focus()
