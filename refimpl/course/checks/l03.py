@@ -10,6 +10,7 @@ not enough.
 from __future__ import annotations
 
 import hashlib
+import struct
 
 from refimpl.chain import merkle_proof as _ref_proof
 from refimpl.chain import merkle_root as _ref_root
@@ -84,6 +85,9 @@ _CS_CASES = [
     "feffff0000",  # 65535 written long
     "ff0000000001000000",
     "ffffffffff00000000",  # 2**32 - 1 written long
+    "feffffffff",  # 2**32 - 1: unsigned, not -1
+    "ff0000000000000080",  # 2**63: the top bit set
+    "ffffffffffffffffff",  # 2**64 - 1, the largest CompactSize
     "fd01",  # truncated
     "fdff",  # truncated, though the byte it has would be canonical
     "feffffff",  # one byte short of a 4-byte length
@@ -140,6 +144,23 @@ def _wrong_cs_canonical_off_by_one(data):
     return got if n > floor or size == 1 else None  # refuses the smallest canonical
 
 
+def _wrong_cs_signed_64(data):
+    # struct's "q" (signed) where "Q" (unsigned) was meant: 2**63 and up are negative
+    if not data:
+        return None
+    if data[0] < 0xFD:
+        return data[0], 1
+    fmt, size, floor = {
+        0xFD: ("<H", 2, 0xFD),
+        0xFE: ("<I", 4, 0x10000),
+        0xFF: ("<q", 8, 0x100000000),
+    }[data[0]]
+    if len(data) < 1 + size:
+        return None
+    (n,) = struct.unpack(fmt, data[1 : 1 + size])
+    return (n, 1 + size) if n >= floor else None
+
+
 def _wrong_cs_no_length_check(data):
     # the slice silently gives fewer bytes when the data runs out
     if not data:
@@ -174,6 +195,7 @@ read_compact_size = optional_check(
         _wrong_cs_boundary,
         _wrong_cs_canonical_off_by_one,
         _wrong_cs_no_length_check,
+        _wrong_cs_signed_64,
         lambda d: (got := _read_compact_size(d)) and got[0],  # n only
         lambda d: (got := _read_compact_size(d)) and [got[0], got[1]],  # a list
     ],
