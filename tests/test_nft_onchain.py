@@ -135,37 +135,27 @@ def test_transfer_approve_operator_burn_signed_by_caller(w):
     assert w.reg.total_supply() == 0
 
 
+@pytest.mark.parametrize(
+    ("token", "owner", "to", "error"),
+    [
+        (1, B, B, "IncorrectOwner"),
+        (9, A, B, "NonexistentToken"),
+        (1, A, ZERO_ADDRESS, "InvalidReceiver"),
+        (1, A, "x", "no address"),
+    ],
+)
+def test_a_refused_transfer_is_a_failed_transaction(w, token, owner, to, error):
+    move = {"token_id": token, "from": owner}
+    w.refused(ARTIST, "nft_transfer", move, error, recipient=to)
+
+
 def test_erc721_failures_are_failed_transactions(w):
-    w.refused(
-        ARTIST,
-        "nft_transfer",
-        {"token_id": 1, "from": B},
-        "IncorrectOwner",
-        recipient=B,
-    )
-    w.refused(
-        ARTIST,
-        "nft_transfer",
-        {"token_id": 9, "from": A},
-        "NonexistentToken",
-        recipient=B,
-    )
-    w.refused(
-        ARTIST,
-        "nft_transfer",
-        {"token_id": 1, "from": A},
-        "InvalidReceiver",
-        recipient=ZERO_ADDRESS,
-    )
     w.refused(
         ARTIST,
         "nft_set_approval_for_all",
         {"approved": True},
         "InvalidOperator",
         recipient=ZERO_ADDRESS,
-    )
-    w.refused(
-        ARTIST, "nft_transfer", {"token_id": 1, "from": A}, "no address", recipient="x"
     )
     w.refused(ARTIST, "nft_burn", {"token_id": 1}, "amount must be 0", amount=1)
 
