@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import cache
 
 import pytest
+from chain_setup import NOW, P, mined
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,15 +29,12 @@ from refimpl.chain import (
     decode_payload,
     encode_payload,
     make_coinbase,
-    mine,
     retarget_bits,
     target_to_bits,
 )
 from refimpl.chain.block import block_from_parts
 from refimpl.crypto import PrivateKey, Signature
 
-P = ChainParams(chain_id=7, genesis_bits=0x2000FFFF)
-NOW = P.genesis_timestamp + 10_000
 KEYS = [PrivateKey(2000 + i) for i in range(3)]
 PUB = [k.public_key.to_bytes(compressed=True) for k in KEYS]
 ADDR = [k.public_key.address for k in KEYS]
@@ -60,13 +58,6 @@ def signed(
 
 def new_chain(params: ChainParams = P, exts=(), **kw) -> Chain:
     return Chain(params, exts, ALLOC, clock=lambda: NOW, **kw)
-
-
-def mined(block: Block) -> Block:
-    """Mine ``block`` as is (header fields untouched except the nonce)."""
-    found = mine(block.header)
-    assert found is not None
-    return block.with_header(found)
 
 
 def rebuild(block: Block, **header_changes) -> Block:

@@ -14,13 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from chain_setup import NOW, P
 
-from refimpl.chain import Chain, ChainParams, StorageError
+from refimpl.chain import Chain, StorageError
 from refimpl.chain.storage import TEMP_MARK
 from refimpl.crypto import PrivateKey
 
-P = ChainParams(chain_id=7, genesis_bits=0x2000FFFF)
-NOW = P.genesis_timestamp + 10_000
 MINER = PrivateKey(4101).public_key.address
 OTHER = PrivateKey(4102).public_key.address
 

@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 import pytest
+from chain_setup import NOW, P, mined
 
 from refimpl.chain import (
     Block,
@@ -23,15 +24,12 @@ from refimpl.chain import (
     decode_payload,
     encode_payload,
     make_coinbase,
-    mine,
 )
 from refimpl.chain.block import block_from_parts
 from refimpl.chain.chain import MAX_ORPHAN_BYTES, MAX_ORPHANS
 from refimpl.crypto import PrivateKey, Signature, address_checksum_ok
 from refimpl.crypto.address import MAX_BASE58CHECK_CHARS
 
-P = ChainParams(chain_id=7, genesis_bits=0x2000FFFF)
-NOW = P.genesis_timestamp + 10_000
 KEY = PrivateKey(5000)
 PUB = KEY.public_key.to_bytes()
 ADDR = KEY.public_key.address
@@ -133,7 +131,7 @@ def test_payload_fields_are_type_checked_exactly(payload, reason) -> None:
         c.validate_transaction(tx("tok_set", payload))
     block = c.build_block([tx("tok_set", payload)], MINER)
     with pytest.raises(InvalidTransaction, match=reason):
-        c.add_block(block.with_header(mine(block.header)))
+        c.add_block(mined(block))
     assert c.state.snapshot() == before and c.height == 0
     c.validate_transaction(tx("tok_set", {"token_id": 1, "flag": False}))
 
@@ -273,7 +271,7 @@ def _orphan(i: int, size: int) -> Block:
     cb = make_coinbase(MINER, 1, 1, P.chain_id, b"x" * size)
     prev = i.to_bytes(32, "little")
     block = block_from_parts(prev, [cb], NOW - 100, P.genesis_bits, 1)
-    return block.with_header(mine(block.header))
+    return mined(block)
 
 
 def test_orphan_pool_is_capped_by_bytes_and_by_count() -> None:
