@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from refimpl.art.arguments import check_seed, check_size
 from refimpl.art.errors import ArtError
 from refimpl.art.modelfile import read_weights, weights_sha256
 from refimpl.art.pixels import quantize
@@ -29,6 +30,7 @@ __all__ = [
     "SHIPPED_WEIGHTS_SHA256",
     "ShapesDecoder",
     "TrainedModel",
+    "check_model",
     "load_model",
     "render_trained",
     "shapes_code",
@@ -71,6 +73,7 @@ class ShapesDecoder(nn.Module):
         return torch.cat([h, coords, codes], dim=1)
 
     def forward(self, code: torch.Tensor) -> torch.Tensor:
+        _check_codes(code, self.fc.weight.dtype)
         h = torch.relu(self.fc(code)).view(-1, 32, 4, 4)
         for conv in (self.conv1, self.conv2):
             h = h.repeat_interleave(2, 2).repeat_interleave(2, 3)
@@ -78,10 +81,32 @@ class ShapesDecoder(nn.Module):
         return torch.sigmoid(self.out(self._with_extra(h, code)))
 
 
+def _check_codes(codes: object, dtype: torch.dtype | None = None) -> None:
+    """Codes are a floating-point tensor (n >= 1, CODE_SIZE), of ``dtype`` if given."""
+    if (
+        not isinstance(codes, torch.Tensor)
+        or not codes.is_floating_point()
+        or codes.ndim != 2
+        or codes.shape[0] < 1
+        or codes.shape[1] != CODE_SIZE
+        or (dtype is not None and codes.dtype != dtype)
+    ):
+        got = (
+            f"{codes.dtype} of shape {tuple(codes.shape)}"
+            if isinstance(codes, torch.Tensor)
+            else type(codes).__name__
+        )
+        kind = "floating-point" if dtype is None else str(dtype)
+        raise ArtError(
+            f"codes must be a {kind} tensor of shape (n >= 1, {CODE_SIZE}), got {got}"
+        )
+
+
 class TrainedModel:
     """The decoder in float64 (eval mode) and the hash of the weights it came from."""
 
     def __init__(self, arrays: dict[str, np.ndarray]):
+        digest = weights_sha256(arrays)  # names to numpy arrays, else an ArtError
         decoder = ShapesDecoder()
         expected = {k: tuple(v.shape) for k, v in decoder.state_dict().items()}
         found = {k: tuple(v.shape) for k, v in arrays.items()}
@@ -90,7 +115,10 @@ class TrainedModel:
                 "weights do not fit the shapes decoder: expected tensors "
                 f"{sorted(expected)} with their shapes"
             )
-        self.weights_sha256 = weights_sha256(arrays)
+        for name, v in arrays.items():
+            if not np.issubdtype(v.dtype, np.floating) or not np.isfinite(v).all():
+                raise ArtError(f"weights {name!r} must be finite floating-point values")
+        self.weights_sha256 = digest
         state = {
             k: torch.from_numpy(np.array(v, dtype=np.float64))
             for k, v in arrays.items()
@@ -100,6 +128,7 @@ class TrainedModel:
 
     def generate(self, codes: torch.Tensor) -> torch.Tensor:
         """Pictures (n, 16, 16, 3) float64 in ``[0, 1]`` for codes (n, CODE_SIZE)."""
+        _check_codes(codes)
         with torch.no_grad():
             return self.decoder(codes.to(torch.float64)).permute(0, 2, 3, 1)
 
@@ -110,6 +139,8 @@ def load_model(path: str | Path | None = None) -> TrainedModel:
     A shipped file whose hash is not :data:`SHIPPED_WEIGHTS_SHA256` is refused. Any
     other path is loaded as is (its hash is kept on the model for provenance).
     """
+    if path is not None and not isinstance(path, str | Path):
+        raise ArtError(f"a weights path is a str, a Path or None, got {path!r}")
     if path is None:
         return _shipped_model()
     return TrainedModel(read_weights(path))
@@ -129,7 +160,17 @@ def _shipped_model() -> TrainedModel:
 def shapes_code(seed: int) -> np.ndarray:
     """The model's input for ``seed`` (1 x CODE_SIZE): a picture description drawn
     from SHA-256 of the seed by :func:`refimpl.art.shapes.shape_params_from_seed`."""
-    return encode_shapes(shape_params_from_seed(seed))
+    return encode_shapes(shape_params_from_seed(check_seed(seed)))
+
+
+def check_model(model: object) -> TrainedModel | None:
+    """``model`` if it is ``None`` (the shipped weights) or a :class:`TrainedModel`."""
+    if model is not None and not isinstance(model, TrainedModel):
+        raise ArtError(
+            "model must be a TrainedModel (see load_model) or None, "
+            f"got {type(model).__name__}"
+        )
+    return model
 
 
 def render_trained(
@@ -139,6 +180,7 @@ def render_trained(
 
     The upscale picks source pixel ``(i * 16) // size``: integer arithmetic, exact.
     """
+    seed, size, model = check_seed(seed), check_size(size), check_model(model)
     model = model or load_model()
     small = quantize(model.generate(torch.from_numpy(shapes_code(seed)))[0])
     index = (np.arange(size) * NATIVE_SIZE) // size

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from refimpl.art.errors import ArtError
-from refimpl.art.pixels import pixel_sha256
+from refimpl.art.pixels import check_pixels
 
 __all__ = ["COMPRESS_LEVEL", "from_png", "to_png"]
 
@@ -40,9 +40,9 @@ _COLOUR_TYPES = {
 
 def to_png(pixels: np.ndarray) -> bytes:
     """Encode a ``(h, w, 3)`` uint8 array as an 8-bit RGB PNG, without metadata."""
-    pixel_sha256(pixels)  # validates dtype and shape
+    pixels = check_pixels(pixels)  # a (h, w, 3) uint8 numpy array, else ArtError
     buffer = io.BytesIO()
-    image = Image.fromarray(np.ascontiguousarray(pixels), mode="RGB")
+    image = Image.fromarray(pixels, mode="RGB")
     image.save(buffer, format="PNG", compress_level=COMPRESS_LEVEL, optimize=False)
     return buffer.getvalue()
 

@@ -26,12 +26,13 @@ import PIL
 import torch
 
 from refimpl import boundedjson
-from refimpl.art import cppn, decoder, hashrand, pixels, renderer, shapes
+from refimpl.art import arguments, cppn, decoder, hashrand, pixels, renderer, shapes
+from refimpl.art.arguments import check_seed
 from refimpl.art.cppn import cppn_weights
-from refimpl.art.decoder import MODEL_NAME, TrainedModel, load_model
+from refimpl.art.decoder import MODEL_NAME, TrainedModel, check_model, load_model
 from refimpl.art.errors import ArtError
 from refimpl.art.modelfile import weights_sha256
-from refimpl.art.pixels import pixel_sha256
+from refimpl.art.pixels import check_pixels, pixel_sha256
 from refimpl.art.png import from_png, to_png
 
 __all__ = [
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 DTYPE = "float64"
-_COMMON = (hashrand, pixels, renderer)
+_COMMON = (arguments, hashrand, pixels, renderer)
 _MODULES = {"cppn": (*_COMMON, cppn), "trained": (*_COMMON, shapes, decoder)}
 
 
@@ -55,9 +56,9 @@ def code_sha256(style: str) -> str:
 
     For each module in a fixed order: ``name\\n``, then its text (UTF-8, ``\\r\\n``
     turned into ``\\n`` so a Windows checkout hashes the same). Changing the code
-    changes the hash.
+    changes the hash. ``style`` is one of :data:`refimpl.art.STYLES`.
     """
-    kind = "trained" if style == MODEL_NAME else "cppn"
+    kind = "trained" if renderer.check_style(style) == MODEL_NAME else "cppn"
     h = hashlib.sha256()
     for module in _MODULES[kind]:
         text = Path(module.__file__).read_text(encoding="utf-8").replace("\r\n", "\n")
@@ -75,6 +76,8 @@ def generator_weights_sha256(
     ``layerK.bias`` and ``latent`` for that seed; the trained model's weights are the
     same for every seed (:attr:`TrainedModel.weights_sha256`).
     """
+    seed, style = check_seed(seed), renderer.check_style(style)
+    model = check_model(model)
     if style == MODEL_NAME:
         return (model or load_model()).weights_sha256
     arrays = {"latent": cppn.cppn_latent(seed, style)}
@@ -113,6 +116,25 @@ class ProvenanceRecord:
     cid: str | None = None
     record_version: int = 1
 
+    def __post_init__(self) -> None:
+        """Refuse mistyped fields (ranges and hashes are judged by verification)."""
+        for name in ("seed", "size", "record_version"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ArtError(f"provenance field {name!r} must be an int")
+        texts = ("style", "dtype", "code_sha256", "weights_sha256", "pixel_sha256")
+        for name in (*texts, "png_sha256"):
+            if not isinstance(getattr(self, name), str):
+                raise ArtError(f"provenance field {name!r} must be a str")
+        if not isinstance(self.versions, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.versions.items()
+        ):
+            raise ArtError(
+                "provenance field 'versions' must map names to version strings"
+            )
+        if self.cid is not None and not isinstance(self.cid, str):
+            raise ArtError("provenance field 'cid' must be a str or null")
+
     def to_dict(self) -> dict[str, Any]:
         """A plain dict (JSON-ready)."""
         return asdict(self)
@@ -134,25 +156,7 @@ class ProvenanceRecord:
                 f"bad provenance record: missing {sorted(missing)}, "
                 f"unknown {sorted(unknown, key=repr)}"
             )
-        for name in ("seed", "size", "record_version"):
-            if name in data and (
-                isinstance(data[name], bool) or not isinstance(data[name], int)
-            ):
-                raise ArtError(f"provenance field {name!r} must be an int")
-        texts = ("style", "dtype", "code_sha256", "weights_sha256", "pixel_sha256")
-        for name in (*texts, "png_sha256"):
-            if not isinstance(data[name], str):
-                raise ArtError(f"provenance field {name!r} must be a str")
-        versions = data.get("versions", {})
-        if not isinstance(versions, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in versions.items()
-        ):
-            raise ArtError(
-                "provenance field 'versions' must map names to version strings"
-            )
-        if data.get("cid") is not None and not isinstance(data["cid"], str):
-            raise ArtError("provenance field 'cid' must be a str or null")
-        return cls(**data)
+        return cls(**data)  # __post_init__ checks the types
 
     @classmethod
     def from_json(cls, text: str) -> ProvenanceRecord:
@@ -177,6 +181,13 @@ class Artwork:
     png: bytes
     record: ProvenanceRecord
 
+    def __post_init__(self) -> None:
+        check_pixels(self.pixels)
+        if not isinstance(self.png, bytes):
+            raise ArtError(f"an artwork's png is bytes, got {type(self.png).__name__}")
+        if not isinstance(self.record, ProvenanceRecord):
+            raise ArtError("an artwork's record is a ProvenanceRecord")
+
 
 def make_artwork(
     seed: int,
@@ -187,6 +198,7 @@ def make_artwork(
 ) -> Artwork:
     """Render ``(style, seed, size)``, encode the PNG, write the provenance record."""
     seed, style, size = renderer.check_request(seed, style, size)
+    model = check_model(model)
     image = renderer.render(seed, style, size, model=model)
     png = to_png(image)
     record = ProvenanceRecord(
@@ -211,6 +223,16 @@ class VerifyResult:
     ok: bool
     reasons: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.ok, bool):
+            raise ArtError(f"ok is a bool, got {type(self.ok).__name__}")
+        for name in ("reasons", "notes"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or any(
+                not isinstance(v, str) for v in value
+            ):
+                raise ArtError(f"{name} is a tuple of str")
 
     def __bool__(self) -> bool:
         return self.ok
@@ -238,6 +260,7 @@ def verify_provenance(
         raise ArtError(f"png must be PNG bytes, got {type(png).__name__}")
     if png is not None:
         png = bytes(png)
+    model = check_model(model)
     reasons: list[str] = []
     notes: list[str] = []
     try:

@@ -8,20 +8,32 @@ Introduced in lesson 10. Styles are the hash-weighted CPPNs of
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from refimpl.art.arguments import MAX_SEED, MAX_SIZE, check_seed, check_size
 from refimpl.art.cppn import CPPN_STYLES, render_cppn
-from refimpl.art.decoder import MODEL_NAME, TrainedModel, render_trained
+from refimpl.art.decoder import MODEL_NAME, TrainedModel, check_model, render_trained
 from refimpl.art.errors import ArtError
 from refimpl.art.png import to_png
 
-__all__ = ["MAX_SEED", "MAX_SIZE", "STYLES", "check_request", "render", "render_png"]
+__all__ = [
+    "MAX_SEED",
+    "MAX_SIZE",
+    "STYLES",
+    "check_request",
+    "check_style",
+    "render",
+    "render_png",
+]
 
 STYLES: tuple[str, ...] = (*CPPN_STYLES, MODEL_NAME)
-MAX_SIZE = 1024
-MAX_SEED = 2**64 - 1
+
+
+def check_style(style: object) -> str:
+    """``style`` if it is one of :data:`STYLES`."""
+    if not isinstance(style, str) or style not in STYLES:
+        raise ArtError(f"unknown style {style!r}; choose one of {list(STYLES)}")
+    return style
 
 
 def check_request(seed: object, style: object, size: object) -> tuple[int, str, int]:
@@ -30,17 +42,7 @@ def check_request(seed: object, style: object, size: object) -> tuple[int, str, 
     A seed is an integer in ``0..2**64-1`` (not a bool, float or string); a style is
     one of :data:`STYLES`; a size is an integer in ``1..MAX_SIZE``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise ArtError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
-    if not 0 <= int(seed) <= MAX_SEED:
-        raise ArtError(f"seed must be in 0..2**64-1, got {seed}")
-    if not isinstance(style, str) or style not in STYLES:
-        raise ArtError(f"unknown style {style!r}; choose one of {list(STYLES)}")
-    if isinstance(size, bool) or not isinstance(size, numbers.Integral):
-        raise ArtError(f"size must be an int, got {type(size).__name__} {size!r}")
-    if not 1 <= int(size) <= MAX_SIZE:
-        raise ArtError(f"size must be in 1..{MAX_SIZE} pixels, got {size}")
-    return int(seed), style, int(size)
+    return check_seed(seed), check_style(style), check_size(size)
 
 
 def render(
@@ -54,9 +56,10 @@ def render(
 
     Bit-exact: the same arguments give the same pixels on any CPU (float64 maths, then
     ``floor(clamp(v, 0, 1) * 255 + 0.5)``). ``model`` replaces the shipped weights of
-    the ``"shapes"`` style (other styles ignore it).
+    the ``"shapes"`` style (other styles ignore it); it is a :class:`TrainedModel`.
     """
     seed, style, size = check_request(seed, style, size)
+    model = check_model(model)
     if style == MODEL_NAME:
         return render_trained(seed, size, model)
     return render_cppn(seed, style, size)

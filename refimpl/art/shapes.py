@@ -11,10 +11,13 @@ import math
 
 import numpy as np
 
+from refimpl.art.arguments import MAX_SEED, check_int, check_seed, check_size
+from refimpl.art.errors import ArtError
 from refimpl.art.hashrand import hash_key, hash_uniform
 
 __all__ = [
     "CODE_SIZE",
+    "MAX_SET_PIXELS",
     "PALETTE",
     "SHAPE_KINDS",
     "ShapeParams",
@@ -36,6 +39,13 @@ PALETTE = np.array(  # six colours; a picture's shape and background always diff
     ]
 )
 CODE_SIZE = len(SHAPE_KINDS) + 2 * len(PALETTE) + 6
+MAX_SET_PIXELS = 2**22  # pictures x size x size per call: 16,384 pictures of 16 x 16
+_CHOICES = {
+    "kind": len(SHAPE_KINDS),
+    "background": len(PALETTE),
+    "foreground": len(PALETTE),
+}
+_NUMBERS = ("cx", "cy", "extent", "angle", "frequency")
 
 ShapeParams = dict[str, np.ndarray]
 """Arrays of length n: kind, background, foreground (ints), cx, cy, extent, angle,
@@ -61,11 +71,52 @@ def _from_uniforms(u: np.ndarray) -> ShapeParams:
 
 def shape_params_from_seed(seed: int) -> ShapeParams:
     """The one picture description (n = 1) that ``seed`` names, from SHA-256."""
+    seed = check_seed(seed)
     return _from_uniforms(hash_uniform(hash_key("shapes", seed, "params"), 8)[None])
+
+
+def _check_params(params: object) -> int:
+    """The number of pictures ``n`` that well-formed parameters describe.
+
+    A dict with exactly the eight keys, each a 1-D numpy array of one length ``n``:
+    integer choices in range for kind and colours, finite real numbers for the rest.
+    """
+    keys = [*_CHOICES, *_NUMBERS]
+    if not isinstance(params, dict) or set(params) != set(keys):
+        raise ArtError(f"shape parameters are a dict with exactly the keys {keys}")
+    lengths = set()
+    for key in keys:
+        value = params[key]
+        if not isinstance(value, np.ndarray) or value.ndim != 1:
+            raise ArtError(f"shape parameter {key!r} must be a 1-D numpy array")
+        lengths.add(len(value))
+        if key in _CHOICES:
+            if value.dtype.kind not in "iu" or not np.all(
+                (value >= 0) & (value < _CHOICES[key])
+            ):
+                raise ArtError(
+                    f"shape parameter {key!r} must hold integers in "
+                    f"0..{_CHOICES[key] - 1}"
+                )
+        elif value.dtype.kind not in "iuf" or not np.all(np.isfinite(value)):
+            raise ArtError(f"shape parameter {key!r} must hold finite numbers")
+    if len(lengths) != 1:
+        raise ArtError("shape parameters must all have the same length")
+    return lengths.pop()
+
+
+def _check_set(n: int, size: object) -> int:
+    size = check_size(size)
+    if n * size * size > MAX_SET_PIXELS:
+        raise ArtError(
+            f"{n} pictures of {size} x {size} exceed {MAX_SET_PIXELS} pixels per call"
+        )
+    return size
 
 
 def draw_shapes(params: ShapeParams, size: int = 16) -> np.ndarray:
     """Draw pictures ``(n, 3, size, size)`` float32 in ``[0, 1]`` from parameters."""
+    size = _check_set(_check_params(params), size)
     kind = params["kind"][:, None, None]
     axis = (2.0 * np.arange(size) + 1.0) / size - 1.0
     y, x = np.meshgrid(axis, axis, indexing="ij")
@@ -86,7 +137,7 @@ def draw_shapes(params: ShapeParams, size: int = 16) -> np.ndarray:
 def encode_shapes(params: ShapeParams) -> np.ndarray:
     """The model's input code (n x CODE_SIZE, float64): one-hot kind, background and
     foreground colour, then cx, cy, extent, cos(angle), sin(angle), frequency / 3."""
-    n = len(params["kind"])
+    n = _check_params(params)
     eye_k, eye_c = np.eye(len(SHAPE_KINDS)), np.eye(len(PALETTE))
     angle = params["angle"]
     cos = np.array([math.cos(a) for a in angle], dtype=np.float64)
@@ -108,8 +159,11 @@ def make_shapes(n: int, seed: int, size: int = 16) -> tuple[np.ndarray, np.ndarr
     """A training set: ``n`` pictures ``(n, 3, size, size)`` and their codes.
 
     numpy's PCG64 (``default_rng(seed)``) draws the descriptions, so the set is the same
-    on every machine.
+    on every machine. At most :data:`MAX_SET_PIXELS` pixels (``n * size * size``).
     """
+    n = check_int(n, "n", 0, MAX_SET_PIXELS, "pictures")
+    seed = check_int(seed, "seed", 0, MAX_SEED)
+    size = _check_set(n, size)
     u = np.random.default_rng(seed).random((n, 8))
     params = _from_uniforms(u)
     return draw_shapes(params, size), encode_shapes(params).astype(np.float32)
