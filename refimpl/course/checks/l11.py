@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from refimpl.course import Check, Wrong
+from refimpl.course.checks._calls import answers
 from refimpl.course.feedback import (
     call_learner,
     describe_mismatch,
@@ -63,8 +64,11 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         _cid(b"x", b"\x01\x70\x12\x20"),  # dag-pb codec
         _cid(b"x", b"\x00\x55\x12\x20"),  # version 0 byte
         _cid(b"x", b"\x01\x55\x13\x20"),  # sha2-512 code
-        "b" + base64.b32encode(b"\x01\x55\x12\x1f" + bytes(32))
-        .decode().lower().rstrip("="),  # says 31 digest bytes
+        "b"
+        + base64.b32encode(b"\x01\x55\x12\x1f" + bytes(32))
+        .decode()
+        .lower()
+        .rstrip("="),  # says 31 digest bytes
         "b" + base[1:].upper(),  # upper-case body after a lower-case 'b'
         base[:20] + base[20:].upper(),  # mixed case
         _b32(b"\x01\x55\x12\x20" + bytes(range(31))),  # 31 digest bytes
@@ -90,23 +94,30 @@ def _test_digest(answer: object) -> None:
             got = call_learner(answer, (cid,), call)
             reject_stub(got, call, first=i == 0)
             if isinstance(got, bytearray):
-                raise Wrong(f"{call} returned a bytearray; the text asks for bytes: "
-                            "return bytes(...) of it")
+                raise Wrong(
+                    f"{call} returned a bytearray; the text asks for bytes: "
+                    "return bytes(...) of it"
+                )
             if type(got) is not bytes:
                 raise Wrong(f"{call} returned {short_repr(got)}; 32 bytes are wanted")
             if got != _digest(cid):
-                raise Wrong(f"{call} returned {short_repr(got)}, which is not the "
-                            "digest inside")
+                raise Wrong(
+                    f"{call} returned {short_repr(got)}, which is not the digest inside"
+                )
             continue
         try:
             got = answer(cid)
         except ValueError:
             continue
         except Exception as error:
-            raise Wrong(f"{call} raised {type(error).__name__}; a ValueError is "
-                        "wanted for a string that is not our kind of CID") from None
-        raise Wrong(f"{call} returned {short_repr(got)}, but this is not a raw "
-                    "sha2-256 CIDv1 in lower-case base32: raise ValueError")
+            raise Wrong(
+                f"{call} raised {type(error).__name__}; a ValueError is "
+                "wanted for a string that is not our kind of CID"
+            ) from None
+        raise Wrong(
+            f"{call} returned {short_repr(got)}, but this is not a raw "
+            "sha2-256 CIDv1 in lower-case base32: raise ValueError"
+        )
 
 
 def _digest_lenient(cid: str) -> bytes:  # no canonical re-encoding
@@ -197,35 +208,52 @@ def _royalty_split(sale_price: int, bps: int, fee_bps: int) -> tuple[int, int, i
 
 
 _SPLIT_OK = [
-    (1000, 200, 250), (999, 1000, 0), (1, 9999, 1), (10**18 + 7, 333, 250),
-    (0, 500, 500), (7, 0, 0),
+    (1000, 200, 250),
+    (999, 1000, 0),
+    (1, 9999, 1),
+    (10**18 + 7, 333, 250),
+    (0, 500, 500),
+    (7, 0, 0),
     (2**60 + 1, 333, 100),  # beyond float precision: floats give ...008, not ...004
     (12_345, 10_000, 0),  # the whole price is royalty
     (12_345, 0, 10_000),  # the whole price is fee
     (10_001, 5000, 5000),  # both on the full price: 5000 + 5000, the seller gets 1
-    (19_999, 5, 5), (3, 3333, 3333), (999_999, 777, 250),
+    (19_999, 5, 5),
+    (3, 3333, 3333),
+    (999_999, 777, 250),
 ]
 _SPLIT_BAD = [
-    (1000, 10_001, 0), (1000, -1, 0), (1000, 0, -1), (1000, 0, 10_001), (-5, 100, 0),
-    (-1, 0, 0), (10, 20_000, 0), (1000, 6000, 5000), (1000, 5001, 5000),
+    (1000, 10_001, 0),
+    (1000, -1, 0),
+    (1000, 0, -1),
+    (1000, 0, 10_001),
+    (-5, 100, 0),
+    (-1, 0, 0),
+    (10, 20_000, 0),
+    (1000, 6000, 5000),
+    (1000, 5001, 5000),
 ]
 
 
 def _test_split(answer: object) -> None:
-    if not callable(answer):
-        raise Wrong("expected a function royalty_split(sale_price, bps, fee_bps)")
-    for i, args in enumerate(_SPLIT_OK):
-        call = f"royalty_split{args!r}"
-        got = call_learner(answer, args, call)
-        reject_stub(got, call, first=i == 0)
+    calls = [(args, f"royalty_split{args!r}") for args in _SPLIT_OK]
+    for args, call, got in answers(
+        answer, "royalty_split(sale_price, bps, fee_bps)", calls
+    ):
         want = _royalty_split(*args)
         if type(got) is not tuple or len(got) != 3:
-            raise Wrong(f"{call} returned {short_repr(got)}; a tuple (royalty, fee, "
-                        "seller) is wanted")
-        if not all(isinstance(x, int | np.integer)
-                   and not isinstance(x, bool | np.bool_) for x in got):
-            raise Wrong(f"{call} returned {short_repr(got)}; all three parts must "
-                        "be ints (whole base units), not floats")
+            raise Wrong(
+                f"{call} returned {short_repr(got)}; a tuple (royalty, fee, "
+                "seller) is wanted"
+            )
+        if not all(
+            isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
+            for x in got
+        ):
+            raise Wrong(
+                f"{call} returned {short_repr(got)}; all three parts must "
+                "be ints (whole base units), not floats"
+            )
         if got != want:
             raise Wrong(f"{call} {describe_mismatch(got, want)}")
     for args in _SPLIT_BAD:
@@ -235,14 +263,26 @@ def _test_split(answer: object) -> None:
         except ValueError:
             continue
         except Exception as error:
-            raise Wrong(f"{call} raised {type(error).__name__}; a ValueError is "
-                        "wanted") from None
-        raise Wrong(f"{call} returned {short_repr(got)}; it is out of range and "
-                    "must raise ValueError")
+            raise Wrong(
+                f"{call} raised {type(error).__name__}; a ValueError is wanted"
+            ) from None
+        raise Wrong(
+            f"{call} returned {short_repr(got)}; it is out of range and "
+            "must raise ValueError"
+        )
 
 
-def _split_by(fn, *, lo=0, hi=10_000, neg_ok=False, both=True, fee_guard=True,
-              fee_after=False, total=10_000):
+def _split_by(
+    fn,
+    *,
+    lo=0,
+    hi=10_000,
+    neg_ok=False,
+    both=True,
+    fee_guard=True,
+    fee_after=False,
+    total=10_000,
+):
     def split(p, b, f):
         if not lo <= b <= hi or (p < 0 and not neg_ok):
             raise ValueError("out of range")
@@ -282,16 +322,20 @@ royalty_split = Check(
         _split_by(lambda p, b: p * b // 10000, hi=9_999),  # 10000 refused
         _split_by(lambda p, b: p * b // 10000, total=9_999),  # 100 % together refused
         _split_by(lambda p, b: p * b // 10000, neg_ok=True),
-        _split_by(lambda p, b: p * b // 10000, lo=-10**9),  # one-sided guard
-        lambda p, b, f: (p * b // 10000, p * f // 10000,
-                         p - p * b // 10000 - p * f // 10000),  # no guard at all
+        _split_by(lambda p, b: p * b // 10000, lo=-(10**9)),  # one-sided guard
+        lambda p, b, f: (
+            p * b // 10000,
+            p * f // 10000,
+            p - p * b // 10000 - p * f // 10000,
+        ),  # no guard at all
         _split_by(lambda p, b: p * b / 10000 // 1),  # a float royalty
         lambda p, b, f: list(_royalty_split(p, b, f)),  # a list
         _split_by(lambda p, b: p * b // 10000, both=False),  # together > 100 %
         _split_by(lambda p, b: p * b // 10000, fee_guard=False),  # fee unchecked
         _split_by(lambda p, b: p * b // 10000, fee_after=True),  # fee on the rest
         lambda p, b, f: (lambda r, fee, s: (r, fee, s + fee))(  # seller keeps fee
-            *_royalty_split(p, b, f)),
+            *_royalty_split(p, b, f)
+        ),
     ],
 )
 
@@ -314,18 +358,25 @@ def _transfer_error(
 
 
 def _auth_from_argument(owner, approved, operators, caller, from_, to):
-    """Wrong: trusts the caller's from_ as the owner when authorizing."""
-    if to == _ZERO:
-        return "InvalidReceiver"
-    if owner is None:
-        return "NonexistentToken"
-    if caller == _ZERO or not (
-        caller == from_ or caller == approved or caller in operators
-    ):
-        return "InsufficientApproval"
-    if from_ != owner:
-        return "IncorrectOwner"
-    return "ok"
+    """Wrong: authorizes against the caller's from_, not the token's owner."""
+    verdict = _transfer_error(
+        owner if owner is None else from_, approved, operators, caller, from_, to
+    )
+    return "IncorrectOwner" if verdict == "ok" and from_ != owner else verdict
+
+
+def _from_is_operator(owner, approved, operators, caller, from_, to):
+    """Wrong: an operator named as from_ passes, whoever calls."""
+    if from_ in operators:  # reads isApprovedForAll(owner, from_), not (owner, caller)
+        operators = operators | {caller}
+    return _transfer_error(owner, approved, operators, caller, from_, to)
+
+
+def _any_case(owner, approved, operators, caller, from_, to):
+    """Wrong: compares addresses ignoring case, as Ethereum's hex addresses allow."""
+    known = {a.lower(): a for a in (owner, approved, *operators) if a is not None}
+    caller, from_ = (known.get(a.lower(), a) for a in (caller, from_))
+    return _transfer_error(owner, approved, operators, caller, from_, to)
 
 
 def _transfer_cases() -> list[tuple]:
@@ -346,6 +397,9 @@ def _transfer_cases() -> list[tuple]:
         (o, a, {p}, a, x, o),  # approved, wrong from
         (o, z, {p}, p, o, _ZERO),  # operator to the zero address
         (None, a, {p}, p, o, x),  # burnt token, stale approval
+        (o, z, {x}, "eve", x, a),  # from_ is an operator, the caller is not
+        (o, z, set(), "Alice", o, a),  # addresses compare exactly: not the owner
+        (o, z, set(), o, "ALICE", a),  # ... and not the token's owner as from_
     ]
 
 
@@ -354,14 +408,10 @@ _NAMES.add("IncorrectOwner")
 
 
 def _test_transfer_error(answer: object) -> None:
-    if not callable(answer):
-        raise Wrong(
-            "expected a function transfer_error(owner, approved, operators, ...)"
-        )
-    for i, args in enumerate(_transfer_cases()):
-        call = "transfer_error" + repr(args)
-        got = call_learner(answer, args, call)
-        reject_stub(got, call, first=i == 0)
+    calls = [(args, f"transfer_error{args!r}") for args in _transfer_cases()]
+    for args, call, got in answers(
+        answer, "transfer_error(owner, approved, operators, ...)", calls
+    ):
         if got not in _NAMES:
             raise Wrong(f"{call}: return 'ok' or one of the four error names")
         if got != _transfer_error(*args):
@@ -402,10 +452,13 @@ transfer_error = Check(
         ),
         # the lesson's TinyNFT rule: the zero address counts as "approved"
         lambda o, a, ops, c, f, t: (
-            "ok" if c == a and o is not None and f == o and t != _ZERO
+            "ok"
+            if c == a and o is not None and f == o and t != _ZERO
             else _transfer_error(o, a, ops, c, f, t)
         ),
         _auth_from_argument,
+        _from_is_operator,
+        _any_case,
         # receiver checked last
         lambda o, a, ops, c, f, t: (
             _transfer_error(o, a, ops, c, f, "someone")
@@ -458,25 +511,27 @@ def _test_metadata(answer: object) -> None:
     from refimpl.nft.errors import MetadataError
     from refimpl.nft.metadata import validate_metadata
 
-    if not callable(answer):
-        raise Wrong("expected a function make_metadata(name, image_cid, seed, style)")
-    for i, args in enumerate(_MD_CASES):
-        call = f"make_metadata{args!r}"
-        md = call_learner(answer, args, call)
-        reject_stub(md, call, first=i == 0)
+    calls = [(args, f"make_metadata{args!r}") for args in _MD_CASES]
+    for args, call, md in answers(
+        answer, "make_metadata(name, image_cid, seed, style)", calls
+    ):
         try:
             validate_metadata(md, args[1])
         except MetadataError as e:
             raise Wrong(f"{call}: {e}") from None
         if md["name"] != args[0] or md["seed"] != args[2] or md.get("style") != args[3]:
             raise Wrong(f"{call}: name, seed and style must be the ones passed in")
-        styles = [a.get("value") for a in md["attributes"]
-                  if isinstance(a, dict) and a.get("trait_type") == "style"]
+        styles = [
+            a.get("value")
+            for a in md["attributes"]
+            if isinstance(a, dict) and a.get("trait_type") == "style"
+        ]
         if not styles:
             raise Wrong(f"{call}: add an attribute with trait_type 'style'")
         if styles != [args[3]]:
-            raise Wrong(f"{call}: the 'style' trait must hold the style passed in, "
-                        "once")
+            raise Wrong(
+                f"{call}: the 'style' trait must hold the style passed in, once"
+            )
 
 
 make_metadata = Check(
@@ -492,13 +547,18 @@ make_metadata = Check(
         lambda n, c, s, st: {**_make_metadata(n, c, s, st), "attributes": []},
         lambda n, c, s, st: {**_make_metadata(n, c, s, st), "seed": float(s)},
         lambda n, c, s, st: {**_make_metadata(n, c, s, st), "seed": bool(s)},
-        lambda n, c, s, st: {**_make_metadata(n, c, s, st),
-                             "image": "https://ipfs.io/ipfs/" + c},
+        lambda n, c, s, st: {
+            **_make_metadata(n, c, s, st),
+            "image": "https://ipfs.io/ipfs/" + c,
+        },
         lambda n, c, s, st: _make_metadata("Sunset #1", c, s, st),
-        lambda n, c, s, st: {**_make_metadata(n, c, s, st),
-                             "attributes": [{"trait_type": "style", "value": "x"}]},
-        lambda n, c, s, st: {k: v for k, v in _make_metadata(n, c, s, st).items()
-                             if k != "model"},
+        lambda n, c, s, st: {
+            **_make_metadata(n, c, s, st),
+            "attributes": [{"trait_type": "style", "value": "x"}],
+        },
+        lambda n, c, s, st: {
+            k: v for k, v in _make_metadata(n, c, s, st).items() if k != "model"
+        },
         lambda n, c, s, st: {**_make_metadata(n, c, s or 1, st)},  # seed 0 lost
     ],
     hints=[
