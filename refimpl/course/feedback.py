@@ -147,6 +147,9 @@ def short_repr(value: Any, limit: int = 60) -> str:
     Short values are shown whole (byte strings up to about ``limit`` hex digits as
     ``bytes.fromhex('…')``), so a learner can rebuild the input; longer ones are cut.
     """
+    whole = _small_array_repr(value)
+    if whole is not None:
+        return whole
     if isinstance(value, bytes | bytearray | memoryview):
         try:
             text = _bytes_repr(bytes(value[:4096]), len(value), limit)
@@ -155,6 +158,43 @@ def short_repr(value: Any, limit: int = 60) -> str:
     else:
         text = _safe_repr(value)
     return _cut(text, limit)
+
+
+SMALL_ARRAY = 64  # numpy arrays and torch tensors up to this many items are shown whole
+
+
+def _small_array_repr(value: Any) -> str | None:
+    """Python that rebuilds a small numpy array or torch tensor exactly, else None.
+
+    ``np.array([[0.3, 0.7]])``, ``torch.tensor([1.0, 2.0], dtype=torch.float32)``:
+    every value in its shortest exact form, the dtype named unless it is the default.
+    """
+    try:
+        np = _np()
+        if np is not None and isinstance(value, np.ndarray):
+            if value.size > SMALL_ARRAY or value.dtype.kind not in "biuf":
+                return None
+            body = repr(value.tolist())
+            dtype = (
+                ""
+                if value.dtype in (np.float64, np.int64)
+                else (f", dtype=np.{value.dtype}")
+            )
+            if value.size == 0:
+                return f"np.zeros({value.shape}{dtype})"
+            return f"np.array({body}{dtype})"
+        torch = sys.modules.get("torch")  # only if the learner's code uses torch
+        if torch is not None and isinstance(value, torch.Tensor):
+            if value.numel() > SMALL_ARRAY or value.is_complex():
+                return None
+            dtype = str(value.dtype).replace("torch.", "")
+            if value.numel() == 0:
+                return f"torch.zeros({tuple(value.shape)}, dtype=torch.{dtype})"
+            body = repr(value.detach().cpu().tolist())
+            return f"torch.tensor({body}, dtype=torch.{dtype})"
+    except Exception:
+        return None
+    return None
 
 
 def _cut(text: str, limit: int) -> str:
@@ -811,7 +851,12 @@ class FunctionCheck(Check):
         self.may_change_inputs = may_change_inputs
         # show(args) -> the text between the parentheses of the failing call
         self._show = show or (
-            lambda args: ", ".join(_cut(_show(a, hex_ints), 90) for a in args)
+            lambda args: ", ".join(
+                _show(a, hex_ints)
+                if _small_array_repr(a) is not None
+                else _cut(_show(a, hex_ints), 90)
+                for a in args
+            )
         )
         self._compare = compare or answers_equal
         self.func_name = func_name or name.split()[-1]

@@ -57,6 +57,22 @@ def _values_close(got: Any, expected: Any) -> bool:
     return g.shape == e.shape and bool(np.allclose(g, e, atol=1e-9, rtol=0))
 
 
+def _near(got: Any, expected: Any) -> bool:
+    """Right to float32 precision only (about 7 digits): a float32 step somewhere."""
+    try:
+        if isinstance(expected, tuple):
+            return (
+                isinstance(got, tuple | list)
+                and len(got) == len(expected)
+                and all(_near(g, e) for g, e in zip(got, expected, strict=True))
+            )
+        g = np.asarray(got, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+        return g.shape == e.shape and bool(np.allclose(g, e, rtol=1e-6, atol=1e-7))
+    except (TypeError, ValueError):
+        return False
+
+
 def _m(rows: list[list[float]]) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
@@ -111,6 +127,7 @@ normalize_rows = PureFunctionCheck(
         (_m([[0.1, 0.2, 0.7], [1, 1, 1]]),),
     ],
     compare=_close,
+    near=_near,
     returns=np.ndarray,
     hints=[
         "Each validator's row of weights should sum to 1; a row of zeros stays zeros.",
@@ -188,6 +205,7 @@ weighted_median = PureFunctionCheck(
         (np.array([0.25, 0.25, 0.5]), np.array([0.5, 0.5, 0.125]), 0.5),
     ],
     compare=_close,
+    near=_near,
     returns=float,
     hints=[
         "Find the largest weight w such that the validators giving w or more hold "
@@ -256,6 +274,7 @@ clip_weights = PureFunctionCheck(
         (_m([[0.6, 0.6, 0.0], [0.2, 0.1, 0.0]]), np.array([0.4, 0.3, 0.1])),
     ],
     compare=_close,
+    near=_near,
     returns=tuple,
     items=np.ndarray,
     hints=[
@@ -319,6 +338,7 @@ incentive = PureFunctionCheck(
         (np.array([8, 4, 4]), np.array([[9, 1], [1, 9], [5, 5]]), 0.5),
     ],
     compare=_close,
+    near=_near,
     returns=np.ndarray,
     hints=[
         "Four steps: S = stake / stake.sum(); Wn = normalize_rows(W); C[j] = "
@@ -446,6 +466,7 @@ bonds_and_dividends = PureFunctionCheck(
         ),
     ],
     compare=_close,
+    near=_near,
     returns=tuple,
     items=np.ndarray,
     hints=[

@@ -1,0 +1,51 @@
+"""Inputs in messages: small arrays and tensors are shown whole, exactly rebuildable."""
+
+import numpy as np
+import pytest
+import torch
+
+from refimpl.course import INCORRECT
+from refimpl.course.checks import l08
+from refimpl.course.feedback import SMALL_ARRAY, short_repr
+
+SMALL = [
+    np.array([[0.3, 0.3, 0.3, 0.1, 0.0], [0.05, 0.05, 0.05, 0.05, 0.8]]),
+    np.array([[65535, 32768], [1, 3]], dtype=np.uint16),
+    np.array([0.1, 1 / 3], dtype=np.float32),
+    np.array([True, False]),
+    np.zeros((0, 3)),
+    torch.tensor([1e-30, 2e-20], dtype=torch.float32),
+    torch.tensor([[1.0, 2.0]], dtype=torch.float64),
+    torch.tensor([3, -1], dtype=torch.int64),
+]
+
+
+@pytest.mark.parametrize("value", SMALL, ids=lambda v: type(v).__name__)
+def test_small_arrays_rebuild_exactly(value):
+    text = short_repr(value)
+    assert "…" not in text
+    rebuilt = eval(text, {"np": np, "torch": torch})  # noqa: S307 - our own text
+    assert type(rebuilt) is type(value)
+    assert rebuilt.dtype == value.dtype and tuple(rebuilt.shape) == tuple(value.shape)
+    if isinstance(value, np.ndarray):
+        assert np.array_equal(rebuilt, value)
+    else:
+        assert torch.equal(rebuilt, value)
+
+
+def test_large_arrays_are_cut():
+    text = short_repr(np.arange(SMALL_ARRAY + 1, dtype=np.float64) / 7)
+    assert text.endswith("…") and len(text) <= 60
+
+
+def test_a_float32_step_is_named_and_the_input_shown_whole(capsys):
+    def clip_float32(W, C):
+        clipped = np.minimum(np.asarray(W, dtype=np.float32), C)  # back to float64
+        return clipped, clipped.sum(axis=1)
+
+    result = l08.clip_weights.evaluate(clip_float32)
+    assert result.status == INCORRECT
+    assert "float32" in result.message
+    assert "np.array([[0.3, 0.3, 0.3, 0.1, 0.0], [0.05, 0.05, 0.05, 0.05, 0.8]])" in (
+        result.message
+    )
