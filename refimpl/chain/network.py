@@ -290,8 +290,10 @@ class Network:
     def run(self, until: float) -> None:
         """Process every event up to time ``until`` (seconds since genesis, finite:
         miners schedule their next block forever)."""
-        if isinstance(until, bool) or not isinstance(until, (int, float)) or not (
-            math.isfinite(until)
+        if (
+            isinstance(until, bool)
+            or not isinstance(until, (int, float))
+            or not (math.isfinite(until))
         ):
             raise ValueError(f"until must be a finite number of seconds, got {until!r}")
         while self._queue and self._queue[0][0] <= until:

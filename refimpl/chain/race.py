@@ -180,8 +180,10 @@ def simulate_double_spend(
     check_race_args(q, z)
     if model not in _MODELS:
         raise ValueError(f"model must be one of {_MODELS}, got {model!r}")
-    if isinstance(trials, bool) or not isinstance(trials, int) or not (
-        0 < trials <= MAX_TRIALS
+    if (
+        isinstance(trials, bool)
+        or not isinstance(trials, int)
+        or not (0 < trials <= MAX_TRIALS)
     ):
         raise ValueError(
             f"trials must be an int in [1, {MAX_TRIALS:,}], got {trials!r}"
@@ -220,8 +222,10 @@ def race_walk(q: float, z: int, *, seed: int = 0, max_blocks: int = 60) -> list[
     after that. Stops at ``max_blocks`` blocks. For plots; introduced in lesson 05.
     """
     check_race_args(q, z)
-    if isinstance(max_blocks, bool) or not isinstance(max_blocks, int) or not (
-        0 <= max_blocks <= MAX_TRIALS
+    if (
+        isinstance(max_blocks, bool)
+        or not isinstance(max_blocks, int)
+        or not (0 <= max_blocks <= MAX_TRIALS)
     ):
         raise ValueError(f"max_blocks must be an int in [0, {MAX_TRIALS:,}]")
     rng = np.random.Generator(np.random.PCG64(seed))

@@ -119,7 +119,8 @@ conflicts = PureFunctionCheck(
         lambda txs: {k: v[::-1] for k, v in _conflicts_by(txs, sort=False).items()},
         lambda txs: {k: set(v) for k, v in _conflicts_by(txs).items()},
         lambda txs: {  # sorted as text: 10 before 2
-            k: sorted(v, key=str) for k, v in _conflicts_by(txs).items()},
+            k: sorted(v, key=str) for k, v in _conflicts_by(txs).items()
+        },
     ],
 )
 
@@ -144,7 +145,8 @@ def _aligned(uid, weights, prev, nxt, *, drop_self=True, drop_zero=True, pad=Tru
     cp = [float(prev[j]) if j < len(prev) else 0.0 for j in range(n)]
     cn = [float(nxt[j]) if j < len(nxt) else 0.0 for j in range(n)]
     keep = [
-        j for j in range(n)
+        j
+        for j in range(n)
         if (not drop_zero or w[j] > 0 or cp[j] > 0 or cn[j] > 0)
         and (not drop_self or j != uid)
     ]
@@ -218,19 +220,24 @@ copy_gap = PureFunctionCheck(
         (2, {0: 5, 1: 1, 2: 65535}, [0.5, 0.2, 0.3], [0.2, 0.5, 0.3]),  # itself
         (0, {1: 3, 2: 1, 3: 2}, [0.0, 0.5, 0.2, 0.3], [0.0, 0.2, 0.5, 0.3]),
         (0, {1: 10, 4: 20}, [0.0, 0.3, 0.7], [0.0, 0.2, 0.3, 0.1, 0.4]),  # short
-        (1, {0: 1, 2: 2, 3: 3}, [0.2, 0.0, 0.3, 0.5, 0.0, 0.0],
-         [0.5, 0.0, 0.3, 0.2, 0.0, 0.0]),  # miners nobody weighs
+        (
+            1,
+            {0: 1, 2: 2, 3: 3},
+            [0.2, 0.0, 0.3, 0.5, 0.0, 0.0],
+            [0.5, 0.0, 0.3, 0.2, 0.0, 0.0],
+        ),  # miners nobody weighs
         (0, {1: 7, 2: 7}, [0.0, 0.5, 0.5], [0.0, 0.4, 0.6]),  # a constant w
         (0, {5: 3, 1: 1}, [0.0, 0.6, 0.4], [0.0, 0.5, 0.5]),  # past the lists
         (0, {}, [0.5, 0.5], [0.2, 0.8]),
         (3, {2: 30000, 0: 65535, 1: 12000}, [0.2, 0.5, 0.3, 0.0], [0.5, 0.2, 0.3]),
-        (1, {0: 2, 2: 1, 4: 0}, [0.3, 0.4, 0.3, 0.0, 0.0],
-         [0.5, 0.1, 0.4, 0.0, 0.0]),
+        (1, {0: 2, 2: 1, 4: 0}, [0.3, 0.4, 0.3, 0.0, 0.0], [0.5, 0.1, 0.4, 0.0, 0.0]),
         (4, {0: 9, 1: 1, 3: 4}, [0.1, 0.4, 0.3, 0.2, 0.0], [0.8, 0.1, 0.0, 0.1, 0.0]),
     ],
     compare=_close,
-    near=lambda got, exp: isinstance(got, int | float)
-    and math.isclose(float(got), exp, rel_tol=1e-5, abs_tol=1e-6),
+    near=lambda got, exp: (
+        isinstance(got, int | float)
+        and math.isclose(float(got), exp, rel_tol=1e-5, abs_tol=1e-6)
+    ),
     hints=[
         "First make three equal-length vectors over uids 0 .. n-1 (n: the longest "
         "of prev, nxt and the largest weighted uid + 1); a uid not in weights, or "
@@ -390,9 +397,13 @@ precision_recall = PureFunctionCheck(
         lambda f, t: (len(f & t) // max(len(f), 1), len(f & t) // max(len(t), 1)),
         lambda f, t: (len(f & t) / max(len(f | t), 1),) * 2,  # Jaccard
         lambda f, t: (  # int 0 where the text says 0.0
-            len(f & t) / len(f) if f else 0, len(f & t) / len(t) if t else 0),
+            len(f & t) / len(f) if f else 0,
+            len(f & t) / len(t) if t else 0,
+        ),
         lambda f, t: (  # empty flagged -> perfect precision
-            len(f & t) / len(f) if f else 1.0, len(f & t) / len(t) if t else 0.0),
+            len(f & t) / len(f) if f else 1.0,
+            len(f & t) / len(t) if t else 0.0,
+        ),
         _pr_discards,
     ],
 )
