@@ -292,7 +292,7 @@ def _test_apply(answer: object) -> None:
         )
         passed.clear()
         got = call_learner(watched, (given, copy.deepcopy(transfers)), call)
-        if got is ... or got is None and index == 0:
+        if got is ...:
             raise NotAttempted()
         if given != balances:
             raise Wrong(f"{call} changed the balances it was given; work on a copy")
@@ -308,7 +308,8 @@ def _test_apply(answer: object) -> None:
         if expected is not None and got is None:
             raise Wrong(
                 f"{call} returned None, but this block is valid: every transfer in "
-                f"it is covered, so return the new balances"
+                "it is covered, so return the new balances"
+                + (" (did you forget a `return`?)" if index == 0 else "")
             )
         if expected is not None and not answers_equal(got, expected):
             raise Wrong(f"{call} {describe_mismatch(got, expected)}")
