@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import pytest
+from accounts import accounts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,12 +26,11 @@ from refimpl.chain import (
     decode_payload,
     encode_payload,
 )
-from refimpl.crypto import PrivateKey, Signature
+from refimpl.crypto import Signature
 
 CHAIN_ID = 7
-KEYS = [PrivateKey(1000 + i) for i in range(3)]
+KEYS, ADDR = accounts(3)
 PUB = [k.public_key.to_bytes(compressed=True) for k in KEYS]
-ADDR = [k.public_key.address for k in KEYS]
 MINER = ADDR[2]
 CTX = BlockContext(
     height=1,
@@ -44,28 +45,20 @@ def fresh_state() -> State:
     return State(balances={ADDR[0]: 1_000, ADDR[1]: 50}, supply=1_050)
 
 
-def tx(
-    i: int = 0,
-    to: int = 1,
-    amount: int = 100,
-    fee: int = 5,
-    nonce: int = 0,
-    chain_id: int = CHAIN_ID,
-    **kw,
-) -> Transaction:
-    return Transaction(PUB[i], ADDR[to], amount, fee, nonce, chain_id, **kw)
+#: A transfer's fields unless a test says otherwise.
+TRANSFER = {"amount": 100, "fee": 5, "nonce": 0, "chain_id": CHAIN_ID}
+
+
+def tx(i: int = 0, to: int = 1, **fields: Any) -> Transaction:
+    """An unsigned transaction from key ``i`` to address ``to``: ``TRANSFER``
+    with ``fields`` (any of Transaction's) in place of its defaults."""
+    return Transaction(PUB[i], ADDR[to], **(TRANSFER | fields))
 
 
 @cache
-def signed(
-    i: int = 0,
-    to: int = 1,
-    amount: int = 100,
-    fee: int = 5,
-    nonce: int = 0,
-    chain_id: int = CHAIN_ID,
-) -> Transaction:
-    return tx(i, to, amount, fee, nonce, chain_id).sign(KEYS[i])
+def signed(i: int = 0, to: int = 1, **fields: Any) -> Transaction:
+    """``tx(i, to, **fields)`` signed by key ``i`` (cached: signing takes ms)."""
+    return tx(i, to, **fields).sign(KEYS[i])
 
 
 def rejected(state: State, t: Transaction, reason: str) -> None:

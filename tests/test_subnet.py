@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from accounts import accounts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,18 +11,10 @@ from refimpl.chain.errors import InvalidTransaction
 from refimpl.chain.ledger import apply_transaction
 from refimpl.chain.state import BlockContext, State
 from refimpl.chain.transaction import Transaction, encode_payload
-from refimpl.crypto import PrivateKey
-from refimpl.market.subnet import (
-    KINDS,
-    Subnet,
-    SubnetParams,
-    split_tokens,
-    total_stake,
-)
+from refimpl.market.subnet import KINDS, Subnet, SubnetParams, split_tokens, total_stake
 
 CHAIN_ID = 7
-KEYS = [PrivateKey(1000 + i) for i in range(8)]
-ADDR = [k.public_key.address for k in KEYS]
+KEYS, ADDR = accounts(8)
 OWNER = ADDR[7]
 
 
