@@ -101,15 +101,12 @@ def test_header_fields_out_of_range() -> None:
         BlockHeader(1, b"\x00" * 31, b"\x00" * 32, 0, 0, 0).serialize()
 
 
-headers = st.builds(
-    BlockHeader,
-    st.integers(-(2**31), 2**31 - 1),
-    st.binary(min_size=32, max_size=32),
-    st.binary(min_size=32, max_size=32),
-    st.integers(0, 2**32 - 1),
-    st.integers(0, 2**32 - 1),
-    st.integers(0, 2**32 - 1),
-)
+INT32 = st.integers(-(2**31), 2**31 - 1)
+UINT32 = st.integers(0, 2**32 - 1)
+HASH = st.binary(min_size=32, max_size=32)
+# Any header the 80-byte format holds: version, previous hash, merkle root, time,
+# bits, nonce.
+headers = st.builds(BlockHeader, INT32, HASH, HASH, UINT32, UINT32, UINT32)
 
 
 @settings(max_examples=100, deadline=None)
