@@ -75,3 +75,27 @@ def test_l11_addresses_compare_exactly_and_operators_act_only_as_callers():
     args = ("alice", ZERO_ADDRESS, {"mallory"}, "eve", "mallory", "bob")
     assert l11._transfer_error(*args) == "InsufficientApproval"
     assert l11._from_is_operator(*args) == "IncorrectOwner"
+
+
+# -- 12.5 ---------------------------------------------------------------------------
+def test_l12_a_png_from_png_refuses_is_a_broken_file_link_and_render_still_runs():
+    import pytest
+
+    from refimpl.art import ArtError, from_png
+    from refimpl.course.checks import l12
+
+    h7 = l12._pixel_hash(7, "sunset", 16)
+    good = l12._png_of(7, "sunset", 16)
+    undecodable = [
+        good[:-20],
+        l12._pil_png(7, "sunset", 16, "grey"),
+        l12._pil_png(7, "sunset", 16, "16-bit"),
+        b"GIF89a",
+    ]
+    for png in undecodable:
+        with pytest.raises(ArtError):
+            from_png(png)
+        assert l12._broken(7, "sunset", 16, h7, png) == ["file"]
+        assert l12._broken(8, "sunset", 16, h7, png) == ["file", "render"]
+        assert l12._show_broken((7, "sunset", 16, h7, png))  # shown, never raises
+    assert l12._broken(7, "sunset", 16, h7, good) == []

@@ -445,12 +445,16 @@ def _pixel_hash(seed: int, style: str, size: int) -> str:
 def _broken(
     seed: int, style: str, size: int, pixel_sha256_hex: str, png: bytes
 ) -> list[str]:
-    from refimpl.art import from_png, pixel_sha256
+    from refimpl.art import ArtError, from_png, pixel_sha256
 
     broken = []
-    pixels = from_png(png)
-    if pixels.shape != (size, size, 3) or pixel_sha256(pixels) != pixel_sha256_hex:
+    try:
+        pixels = from_png(png)
+    except ArtError:  # truncated, or not 8-bit RGB: it does not hold the image
         broken.append("file")
+    else:
+        if pixels.shape != (size, size, 3) or pixel_sha256(pixels) != pixel_sha256_hex:
+            broken.append("file")
     if _pixel_hash(seed, style, size) != pixel_sha256_hex:
         broken.append("render")
     return broken
@@ -463,6 +467,23 @@ def _png_of(seed: int, style: str, size: int, shape: tuple | None = None) -> byt
     if shape is not None:
         pixels = pixels.reshape(*shape, 3)
     return to_png(pixels)
+
+
+def _pil_png(seed: int, style: str, size: int, kind: str) -> bytes:
+    """The image saved by pillow as an 8-bit grey ("L") or 16-bit grey PNG."""
+    import io
+
+    from PIL import Image
+
+    from refimpl.art import render
+
+    pixels = render(seed, style, size)
+    image = Image.fromarray(pixels).convert("L")
+    if kind == "16-bit":
+        image = Image.fromarray(np.asarray(image).astype(np.uint16) * 257)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _broken_cases() -> list[tuple]:
@@ -485,16 +506,23 @@ def _broken_cases() -> list[tuple]:
             h7[:-1] + "0123456789abcdef"[int(h7[-1], 16) ^ 1],
             _png_of(7, "sunset", 16),
         ),
+        # files from_png cannot decode (it raises ArtError): the file link is broken
+        (7, "sunset", 16, h7, _png_of(7, "sunset", 16)[:-20]),  # truncated
+        (7, "sunset", 16, h7, _pil_png(7, "sunset", 16, "grey")),  # 8-bit grey
+        (8, "sunset", 16, h7, _pil_png(7, "sunset", 16, "16-bit")),  # and a seed
+        (3, "ink", 12, h3, b"GIF89a"),  # not a PNG at all
     ]
 
 
 def _show_broken(args: tuple) -> str:
     seed, style, size, digest, png = args
-    width, height = struct.unpack(">II", png[16:24])
-    return (
-        f"{seed}, {style!r}, {size}, {digest[:8]!r}..., "
-        f"<PNG {width}x{height}, {len(png)} bytes>"
-    )
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 26:
+        file = f"<{len(png)} bytes, not a PNG>"
+    else:
+        width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
+        kind = {0: "grey", 2: "RGB"}.get(colour, f"colour type {colour}")
+        file = f"<PNG {width}x{height}, {depth}-bit {kind}, {len(png)} bytes>"
+    return f"{seed}, {style!r}, {size}, {digest[:8]!r}..., {file}"
 
 
 def _broken_shape_blind(seed, style, size, digest, png):
@@ -516,6 +544,26 @@ def _broken_prefix16(seed, style, size, digest, png):
     return broken
 
 
+def _broken_decoder_raises(seed, style, size, digest, png):
+    from refimpl.art import from_png, pixel_sha256
+
+    pixels = from_png(png)  # an undecodable file raises ArtError out of the answer
+    broken = []
+    if pixels.shape != (size, size, 3) or pixel_sha256(pixels) != digest:
+        broken.append("file")
+    return broken + ([] if _pixel_hash(seed, style, size) == digest else ["render"])
+
+
+def _broken_stops_at_bad_file(seed, style, size, digest, png):
+    from refimpl.art import ArtError, from_png
+
+    try:
+        from_png(png)
+    except ArtError:
+        return ["file"]  # never re-renders the claim
+    return _broken(seed, style, size, digest, png)
+
+
 def _broken_first_only(seed, style, size, digest, png):
     full = _broken(seed, style, size, digest, png)
     return full[:1]
@@ -531,7 +579,8 @@ broken_links = PureFunctionCheck(
         "Two independent checks, both always run: the file against the record, and a "
         "re-render against the record.",
         "The file: decode it with from_png and compare its shape with (size, size, 3) "
-        "and its pixel_sha256 with the record: the hash alone does not fix the shape.",
+        "and its pixel_sha256 with the record: the hash alone does not fix the shape. "
+        "A file from_png refuses (ArtError: truncated, not 8-bit RGB) is broken too.",
         "The render: pixel_sha256(render(seed, style, size)) == pixel_sha256_hex. "
         "Collect the names in the order 'file', 'render'.",
     ],
@@ -551,5 +600,7 @@ broken_links = PureFunctionCheck(
         lambda seed, style, size, h, png: tuple(_broken(seed, style, size, h, png)),
         lambda seed, style, size, h, png: _broken(seed, "sunset", size, h, png),
         _broken_prefix16,
+        _broken_decoder_raises,
+        _broken_stops_at_bad_file,
     ],
 )
