@@ -60,6 +60,12 @@ def new_chain(params: ChainParams = P, exts=(), **kw) -> Chain:
     return Chain(params, exts, ALLOC, clock=lambda: NOW, **kw)
 
 
+def with_txs(block: Block, txs: list[Transaction]) -> Block:
+    """``block`` with other transactions (same parent, time and bits), mined."""
+    hdr = block.header
+    return mined(block_from_parts(hdr.prev_hash, txs, hdr.timestamp, hdr.bits, 1))
+
+
 def rebuild(block: Block, **header_changes) -> Block:
     return mined(block.with_header(replace(block.header, nonce=0, **header_changes)))
 
@@ -112,15 +118,7 @@ def test_coinbase_may_claim_less() -> None:
     c = new_chain()
     blk = c.build_block([signed()], MINER)
     cb = replace(blk.txs[0], amount=1)
-    cheap = mined(
-        block_from_parts(
-            blk.header.prev_hash,
-            [cb, signed()],
-            blk.header.timestamp,
-            blk.header.bits,
-            1,
-        )
-    )
+    cheap = with_txs(blk, [cb, signed()])
     c.add_block(cheap)
     assert c.state.balance(MINER) == 1
     assert c.state.supply == 10_500 + 1 - 5  # the unclaimed fee is burnt
@@ -226,15 +224,7 @@ def test_coinbase_paying_too_much() -> None:
     c = new_chain()
     blk = c.build_block([signed()], MINER)
     greedy = replace(blk.txs[0], amount=P.subsidy + 5 + 1)
-    b = mined(
-        block_from_parts(
-            blk.header.prev_hash,
-            [greedy, signed()],
-            blk.header.timestamp,
-            blk.header.bits,
-            1,
-        )
-    )
+    b = with_txs(blk, [greedy, signed()])
     refused(c, b, InvalidBlock, "coinbase pays .* more than subsidy \\+ fees")
 
 
@@ -242,27 +232,28 @@ def test_coinbase_rules() -> None:
     c = new_chain()
     blk = c.build_block([signed()], MINER)
     cb, hdr = blk.txs[0], blk.header
-
-    def with_txs(txs):
-        return mined(block_from_parts(hdr.prev_hash, txs, hdr.timestamp, hdr.bits, 1))
-
     refused(
-        c, with_txs([signed()]), InvalidBlock, "first transaction must be the coinbase"
+        c,
+        with_txs(blk, [signed()]),
+        InvalidBlock,
+        "first transaction must be the coinbase",
     )
     refused(
         c,
-        with_txs([cb, signed(), replace(cb, nonce=9)]),
+        with_txs(blk, [cb, signed(), replace(cb, nonce=9)]),
         InvalidBlock,
         "second coinbase",
     )
-    refused(c, with_txs([replace(cb, nonce=5), signed()]), InvalidBlock, "BIP-34")
+    refused(c, with_txs(blk, [replace(cb, nonce=5), signed()]), InvalidBlock, "BIP-34")
     refused(
         c,
-        with_txs([replace(cb, recipient="nobody"), signed()]),
+        with_txs(blk, [replace(cb, recipient="nobody"), signed()]),
         InvalidBlock,
         "not an address",
     )
-    refused(c, with_txs([replace(cb, chain_id=9), signed()]), InvalidBlock, "chain id")
+    refused(
+        c, with_txs(blk, [replace(cb, chain_id=9), signed()]), InvalidBlock, "chain id"
+    )
     refused(
         c,
         mined(Block(replace(hdr, merkle_root=b"\x00" * 32), ())),
