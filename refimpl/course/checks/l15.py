@@ -88,6 +88,16 @@ _BIG = [_big_body(300, b"0.5"), _big_body(300, b"0.75"), _big_body(14_000, b"1.0
 _SHOWN = {_PK: "'02' + '7b' * 32", **{body: code for body, code in _BIG}}
 
 
+def _same_digest(got: object, expected: bytes) -> bool:
+    """Exactly ``bytes``; a bytearray holding the right digest is told to convert."""
+    if isinstance(got, bytearray) and bytes(got) == expected:
+        raise Wrong(
+            "request_digest returned a bytearray; the text asks for bytes: return "
+            "bytes(...) of it"
+        )
+    return type(got) is bytes and got == expected
+
+
 def _show_request(args: tuple) -> str:
     """The call's arguments as code: long bodies as the expression that builds them."""
     return ", ".join(_SHOWN.get(a) or repr(a) for a in args)
@@ -118,6 +128,7 @@ request_digest = FunctionCheck(
         *(("POST", "/Predict", _PK, _RX, 11, 12, body) for body, _ in _BIG),
     ],
     show=_show_request,
+    compare=_same_digest,
     hints=[
         "Hash the body with SHA-256 (hex), join the tag and the seven fields with "
         "'|', encode as ASCII, then take the double SHA-256.",
@@ -143,6 +154,7 @@ request_digest = FunctionCheck(
         lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b[:64]),
         lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b.strip()),
         _digest_first_kib,
+        lambda *args: bytearray(_request_digest(*args)),
         lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b[:65536]),
     ],
 )
