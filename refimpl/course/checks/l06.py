@@ -453,6 +453,8 @@ _PRUNE_CASES = [
     ([30, 0, 45], [1, 5, 3], 50, 20, set(), 0),  # exactly at the immunity boundary
     ([31, 0, 45], [1, 5, 3], 50, 20, set(), 0),  # one block short of it
     ([0, 0, 45, 49], [4, 2, 3, 0], 50, 20, {1}, 1),
+    ([45, 0], [0, 5], 50, 20, {0}, 1),  # an immortal uid that is also immune
+    ([0, 45], [0, 5], 50, 20, {0}, 0),  # an immortal uid past its immunity
     # many full ties (36 uids): an unstable sort may not return the lowest uid
     ([0] * 36, [1, 1, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 1, 2, 2, 1, 1, 1, 2, 0, 2, 2, 0, 1,
                 2, 1, 0, 2, 2, 2, 0, 0, 2, 0, 1, 0], 50, 20, set(), 0),
@@ -498,6 +500,20 @@ def _wrong_prune_unstable_argsort(r, e, h, i, immortal, m):
     return int(pool[int(np.argsort(key)[0])])  # quicksort: ties in no set order
 
 
+def _wrong_prune_immortal_free_only(r, e, h, i, immortal, m):
+    free = [u for u in range(len(r)) if u not in immortal and h - r[u] >= i]
+    immune = [u for u in range(len(r)) if h - r[u] < i]  # immortal ones kept here
+    pool = free if len(free) > m else immune
+    return min(pool, key=lambda u: (e[u], r[u], u)) if pool else None
+
+
+def _wrong_prune_immortal_immune_only(r, e, h, i, immortal, m):
+    free = [u for u in range(len(r)) if h - r[u] >= i]  # immortal ones kept here
+    immune = [u for u in range(len(r)) if u not in immortal and h - r[u] < i]
+    pool = free if len(free) > m else immune
+    return min(pool, key=lambda u: (e[u], r[u], u)) if pool else None
+
+
 def _wrong_prune_lesson_rule(r, e, h, i, immortal, m):
     cands = [u for u in range(len(r)) if h - r[u] >= i and u not in immortal]
     cands = cands or [u for u in range(len(r)) if u not in immortal]
@@ -526,5 +542,7 @@ uid_to_prune = optional_check(
         _wrong_prune_immune_le,
         _wrong_prune_lesson_rule,
         _wrong_prune_unstable_argsort,
+        _wrong_prune_immortal_free_only,
+        _wrong_prune_immortal_immune_only,
     ],
 )
