@@ -139,13 +139,6 @@ request_digest = FunctionCheck(
         "str(nonce), str(ts), hashlib.sha256(body).hexdigest()]; return "
         "sha256d('|'.join(fields).encode('ascii')).",
     ],
-    solution=(
-        "def request_digest(method, path, sender, receiver, nonce, ts, body):\n"
-        "    body_hash = hashlib.sha256(body).hexdigest()\n"
-        "    fields = ['chainmind-request-v1', method, path, sender, receiver,\n"
-        "              str(nonce), str(ts), body_hash]\n"
-        "    return sha256d('|'.join(fields).encode('ascii'))"
-    ),
     wrong=[
         _digest_without_body,
         _digest_without_path,
@@ -243,16 +236,6 @@ axon_status = FunctionCheck(
         "A missing signature is a failed check, not a skipped one: `signed` False "
         "means 401.",
     ],
-    solution=(
-        "def axon_status(registered, permit, signed, receiver_ok, body_ok,\n"
-        "                signature_ok, fresh, nonce_new):\n"
-        "    if not registered or not permit:\n"
-        "        return 403\n"
-        "    if not (signed and receiver_ok and body_ok and signature_ok\n"
-        "            and fresh and nonce_new):\n"
-        "        return 401\n"
-        "    return 200"
-    ),
     wrong=[
         _verify_first,
         _empty_signature_skips,
@@ -305,10 +288,6 @@ accept_nonce = FunctionCheck(
         "the sender's clock may run ahead too.",
         "return nonce > last and abs(ts - now) <= window",
     ],
-    solution=(
-        "def accept_nonce(last, nonce, ts, now, window):\n"
-        "    return nonce > last and abs(ts - now) <= window"
-    ),
     wrong=[
         lambda last, nonce, ts, now, window: nonce >= last and abs(ts - now) <= window,
         lambda last, nonce, ts, now, window: nonce > last and now - ts <= window,
@@ -384,13 +363,6 @@ round_seconds = FunctionCheck(
         "capped = [timeout if t is None or t > timeout else t for t in latencies]; "
         "return (max(capped), sum(capped)), and (0.0, 0.0) with no miners.",
     ],
-    solution=(
-        "def round_seconds(latencies, timeout):\n"
-        "    capped = [timeout if t is None or t > timeout else t for t in latencies]\n"
-        "    if not capped:\n"
-        "        return (0.0, 0.0)\n"
-        "    return (max(capped), sum(capped))"
-    ),
     wrong=[
         lambda lat, t: (max([x or t for x in lat] or [0.0]), sum(x or t for x in lat)),
         lambda lat, t: (min(t, sum(x or t for x in lat)), sum(x or t for x in lat)),
