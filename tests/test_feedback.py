@@ -332,6 +332,59 @@ def test_none_is_a_forgotten_return_and_only_the_stub_is_not_attempted():
     assert Q.evaluate(lambda d: ...).status == NOT_ATTEMPTED
 
 
+def test_return_none_pass_and_bare_return_are_answers_not_the_stub():
+    # all four compile to the same code as the stub `...`: the source tells them apart
+    def returns_none(data):
+        return None
+
+    def passes(data):
+        pass
+
+    def bare_return(data):
+        return
+
+    def stub_with_docstring(data):
+        """Hash twice."""
+        # YOUR CODE HERE
+        ...
+
+    forgot = "hash256(b'abc') returned None; did you forget a `return`?"
+    for answer in (returns_none, passes, bare_return, lambda d: None):
+        result = Q.evaluate(answer)
+        assert (result.status, result.message) == (INCORRECT, forgot), answer
+    assert Q.evaluate(stub_with_docstring).status == NOT_ATTEMPTED
+    # no source to read (exec'd text): a body that only returns None stays the stub
+    space = {}
+    exec("def hidden(data):\n    return None\n", space)
+    assert Q.evaluate(space["hidden"]).status == NOT_ATTEMPTED
+
+
+def test_every_function_check_tells_a_none_answer_it_returned_none():
+    import importlib
+    import pkgutil
+
+    import refimpl.course.checks as checks
+    from refimpl.course.feedback import _Lazy
+
+    def returns_none(*args):
+        return None
+
+    found = 0
+    for info in pkgutil.iter_modules(checks.__path__):
+        module = importlib.import_module(f"{checks.__name__}.{info.name}")
+        for check in vars(module).values():
+            right = getattr(check, "right", None)
+            if not hasattr(check, "evaluate") or not right:
+                continue
+            if isinstance(right[0], _Lazy) or not callable(right[0]):
+                continue  # answered with a value, not a function
+            found += 1
+            result = check.evaluate(returns_none)
+            assert result.status == INCORRECT, check.name
+            assert "returned None" in result.message, (check.name, result.message)
+    assert found >= 60
+
+
 def test_none_where_none_answers_other_inputs_is_a_wrong_value_not_a_lost_return():
     def parse(data):
         return None if not data else data[0]

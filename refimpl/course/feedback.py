@@ -29,9 +29,13 @@ line plus the learner's own traceback; frames from this package are left out. Ev
 
 from __future__ import annotations
 
+import ast
+import dis
+import inspect
 import os
 import reprlib
 import sys
+import textwrap
 import traceback
 import types
 from collections.abc import Callable, Iterator, Sequence
@@ -226,15 +230,59 @@ def _is_stub(value: Any) -> bool:
     return value is None or value is Ellipsis
 
 
-def _empty(): ...
-
-
 def _is_stub_function(fn: Any) -> bool:
-    """True for the exercise's untouched stub: a function whose body is only ``...``."""
+    """True for the exercise's untouched stub: a function whose body is only ``...``.
+
+    ``...``, ``pass`` and ``return None`` compile to the same code, so where the
+    source can be read it decides: only ``...`` (after a docstring) is the stub. A
+    function that returns None on purpose is run, and told it returned None.
+    """
     code = getattr(fn, "__code__", None)
-    if not isinstance(fn, types.FunctionType) or code is None:
+    if not isinstance(fn, types.FunctionType) or code is None or code.co_freevars:
         return False
-    return code.co_code == _empty.__code__.co_code and not code.co_freevars
+    if code.co_name == "<lambda>" or not _returns_none_at_once(code):
+        return False  # `lambda: ...` returns the Ellipsis: reject_stub sees that
+    body = _source_body(fn)
+    return body is None or _is_ellipsis_only(body)
+
+
+def _returns_none_at_once(code: types.CodeType) -> bool:
+    """The code does nothing but return None (as a body of ``...`` does)."""
+    ops = [
+        i
+        for i in dis.get_instructions(code)
+        if i.opname not in ("RESUME", "NOP", "CACHE")
+    ]
+    names = [i.opname for i in ops]
+    if names not in (["RETURN_CONST"], ["LOAD_CONST", "RETURN_VALUE"]):
+        return False
+    return ops[0].argval is None
+
+
+def _source_body(fn: types.FunctionType) -> list[ast.stmt] | None:
+    """The statements of ``fn``'s body (a docstring left out), or None if unread."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except Exception:  # no source (exec, a deleted file) or not parseable alone
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    if node.name != fn.__code__.co_name:
+        return None
+    body = node.body
+    first = body[0] if body else None
+    if len(body) > 1 and isinstance(first, ast.Expr):
+        if isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            body = body[1:]
+    return body
+
+
+def _is_ellipsis_only(body: list[ast.stmt]) -> bool:
+    if len(body) != 1 or not isinstance(body[0], ast.Expr):
+        return False
+    value = body[0].value
+    return isinstance(value, ast.Constant) and value.value is Ellipsis
 
 
 def _learner_traceback(error: BaseException, max_frames: int = 30) -> str:
