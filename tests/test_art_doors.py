@@ -12,8 +12,11 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import io
+import os
 import pkgutil
+import struct
 import zipfile
+import zlib
 
 import numpy as np
 import pytest
@@ -65,6 +68,29 @@ def _npy_header(descr: str, shape: tuple) -> bytes:
     return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode()
 
 
+def _png_claiming(width: int, height: int) -> bytes:
+    """A well-formed PNG whose IHDR claims ``width x height`` over a tiny IDAT."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0" + bytes(3 * width))  # one row of a claimed many
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", idat)
+        + chunk(b"IEND", b"")
+    )
+
+
+def _fifo(tmp_path):
+    path = tmp_path / "pipe.npz"
+    os.mkfifo(path)
+    return path
+
+
 F64 = torch.float64
 CODE = shapes.CODE_SIZE
 
@@ -110,6 +136,16 @@ CASES = [
     ("png.to_png", lambda f: png.to_png(np.zeros((4, 0, 3), np.uint8)), "one pixel"),
     ("png.to_png", lambda f: png.to_png(None), "got NoneType"),
     ("png.from_png", lambda f: png.from_png("x"), "must be bytes"),
+    (
+        "png.from_png",
+        lambda f: png.from_png(_png_claiming(12000, 12000)),
+        "12000 x 12000 PNG has more than the 16777216 pixels",
+    ),
+    (
+        "png.from_png",
+        lambda f: png.from_png(_png_claiming(2**24 + 1, 1)),
+        "more than the 16777216 pixels",
+    ),
     # renderer
     ("renderer.render", lambda f: art.render(0, model="x"), "TrainedModel"),
     ("renderer.render", lambda f: art.render(0, "classic", 8, model=1), "TrainedModel"),
@@ -271,6 +307,12 @@ CASES = [
         "str or Path",
     ),
     ("modelfile.read_weights", lambda f: modelfile.read_weights(b"w.npz"), "str or"),
+    ("modelfile.read_weights", lambda f: modelfile.read_weights(f["tmp"]), "no such"),
+    (
+        "modelfile.read_weights",
+        lambda f: modelfile.read_weights(_fifo(f["tmp"])),  # would block in open()
+        "no such file",
+    ),
     (
         "modelfile.read_weights",
         lambda f: modelfile.read_weights(

@@ -92,6 +92,8 @@ def read_weights(path: str | Path) -> dict[str, np.ndarray]:
     if not isinstance(path, str | Path):
         raise ArtError(f"a weights path is a str or Path, got {type(path).__name__}")
     try:
+        if not Path(path).is_file():  # a folder, a FIFO or a device is not read
+            raise ArtError("no such file")
         with open(path, "rb") as file:
             data = file.read(MAX_WEIGHTS_BYTES + 1)
         if len(data) > MAX_WEIGHTS_BYTES:

@@ -24,9 +24,10 @@ from PIL import Image
 from refimpl.art.errors import ArtError
 from refimpl.art.pixels import check_pixels
 
-__all__ = ["COMPRESS_LEVEL", "from_png", "to_png"]
+__all__ = ["COMPRESS_LEVEL", "MAX_PNG_PIXELS", "from_png", "to_png"]
 
 COMPRESS_LEVEL = 6  # pillow's default: level 9 is ~10x slower for ~7% less
+MAX_PNG_PIXELS = 2**24  # 4096 x 4096: a 420 KB file can claim 12000 x 12000 (432 MB)
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _COLOUR_TYPES = {
@@ -52,7 +53,8 @@ def from_png(data: bytes) -> np.ndarray:
 
     Everything else is an :class:`ArtError` saying why, judged from the file's IHDR:
     another bit depth (16-bit RGB too), another colour type (grey, palette, alpha),
-    interlacing, or bytes that are not a readable PNG.
+    interlacing, more than :data:`MAX_PNG_PIXELS` pixels, or bytes that are not a
+    readable PNG. The size is judged before anything is decompressed.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise ArtError(f"PNG data must be bytes, got {type(data).__name__}")
@@ -63,6 +65,11 @@ def from_png(data: bytes) -> np.ndarray:
         raise ArtError(f"expected an 8-bit RGB PNG, got a {depth}-bit {kind} PNG")
     if interlace != 0:
         raise ArtError("expected a non-interlaced PNG, got an interlaced (Adam7) one")
+    if width * height > MAX_PNG_PIXELS:
+        raise ArtError(
+            f"a {width} x {height} PNG has more than the {MAX_PNG_PIXELS} pixels "
+            "this package decodes"
+        )
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
             if image.mode != "RGB" or image.size != (width, height):
