@@ -217,6 +217,8 @@ def _avg_cases():
         (np.array([0.123456789, 0.987654321]), [0.333333333], [1], 0.1),
         # uid 1 queried twice: its last reward counts, as numpy's scatter gives
         (np.array([0.4, 0.6, 0.8]), [0.2, 0.8, 0.5], [1, 2, 1], 0.5),
+        # a nan reward (a broken score) counts as 0, as the template's nan_to_num
+        (np.array([0.4, 0.6, 0.8]), [float("nan"), 0.5], [0, 2], 0.1),
     ]
 
 
@@ -262,6 +264,25 @@ def _avg_first_reward_kept(scores, rewards, uids, alpha):
     return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
 
 
+def _avg_keeps_nan(scores, rewards, uids, alpha):
+    import numpy as np
+
+    scattered = np.zeros(len(scores))
+    scattered[list(uids)] = rewards  # a nan reward makes that uid's score nan
+    return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
+
+
+def _avg_nan_skipped(scores, rewards, uids, alpha):
+    import numpy as np
+
+    keep = [(u, r) for u, r in zip(uids, rewards, strict=True) if r == r]
+    out = _moving_average(scores, [r for _, r in keep], [u for u, _ in keep], alpha)
+    for u, r in zip(uids, rewards, strict=True):
+        if r != r:  # the nan uid keeps its old score instead of observing 0
+            out[u] = np.float64(scores[u])
+    return out
+
+
 moving_average = FunctionCheck(
     "07.2 moving_average",
     reference=_moving_average,
@@ -270,11 +291,12 @@ moving_average = FunctionCheck(
     hints=[
         "The template updates every uid, not only the ones it queried this step: "
         "unqueried uids observe 0. Rewards come in the order of `uids`, not by uid; "
-        "a uid listed twice keeps its last reward.",
+        "a uid listed twice keeps its last reward, and a nan reward counts as 0.",
         "Scatter the rewards into a float64 zero vector at positions `uids`, then "
         "alpha * scattered + (1 - alpha) * scores. Build a new array: never change "
         "`scores` in place.",
-        "scattered = np.zeros(len(scores)); scattered[list(uids)] = rewards; return "
+        "scattered = np.zeros(len(scores)); scattered[list(uids)] = np.nan_to_num("
+        "rewards); return "
         "alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)",
     ],
     wrong=[
@@ -288,6 +310,8 @@ moving_average = FunctionCheck(
         lambda s, r, u, a: list(_moving_average(s, r, u, a)),  # a list, not an array
         _avg_repeats_added,
         _avg_first_reward_kept,
+        _avg_keeps_nan,
+        _avg_nan_skipped,
     ],
 )
 
