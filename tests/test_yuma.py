@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from yuma_setup import assert_same_epoch
 
 from refimpl.market.yuma import (
     KAPPA_DEFAULT,
-    EpochResult,
     epoch,
     epoch_fused,
     quantize_bonds,
@@ -99,18 +99,6 @@ class Chain:
     def emission(self):
         r = self.result
         return r.server_emission + r.validator_emission  # V == M == n here
-
-
-def assert_same_epoch(a: EpochResult, b: EpochResult, version="classic") -> None:
-    """The fused sibling gives the lesson's epoch: every float to 1e-12 and the
-    stored u16 bonds to one step (the floor of a value a few ulps from an integer
-    can land either side)."""
-    assert a.fallback == b.fallback
-    for f in EpochResult.__dataclass_fields__:
-        if f != "fallback":
-            np.testing.assert_allclose(getattr(a, f), getattr(b, f), rtol=0, atol=1e-12)
-    qa, qb = quantize_bonds(a.bonds, version), quantize_bonds(b.bonds, version)
-    assert np.abs(qa - qb).max(initial=0) <= 1
 
 
 def u16(x):
