@@ -63,6 +63,11 @@ def _tensor_label(t) -> str:
     return f"<{tuple(t.shape)} {str(t.dtype).replace('torch.', '')} tensor>"
 
 
+def _show_tensors(args: tuple) -> str:
+    """A call's tensors as labels (shape and dtype): their values are too many."""
+    return ", ".join(_tensor_label(t) for t in args)
+
+
 # -- 07.1 safe_reward ----------------------------------------------------------------
 def _safe_reward(pred, y) -> float:
     from refimpl.market.validators import loss_rewards
@@ -165,7 +170,7 @@ safe_reward = FunctionCheck(
     reference=_safe_reward,
     cases=_reward_cases,
     compare=_tight,
-    show=lambda args: ", ".join(_tensor_label(t) for t in args),
+    show=_show_tensors,
     hints=[
         "Start from the lesson's reward and refuse, with 0.0, every answer a real "
         "validator can receive: None (the miner crashed), a wrong shape, nan or inf.",
