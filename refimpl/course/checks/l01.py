@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import math
 
+import numpy as np
+
 from refimpl.chain import BlockHeader
 from refimpl.course import Check, FunctionCheck, ValueCheck, Wrong
-from refimpl.course.checks._bytes import same_bytes
-from refimpl.course.feedback import call_learner, reject_stub
+from refimpl.course.checks._bytes import labelled, same_bytes
+from refimpl.course.feedback import answers_equal, call_learner, reject_stub
 from refimpl.crypto.sha256 import pad as _ref_pad
 from refimpl.crypto.sha256 import rotr as _ref_rotr
 
@@ -85,8 +87,10 @@ def _test_rotl(answer: object) -> None:
         call = f"rotl({_hex(x)}, {n})"
         got = call_learner(answer, (x, n), call)
         reject_stub(got, call, first=index == 0)
-        if isinstance(got, bool) or not isinstance(got, int):
+        # the type policy: a numpy integer (np.uint32 words) is an int
+        if isinstance(got, bool | np.bool_) or not isinstance(got, int | np.integer):
             raise Wrong(f"{call} returned a {type(got).__name__}, but an int is wanted")
+        got = int(got)
         if got != _rotl(x, n):
             why = " (more than 32 bits)" if not 0 <= got <= _M else ""
             raise Wrong(f"{call} returned {_hex(got)}{why}, which is not right")
@@ -102,7 +106,12 @@ rotl = Check(
         "((x << n) | (x >> (32 - n))) & 0xFFFFFFFF",
     ],
     solution=("def rotl(x, n):\n    return ((x << n) | (x >> (32 - n))) & 0xFFFFFFFF"),
-    right=[_rotl, lambda x, n: ((x << n) | (x >> (32 - n))) & _M],
+    right=[
+        _rotl,
+        lambda x, n: ((x << n) | (x >> (32 - n))) & _M,
+        # numpy words are ints (the type policy): np.uint32 wraps at 32 bits itself
+        lambda x, n: np.uint32(x) << np.uint32(n) | np.uint32(x) >> np.uint32(32 - n),
+    ],
     wrong=[
         lambda x, n: _ref_rotr(x, n),  # the lesson's rotr: the wrong direction
         lambda x, n: (x << n) | (x >> (32 - n)),  # no 32-bit mask
@@ -203,9 +212,27 @@ _SHA224_H0 = [
     0xBEFA4FA4,
 ]
 
+
+def _a_list(got: object, expected: list[int]) -> bool:
+    """The text asks for a list: a tuple or an array is told so, whatever its values
+    (ints inside may be numpy integers, as the type policy says)."""
+    if not isinstance(got, list) and isinstance(got, tuple | np.ndarray):
+        if isinstance(got, tuple):
+            kind, fix = "a tuple", "list(...) of it"
+        else:
+            kind, fix = f"an array of {got.dtype}", "its .tolist()"
+        raise Wrong(
+            f"SHA-224's initial hash value: you gave {kind}; the text asks for a "
+            f"list of 8 ints: {fix}"
+        )
+    return answers_equal(got, expected)
+
+
 sha224_h0 = ValueCheck(
     "01.3 sha224_h0",
     expected=lambda: list(_SHA224_H0),
+    compare=_a_list,
+    hex_ints=True,
     describe="SHA-224's initial hash value (a list of 8 ints)",
     hints=[
         "FIPS 180-4 §5.3.2: 'the second 32 bits of the fractional parts of the "
@@ -229,17 +256,29 @@ sha224_h0 = ValueCheck(
         [math.isqrt(math.isqrt(p << 192)) & _M for p in _first_primes(16)[8:16]],
         # as hex text, not ints
         [f"{h:08x}" for h in _SHA224_H0],
-        # a tuple where a list is asked for
+        # a tuple or an array where a list is asked for
         tuple(_SHA224_H0),
+        np.array(_SHA224_H0, dtype=np.uint32),
+        # floats where ints are asked for
+        [float(h) for h in _SHA224_H0],
         # only the first words
         _SHA224_H0[:7],
     ],
 )
+# The type policy: a list of numpy integers is a list of ints.
+sha224_h0.right += [[np.uint32(h) for h in _SHA224_H0]]
 
 
 # -- 01.4 leading_zero_bits ----------------------------------------------------------
 def _leading_zero_bits(digest: bytes) -> int:
     return 8 * len(digest) - int.from_bytes(digest, "big").bit_length()
+
+
+def _wrong_lzb_log2(digest: bytes) -> int:
+    # the position of the top bit via a float log2: a number just below a power of 2
+    # (many 1 bits after the first) rounds up to it, one zero bit too few
+    value = int.from_bytes(digest, "big")
+    return 8 * len(digest) - 1 - int(math.log2(value)) if value else 8 * len(digest)
 
 
 leading_zero_bits = FunctionCheck(
@@ -254,6 +293,9 @@ leading_zero_bits = FunctionCheck(
         (bytes(4),),
         (b"",),
         (bytes.fromhex("00000000000000"),),
+        # a 1 bit followed by 55 more: a float log2 rounds the number up to 2**56
+        (bytes.fromhex("00" + "ff" * 7),),
+        (bytes.fromhex("0000" + "ff" * 30),),
         (_sha256d(bytes.fromhex(_GENESIS))[::-1],),
         (_sha256d(bytes.fromhex(_B100K))[::-1],),
         (hashlib.sha256(b"abc").digest(),),
@@ -286,6 +328,7 @@ leading_zero_bits = FunctionCheck(
             - 2
             - len(bin(int.from_bytes(d, "big"))[2:].lstrip("0"))
         ),
+        _wrong_lzb_log2,
     ],
 )
 
@@ -301,32 +344,74 @@ def _with_prev(header_hex: str, prev: bytes) -> bytes:
 
 
 def _parent_cases() -> list[tuple[bytes, bytes]]:
+    """Pairs of 80-byte headers, each labelled (as 04.x does) so that a failing call
+    says which headers it was given."""
     g, b1, b2 = (bytes.fromhex(h) for h in (_GENESIS, _BLOCK1, _BLOCK2))
     b100k = bytes.fromhex(_B100K)
     g_hash = _sha256d(g)
+    genesis, block1 = labelled(g, "<genesis header>"), labelled(b1, "<block 1 header>")
+    block2 = labelled(b2, "<block 2 header>")
+
+    def block1_naming(prev: bytes, what: str) -> bytes:
+        return labelled(_with_prev(_BLOCK1, prev), f"<block 1 header, prev = {what}>")
+
     return [
-        (g, b1),
-        (b1, b2),
-        (g, b2),
-        (b2, b1),
-        (b1, b1),
-        (b100k, b2),
+        (genesis, block1),
+        (block1, block2),
+        (genesis, block2),
+        (block2, block1),
+        (block1, block1),
+        (labelled(b100k, "<block 100,000 header>"), block2),
         # block 1 pointing at the genesis hash in display order: not a link
-        (g, _with_prev(_BLOCK1, g_hash[::-1])),
+        (genesis, block1_naming(g_hash[::-1], "the genesis hash reversed")),
         # same first 16 bytes as the genesis hash, different after
-        (g, _with_prev(_BLOCK1, g_hash[:16] + bytes(16))),
+        (
+            genesis,
+            block1_naming(
+                g_hash[:16] + bytes(16), "the genesis hash's first 16 bytes, 16 zeros"
+            ),
+        ),
         # the genesis hash with only its last byte changed
-        (g, _with_prev(_BLOCK1, g_hash[:31] + bytes([g_hash[31] ^ 1]))),
+        (
+            genesis,
+            block1_naming(
+                g_hash[:31] + bytes([g_hash[31] ^ 1]),
+                "the genesis hash, byte 31 changed",
+            ),
+        ),
         # ... and with only its byte 20 changed
-        (g, _with_prev(_BLOCK1, g_hash[:20] + bytes([g_hash[20] ^ 1]) + g_hash[21:])),
+        (
+            genesis,
+            block1_naming(
+                g_hash[:20] + bytes([g_hash[20] ^ 1]) + g_hash[21:],
+                "the genesis hash, byte 20 changed",
+            ),
+        ),
         # same last 28 bytes, different first 4
-        (g, _with_prev(_BLOCK1, b"\xff" * 4 + g_hash[4:])),
+        (
+            genesis,
+            block1_naming(
+                b"\xff" * 4 + g_hash[4:], "the genesis hash, bytes 0-3 changed"
+            ),
+        ),
         # the genesis's own prev field (all zeros) is not its hash
-        (b1, g),
+        (block1, genesis),
         # the parent's hash sits in the merkle-root field, not in prev_hash
-        (g, b2[:36] + g_hash + b2[68:]),
+        (
+            genesis,
+            labelled(
+                b2[:36] + g_hash + b2[68:],
+                "<block 2 header, merkle root = the genesis hash>",
+            ),
+        ),
         # ... or one byte off the prev_hash field
-        (g, b2[:5] + g_hash + b2[37:]),
+        (
+            genesis,
+            labelled(
+                b2[:5] + g_hash + b2[37:],
+                "<block 2 header, the genesis hash at bytes 5 to 37>",
+            ),
+        ),
     ]
 
 
@@ -334,7 +419,7 @@ is_parent = FunctionCheck(
     "01.5 is_parent",
     reference=_is_parent,
     cases=_parent_cases,
-    show=lambda args: ", ".join(f"<80-byte header {h[4:8].hex()}…>" for h in args),
+    show=lambda args: ", ".join(repr(h) for h in args),
     hints=[
         "A header names its parent in bytes 4 to 36 (after the 4-byte version): "
         "the parent's hash, in the INTERNAL byte order, not the display order.",
