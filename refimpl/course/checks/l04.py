@@ -10,6 +10,7 @@ heights retarget, which block starts the window, last minus first, not the sprea
 from __future__ import annotations
 
 import hashlib
+import math
 import struct
 
 from refimpl.chain import (
@@ -424,6 +425,10 @@ def _retarget_cases() -> list[tuple]:
         ),
         # a target where float scaling rounds the last bit wrong
         (0x202F9CC0, _Times([0] * 9 + [51]), 10, 20, 0x7FFFFF * 2**232),
+        # a small target (0x400000): 0x400000 * 8 / 20 = 1677721.6 and * 6 / 20 =
+        # 1258291.2, so rounding to nearest or up shows in the compact form
+        (0x03400000, _Times([0] * 9 + [8]), 10, 20, 0x7FFFFF * 2**232),
+        (0x03400000, _Times([0] * 9 + [6]), 10, 20, 0x7FFFFF * 2**232),
         # a timespan not divisible by 4: the clamp is timespan // 4, an int
         (0x1F7332C0, _Times([t0] * 9 + [t0 + 3]), 10, 30, 0x7FFFFF * 2**232),
         # the window's last block stamped 20 s before its first: a negative span,
@@ -457,6 +462,17 @@ def _wrong_window(first_index):
         return _scaled(b, ts[-1] - ts[first_index(len(ts), k)], t, lim)
 
     return answer
+
+
+def _wrong_retarget_rounded(prev_bits, ts, interval, t, pow_limit, *, up=False):
+    """Scales the target with a float division, then rounds to nearest (or up)
+    instead of rounding down as Bitcoin's integer arithmetic does."""
+    if len(ts) % interval:
+        return prev_bits
+    span = min(max(ts[-1] - ts[-interval], t // 4), t * 4)
+    scaled = bits_to_target(prev_bits) * span / t
+    new = math.ceil(scaled) if up else round(scaled)
+    return target_to_bits(min(new, pow_limit))
 
 
 def _wrong_retarget_frozen_at_limit(prev_bits, ts, interval, t, pow_limit):
@@ -571,6 +587,8 @@ retarget_window = FunctionCheck(
             )
         ),
         _wrong_retarget_frozen_at_limit,
+        _wrong_retarget_rounded,
+        lambda b, ts, k, t, lim: _wrong_retarget_rounded(b, ts, k, t, lim, up=True),
         # a negative span made positive ("time cannot run backwards")
         lambda b, ts, k, t, lim: (
             b if len(ts) % k else _scaled(b, abs(ts[-1] - ts[-k]), t, lim)
