@@ -25,7 +25,6 @@ from refimpl.course.feedback import (
     answers_equal,
     call_learner,
     describe_mismatch,
-    short_repr,
 )
 
 __all__ = [
@@ -200,7 +199,9 @@ reorg_depth = FunctionCheck(
         (["g", "a", "b"], ["g", "a", "b"]),  # the same branch: nothing undone
         (["g", "a", "b", "c"], ["g", "x", "y"]),  # a shorter branch with more work
         (["g", "a", "b", "c"], ["g", "a"]),
-        (["g", "a", "x", "c"], ["g", "b", "x", "c"]),  # same names later: still undone
+        # the same labels after the split (the same transactions mined again on the
+        # other branch): different blocks, since their parents differ; still undone
+        (["g", "a", "x", "c"], ["g", "b", "x", "c"]),
     ],
     hints=[
         "Both branches start at genesis. How many blocks do they share from the start?",
@@ -219,6 +220,7 @@ reorg_depth = FunctionCheck(
         lambda old, new: len(new) - _common(old, new),
         lambda old, new: len(set(old) - set(new)) + 1,
         lambda old, new: len(set(old) - set(new)),  # names, not positions
+        lambda old, new: len(old) - len(set(old) & set(new)),  # labels in common
         lambda old, new: abs(len(old) - len(new)),
         lambda old, new: max(0, len(old) - _common(old, new) - 1),  # off by one
         lambda old, new: float(_reorg_depth(old, new)),  # a count is an int
@@ -287,9 +289,8 @@ def _test_apply(answer: object) -> None:
 
     for index, (balances, transfers) in enumerate(_APPLY_CASES):
         given = copy.deepcopy(balances)
-        call = (
-            f"apply_transfers({short_repr(balances, 30)}, {short_repr(transfers, 40)})"
-        )
+        # the inputs whole (every case is short), so the learner can rebuild them
+        call = f"apply_transfers({balances!r}, {transfers!r})"
         passed.clear()
         got = call_learner(watched, (given, copy.deepcopy(transfers)), call)
         if got is ...:
@@ -414,10 +415,41 @@ def _race_success(q: float, z: int, ties_win: bool, head_start: int) -> float:
     return _race_formula(q, z, ties_win, head_start)
 
 
+class _IntNotFloat(Wrong):
+    """An int (1, 0) where the text asks for a float probability."""
+
+
 def _close(got: object, expected: float) -> bool:
-    if isinstance(got, bool) or not isinstance(got, (int, float)):
+    if isinstance(got, bool | np.bool_):
+        return False
+    if isinstance(got, int | np.integer):
+        if math.isclose(int(got), expected, rel_tol=1e-9, abs_tol=1e-12):
+            raise _IntNotFloat(f"returned the int {int(got)}")
+        return False  # a wrong value is blamed on its value, not on its type
+    if not isinstance(got, float):
         return False
     return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-12)
+
+
+class _FloatCheck(FunctionCheck):
+    """A FunctionCheck whose answer must be a float: an int (``return 1`` for a sure
+    win) is refused, and the message names the call and says a float is asked."""
+
+    def _run(self, answer: object) -> None:
+        last: list[tuple] = []
+
+        def recorded(*args: object) -> object:
+            last[:] = [args]
+            return answer(*args)  # type: ignore[operator]
+
+        try:
+            super()._run(recorded if callable(answer) else answer)
+        except _IntNotFloat as wrong:
+            call = f"{self.func_name}({self._show(last[0])})" if last else "it"
+            raise Wrong(
+                f"{call} {wrong}; the text asks for a float (a probability), "
+                "even when it is certain: 1.0 or 0.0, not 1 or 0"
+            ) from None
 
 
 def _race_formula(q, z, ties_win, head_start, *, comb_shift=0, guard=True, cap=True):
@@ -464,6 +496,13 @@ def _race_q_ge_half_forgotten(q, z, ties_win, head_start):
     return _race_formula(q, z, ties_win, head_start, guard=False)
 
 
+def _race_int_when_sure(q, z, ties_win, head_start):
+    # right values, but `return 1` for a sure win: the text asks for a float
+    if q >= 1 - q:
+        return 1
+    return _race_success(q, z, ties_win, head_start)
+
+
 _RACE_CASES = [
     (0.1, 2, True, 0),
     (0.1, 3, False, 0),
@@ -488,7 +527,7 @@ _RACE_CASES = [
     (0.7, 2, False, 2),
 ]
 
-race_success = FunctionCheck(
+race_success = _FloatCheck(
     "05.4 race_success",
     reference=_race_success,
     cases=_RACE_CASES,
@@ -516,6 +555,7 @@ race_success = FunctionCheck(
         lambda q, z, t, h: _race_success(q, z, not t, h),  # the flag read backwards
         lambda q, z, t, h: float(f"{_race_success(q, z, t, h):.4f}"),  # rounded
         lambda q, z, t, h: _race_success(q, z, t, h) if z else 1.0,  # z = 0 wins
+        _race_int_when_sure,
     ],
 )
 
