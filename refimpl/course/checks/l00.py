@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from refimpl.course import FunctionCheck, ValueCheck
+import numpy as np
+
+from refimpl.course import FunctionCheck, ValueCheck, Wrong
 from refimpl.course.checks._bytes import same_bytes
 from refimpl.course.course_map import LESSONS
+from refimpl.course.feedback import answers_equal
 
 __all__ = ["from_hex", "lesson_count", "lessons_in", "to_hex"]
 
@@ -28,10 +31,35 @@ lesson_count = ValueCheck(
 # -- 00.1 lessons_in ----------------------------------------------------------------
 def _lessons_in(syllabus: list[tuple[int, str]], package: str) -> list[int]:
     return sorted(
-        number
-        for number, builds in syllabus
-        if builds == package or builds.startswith(package + ".")
+        {
+            number
+            for number, builds in syllabus
+            if builds == package or builds.startswith(package + ".")
+        }
     )
+
+
+def _wrong_lessons_twice(syllabus, package):
+    # a lesson listed twice (it adds to two matching packages) comes out twice
+    return sorted(n for n, b in syllabus if b == package or b.startswith(package + "."))
+
+
+def _wrong_lessons_any_case(syllabus, package):
+    # names compared ignoring case: Python's package names are case-sensitive
+    package = package.lower()
+    return _lessons_in([(n, b.lower()) for n, b in syllabus], package)
+
+
+def _a_list(got: object, expected: list[int]) -> bool:
+    """The text asks for a list: a tuple or an array is told so (numpy integers inside
+    a list are ints, as the course's type policy says)."""
+    if isinstance(got, tuple | np.ndarray):
+        kind = "a tuple" if isinstance(got, tuple) else f"an array of {got.dtype}"
+        raise Wrong(
+            f"lessons_in returned {kind}; the text asks for a list: return "
+            "sorted(...) or list(...) of it"
+        )
+    return answers_equal(got, expected)
 
 
 _SYLLABUS = [
@@ -67,6 +95,17 @@ _SMALL = [
     ([(4, "a.b.c"), (5, "a.b"), (1, "a.b2"), (6, "b.a.b.c")], "a.b"),
     ([(0, "refimpl.course")], "refimpl.nft"),
     ([], "refimpl"),
+    # a lesson that adds to two matching packages is listed once in the answer
+    (
+        [(3, "refimpl.chain"), (3, "refimpl.chain.pow"), (4, "refimpl.chain")],
+        "refimpl.chain",
+    ),
+    ([(5, "a"), (5, "a")], "a"),
+    # names are case-sensitive, as Python's are
+    (
+        [(3, "Refimpl.Chain"), (4, "refimpl.chain"), (5, "REFIMPL.chain.pow")],
+        "refimpl.chain",
+    ),
 ]
 
 
@@ -88,19 +127,21 @@ lessons_in = FunctionCheck(
         (_OTHER, "shop.payments"),
     ],
     show=_show_syllabus,
+    compare=_a_list,
     hints=[
         "A lesson counts if it builds the package itself or a package inside it: "
         "refimpl.market.yuma is inside refimpl.market.",
         "Inside means the name starts with the package name followed by a dot; "
         "refimpl.artnet is not inside refimpl.art.",
-        "sorted(n for n, b in syllabus if b == package or b.startswith(package + '.'))",
+        "Each lesson once (a set), compared exactly, case included: sorted({n for n, "
+        "b in syllabus if b == package or b.startswith(package + '.')})",
     ],
     solution=(
         "def lessons_in(syllabus, package):\n"
-        "    return sorted(\n"
+        "    return sorted({\n"
         "        number for number, builds in syllabus\n"
         "        if builds == package or builds.startswith(package + '.')\n"
-        "    )"
+        "    })"
     ),
     wrong=[
         # exact names only: misses the sub-package refimpl.market.yuma
@@ -124,6 +165,10 @@ lessons_in = FunctionCheck(
         ),
         # the package's name anywhere after a dot
         lambda s, p: sorted(n for n, b in s if b == p or ("." + p + ".") in "." + b),
+        _wrong_lessons_twice,
+        _wrong_lessons_any_case,
+        # an array, not the list the text asks for
+        lambda s, p: np.array(_lessons_in(s, p), dtype=np.int64),
     ],
 )
 
