@@ -99,3 +99,59 @@ def test_l12_a_png_from_png_refuses_is_a_broken_file_link_and_render_still_runs(
         assert l12._broken(8, "sunset", 16, h7, png) == ["file", "render"]
         assert l12._show_broken((7, "sunset", 16, h7, png))  # shown, never raises
     assert l12._broken(7, "sunset", 16, h7, good) == []
+
+
+def _chain_max_weight_ok(values: list[int], limit: int) -> bool:
+    """Subtensor's own arithmetic, in I32F32 bits (value * 2**32), for the weight limit:
+    ``vec_u16_max_upscale_to_u16`` then ``check_vec_max_limited`` (subnets/weights.rs
+    ``max_weight_limited``, epoch/math.rs)."""
+    m = max(values)
+    if m == 0:
+        up = [0] * len(values)
+    elif m > 32768:  # e * (65535 / max), rounded half away from zero
+        ratio = (65535 << 32) // m
+        up = [(v * ratio + (1 << 31)) >> 32 for v in values]
+    else:  # (e * 65535) / max, rounded
+        up = [((((v * 65535) << 32) // m) + (1 << 31)) >> 32 for v in values]
+    total = sum(up)
+    if total == 0:
+        return True
+    limit_bits = (limit << 32) // 65535
+    return max((u << 32) // total for u in up) <= limit_bits
+
+
+def test_l07_the_weight_limit_rule_is_subtensors_fixed_point_on_every_case():
+    checked = 0
+    for case in l07._accept_cases():
+        values, p = case[1], case[-1]
+        limit = p["max_weight_limit"]
+        if limit == 65535 or not values or min(values) < 0 or max(values) > 65535:
+            continue
+        up = l07._max_upscaled(values)
+        ours = sum(up) == 0 or max(up) * 65535 <= limit * sum(up)
+        assert ours == _chain_max_weight_ok(values, limit), (values, limit)
+        checked += 1
+    assert checked >= 10
+    # the text's boundaries, as the chain computes them
+    assert not _chain_max_weight_ok([3, 1, 1, 1], 32767)
+    assert _chain_max_weight_ok([3, 1, 1, 1], 32768)
+    assert _chain_max_weight_ok([6, 1, 1], 49151)  # 10922.5 rounds up to 10923
+    assert not _chain_max_weight_ok([2, 0, 38, 20736], 65409)  # upscaled 6, 120
+
+
+def test_l07_the_taught_limit_rule_agrees_with_the_chain_on_random_rows():
+    import random
+
+    rng = random.Random(2)
+    rows = disagree = 0
+    for _ in range(20_000):
+        values = [rng.randint(0, rng.choice([3, 100, 65535])) for _ in range(5)]
+        if not any(values):
+            continue
+        up = l07._max_upscaled(values)
+        limit = min(65534, 65535 * 65535 // sum(up) + rng.randint(-2, 2))
+        ours = max(up) * 65535 <= limit * sum(up)
+        disagree += ours != _chain_max_weight_ok(values, limit)
+        rows += 1
+    # rows within 2 steps of the limit: 32.32 fixed point may round a few apart
+    assert disagree <= rows // 10_000, (disagree, rows)

@@ -642,14 +642,24 @@ def _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params) 
         return False
     if not (permit or self_only):
         return False
-    if not self_only and len(values) < params["min_allowed_weights"]:
+    if self_only:
+        return True
+    if len(values) < min(n, params["min_allowed_weights"]):
         return False
     limit = params["max_weight_limit"]
-    if self_only or limit == U16_MAX:
+    if limit == U16_MAX:
         return True
-    total = sum(values)
-    normalised = [v * U16_MAX // total for v in values] if total else list(values)
-    return max(normalised) <= limit
+    up = _max_upscaled(values)
+    return max(up) * U16_MAX <= limit * sum(up)  # the top share <= limit / 65535
+
+
+def _max_upscaled(values: list[int]) -> list[int]:
+    """Subtensor's ``vec_u16_max_upscale_to_u16``: the largest value becomes 65535,
+    the others ``v * 65535 / max`` rounded half up (fixed point's ``round()``)."""
+    m = max(values, default=0)
+    if m == 0:
+        return list(values)
+    return [(2 * v * U16_MAX + m) // (2 * m) for v in values]
 
 
 _P = {
@@ -663,6 +673,10 @@ _P = {
 def _accept_cases() -> list[tuple]:
     p, free = dict(_P), dict(_P, version_key=0, max_weight_limit=U16_MAX)
     free_7 = dict(free, version_key=7)
+
+    def limit(value: int) -> dict:
+        return dict(p, max_weight_limit=value)
+
     return [
         ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 5000, 7, p),  # fine
         ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 999, 7, p),  # stake too low
@@ -685,17 +699,19 @@ def _accept_cases() -> list[tuple]:
             p,
         ),  # ... but needs a permit
         ([0, 1, 2, 3], [0, 0, 0, 0], 9, 10, True, 5000, 7, p),  # all zero: accepted
-        ([0, 1, 2], [2, 1, 1], 9, 10, True, 5000, 7, p),  # 32767 after normalising
-        (
-            [0, 1, 2, 3],
-            [3, 1, 1, 1],
-            9,
-            10,
-            True,
-            5000,
-            7,
-            dict(p, max_weight_limit=32767),
-        ),
+        ([0, 1, 2], [2, 1, 1], 9, 10, True, 5000, 7, p),  # a share near 1/2
+        # a top share of exactly 1/2: above 32767/65535, within 32768/65535
+        ([0, 1, 2, 3], [3, 1, 1, 1], 9, 10, True, 5000, 7, limit(32767)),
+        ([0, 1, 2, 3], [3, 1, 1, 1], 9, 10, True, 5000, 7, limit(32768)),
+        # max-upscaled, 1 becomes 10922.5 -> 10923 (half up): a share within 49151
+        ([0, 1, 2], [6, 1, 1], 9, 10, True, 5000, 7, limit(49151)),
+        ([0, 1, 2], [6, 1, 1], 9, 10, True, 5000, 7, limit(49150)),
+        # upscaled, 2 and 38 become 6 and 120: the raw share would pass 65409
+        ([0, 1, 2, 3], [2, 0, 38, 20736], 9, 10, True, 5000, 7, limit(65409)),
+        ([0, 1, 2, 3], [2, 0, 38, 20736], 9, 10, True, 5000, 7, limit(65410)),
+        # a subnet of 2 uids needs only min(n, min_allowed_weights) = 2 weights
+        ([0, 1], [1, 1], 1, 2, True, 5000, 7, free_7),
+        ([0], [1], 1, 2, True, 5000, 7, free_7),  # ... not 1
         ([0, 1, 2, 3], [100, 100, 100], 9, 10, True, 5000, 7, p),  # lengths differ
         ([0, 1, 1, 3], [100, 100, 100, 100], 9, 10, True, 5000, 7, p),  # duplicate
         ([0, 1, 2, 10], [100, 100, 100, 100], 9, 10, True, 5000, 7, p),  # uid 10 of 10
@@ -732,14 +748,6 @@ def _wrong_no_self(uids, values, my_uid, *rest):
     return my_uid not in uids and _subtensor_accepts(uids, values, my_uid, *rest)
 
 
-def _wrong_limit_raw(uids, values, my_uid, n, permit, stake, version, params):
-    p = dict(params, max_weight_limit=U16_MAX)
-    ok = _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, p)
-    limit = params["max_weight_limit"]
-    self_only = len(uids) == 1 and uids[0] == my_uid
-    return ok and (self_only or limit == U16_MAX or max(values, default=0) <= limit)
-
-
 def _wrong_one_sided_u16(uids, values, my_uid, n, permit, stake, version, params):
     if any(v > U16_MAX for v in values):  # -1 slips through
         return False
@@ -759,6 +767,51 @@ def _wrong_self_first(uids, values, my_uid, n, permit, stake, version, params):
         return False
     if len(uids) == 1 and uids[0] == my_uid:
         return True  # only itself: accepted before its uid and value are looked at
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
+def _limit_by(rule):
+    """A wrong answer: subtensor's rules, but the weight limit judged by
+    ``rule(values, limit)`` (when the row is not only itself and the limit is set)."""
+
+    def answer(uids, values, my_uid, n, permit, stake, version, params):
+        limit = params["max_weight_limit"]
+        no_limit = dict(params, max_weight_limit=U16_MAX)
+        if not _subtensor_accepts(
+            uids, values, my_uid, n, permit, stake, version, no_limit
+        ):
+            return False
+        self_only = len(uids) == 1 and uids[0] == my_uid
+        return self_only or limit == U16_MAX or rule(values, limit)
+
+    return answer
+
+
+def _raw_values_within(values, limit) -> bool:  # the values as sent, not normalised
+    return max(values) <= limit
+
+
+def _floor_normalised_within(values, limit) -> bool:  # sum 65535, no max-upscale
+    total = sum(values)
+    return not total or max(v * U16_MAX // total for v in values) <= limit
+
+
+def _raw_share_within(values, limit) -> bool:  # the exact share, but not upscaled
+    return max(values) * U16_MAX <= limit * sum(values)
+
+
+def _half_even_upscaled_within(values, limit) -> bool:  # upscaled as the SDK rounds
+    m = max(values)
+    up = [round(v / m * U16_MAX) for v in values] if m else values
+    return max(up) * U16_MAX <= limit * sum(up)
+
+
+def _wrong_min_weights_ignore_n(
+    uids, values, my_uid, n, permit, stake, version, params
+):
+    self_only = len(uids) == 1 and uids[0] == my_uid
+    if not self_only and len(uids) < params["min_allowed_weights"]:
+        return False  # a subnet smaller than the minimum can never pass
     return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
 
 
@@ -810,15 +863,16 @@ subtensor_accepts = FunctionCheck(
         "no minimum number of weights and no weight limit; every other rule (length, "
         "stake, version, uids in range, values in 0..65535) still applies.",
         "The boundaries: stake >= min_stake; version >= version_key unless the key is "
-        "0; at least min_allowed_weights uids; the limit applies AFTER normalising "
-        "(v * 65535 // sum) and is skipped when it is 65535. An all-zero row passes.",
-        "normalised = [v * 65535 // total for v in values] if total else values; "
-        "return max(normalised) <= limit",
+        "0; at least min(n, min_allowed_weights) uids; the limit is skipped when it "
+        "is 65535, and otherwise judges the row AFTER subtensor max-upscales it "
+        "(halves round up, not to even). An all-zero row passes.",
+        "m = max(values); up = [(2 * v * 65535 + m) // (2 * m) for v in values] if m "
+        "else values; return max(up) * 65535 <= limit * sum(up)",
     ],
     wrong=[
         _wrong_no_zero_rows,
         _wrong_no_self,
-        _wrong_limit_raw,
+        _limit_by(_raw_values_within),
         _wrong_version_exact,
         _wrong_self_needs_permit,
         _wrong_stake_strict,
@@ -829,5 +883,9 @@ subtensor_accepts = FunctionCheck(
         _wrong_one_sided_u16,
         _wrong_uid_below_n,
         _wrong_self_first,
+        _limit_by(_floor_normalised_within),
+        _limit_by(_raw_share_within),
+        _limit_by(_half_even_upscaled_within),
+        _wrong_min_weights_ignore_n,
     ],
 )
