@@ -783,7 +783,51 @@ def _low_s_numpy_all(q, z, r, s):
     return parts[0], parts[1], np.uint8(v)
 
 
-low_s = FunctionCheck(
+def _offset(name: str, diff: int) -> str:
+    return name if diff == 0 else f"{name} {'+-'[diff < 0]} {abs(diff)}"
+
+
+def _n_relative(value: int, args: tuple = ()) -> str:
+    """A big int the way the check names its inputs: the input it equals or is near
+    ("s (low) + 1", "N - r"), or near N // 2 or N ("N // 2 + 1", "N - 5"), since 78
+    decimal digits would hide where it differs; any other one in hex, its first and
+    last 16 digits."""
+    named = [(a, repr(a)) for a in args if isinstance(a, _NamedInt)]
+    for base, name in [*named, (_N // 2, "N // 2"), (_N, "N")]:
+        if abs(value - base) < 2**64:
+            return _offset(name, value - base)
+    for base, name in named:
+        if value == _N - base:
+            return f"N - {name}"
+    digits = f"{value:x}"
+    if len(digits) <= 40:
+        return f"{value:#x}"
+    return f"0x{digits[:16]}…{digits[-16:]} ({len(digits)} hex digits)"
+
+
+def _named_item(item: object, args: tuple) -> object:
+    """A big plain int of the learner's answer, named for feedback; anything else
+    (small ints, numpy ints, an input returned as it is) as it is."""
+    if type(item) is not int or item.bit_length() <= 64:
+        return item
+    return _num(item, _n_relative(item, args))
+
+
+class _NamedIntsCheck(FunctionCheck):
+    """A FunctionCheck whose messages show the big ints of a returned tuple as the
+    inputs are shown ("N // 2 + 1", "N - 1", "r"), never as 78 digits."""
+
+    def _run(self, answer: object) -> None:
+        def named(*args: object) -> object:
+            got = answer(*args)  # type: ignore[operator]
+            if type(got) is tuple:
+                return tuple(_named_item(item, args) for item in got)
+            return got
+
+        super()._run(named if callable(answer) else answer)
+
+
+low_s = _NamedIntsCheck(
     "02.5 low_s",
     reference=_low_s,
     cases=_low_s_cases,  # compared exactly: a tuple of three ints (numpy ints too)
