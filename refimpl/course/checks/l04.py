@@ -444,9 +444,20 @@ def _retarget_cases() -> list[tuple]:
     ]
 
 
+def _show_limit(limit: int) -> str:
+    """A pow limit as chainparams writes it, short enough to retype:
+    ``2**224 - 1`` (Bitcoin's) or ``0x7fffff << 232`` (regtest's and ours)."""
+    if limit == POW_LIMIT:
+        return "2**224 - 1"
+    shift = (limit & -limit).bit_length() - 1 if limit else 0
+    if shift >= 8 and (limit >> shift).bit_length() <= 24:
+        return f"{limit >> shift:#x} << {shift}"
+    return f"{limit:#x}"
+
+
 def _show_retarget(args: tuple) -> str:
     bits, times, interval, span, limit = args
-    return f"{bits:#010x}, {times!r}, {interval}, {span}, {limit:#x}"
+    return f"{bits:#010x}, {times!r}, {interval}, {span}, {_show_limit(limit)}"
 
 
 def _scaled(b: int, span: int, t: int, lim: int) -> int:
