@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from refimpl.course import FunctionCheck, ValueCheck, Wrong
-from refimpl.course.checks._bytes import same_bytes
+from refimpl.course.checks._bytes import labelled, same_bytes
 from refimpl.course.course_map import LESSONS
-from refimpl.course.feedback import answers_equal
+from refimpl.course.feedback import answers_equal, short_repr
 
 __all__ = ["from_hex", "lesson_count", "lessons_in", "to_hex"]
 
@@ -189,7 +189,11 @@ to_hex = FunctionCheck(
         (b"ChainMind",),
         (bytes(range(16)),),
         (bytes([0xAB, 0x0C, 0x00]),),
+        # longer than any hash: all of it, not a prefix
+        (labelled(bytes(range(100)), "bytes(range(100))"),),
     ],
+    # bytes as the learner would type them; the long one by its label
+    show=lambda args: repr(args[0]) if len(args[0]) > 40 else short_repr(args[0], 90),
     hints=[
         "Every byte becomes two hexadecimal digits, lowercase, with no prefix.",
         "bytes objects have a method that does exactly this: try dir(b'').",
@@ -208,6 +212,8 @@ to_hex = FunctionCheck(
         lambda data: data[::-1].hex(),
         # separated pairs
         lambda data: data.hex(" "),
+        # only the first 64 bytes (a hash-sized answer)
+        lambda data: data[:64].hex(),
     ],
 )
 

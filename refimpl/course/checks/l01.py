@@ -351,6 +351,7 @@ def _parent_cases() -> list[tuple[bytes, bytes]]:
     g_hash = _sha256d(g)
     genesis, block1 = labelled(g, "<genesis header>"), labelled(b1, "<block 1 header>")
     block2 = labelled(b2, "<block 2 header>")
+    g_v2 = (2).to_bytes(4, "little") + g[4:]
 
     def block1_naming(prev: bytes, what: str) -> bytes:
         return labelled(_with_prev(_BLOCK1, prev), f"<block 1 header, prev = {what}>")
@@ -396,6 +397,11 @@ def _parent_cases() -> list[tuple[bytes, bytes]]:
         ),
         # the genesis's own prev field (all zeros) is not its hash
         (block1, genesis),
+        # a parent of another version than its child: hash the parent's own 80 bytes
+        (
+            labelled(g_v2, "<genesis header, version 2>"),
+            block1_naming(_sha256d(g_v2), "the hash of genesis version 2"),
+        ),
         # the parent's hash sits in the merkle-root field, not in prev_hash
         (
             genesis,
@@ -450,6 +456,8 @@ is_parent = FunctionCheck(
         lambda p, h: (h[4:36] == _sha256d(p)) and h[4:36],
         # the hash found anywhere in the header
         lambda p, h: _sha256d(p) in h,
+        # the parent hashed with the child's version bytes
+        lambda p, h: h[4:36] == _sha256d(h[:4] + p[4:]),
     ],
 )
 
