@@ -11,13 +11,14 @@ is reported by name of the argument position, before any other difference.
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 import numpy as np
 
 from refimpl.course import FunctionCheck, Wrong
 
-__all__ = ["PureFunctionCheck", "same_value"]
+__all__ = ["PureFunctionCheck", "error_kind", "same_value"]
 
 
 def _a(noun: str) -> str:
@@ -66,6 +67,50 @@ NEAR_NOTE = (
     " (it is right only to about 7 digits, the precision of float32: compute in "
     "float64, numpy's default and Python's float)"
 )
+ROUNDED_NOTE = " (it looks rounded: the exercise asks for the value as computed)"
+
+
+def _pairs(got: Any, expected: Any) -> list[tuple[float, float]] | None:
+    """The (got, expected) float pairs of two same-shaped values, else None."""
+    try:
+        g = np.asarray(got, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if g.shape != e.shape:
+        return None
+    return [(float(a), float(b)) for a, b in zip(g.ravel(), e.ravel(), strict=True)]
+
+
+def _is_rounded(g: float, e: float) -> bool:
+    return any(g == round(e, k) for k in range(16))
+
+
+def _f32_exact(x: float) -> bool:
+    return float(np.float32(x)) == x
+
+
+def error_kind(got: Any, expected: Any) -> str | None:
+    """Why ``got`` differs from ``expected`` by a little, when one reason fits all.
+
+    ``"rounded"``: each differing value is the expected one rounded to some number of
+    decimals. ``"float32"``: each differing value is a float32 value (what a float32
+    computation returns) or is off by a relative error between 1e-8 and 1e-5 (float32
+    keeps 24 bits, a relative step of 6e-8; a few operations grow it). Else None: a
+    value off by 1e-9 is not float32's doing, and the note would mislead.
+    """
+    pairs = _pairs(got, expected)
+    if not pairs:
+        return None
+    diff = [(g, e) for g, e in pairs if not (g == e or (g != g and e != e))]
+    if not diff or not all(math.isfinite(g) and math.isfinite(e) for g, e in diff):
+        return None
+    if all(_is_rounded(g, e) for g, e in diff):
+        return "rounded"
+    rel = [abs(g - e) / max(abs(e), 1e-300) for g, e in diff]
+    if max(rel) <= 1e-5 and (all(_f32_exact(g) for g, _ in diff) or 1e-8 <= max(rel)):
+        return "float32"
+    return None
 
 
 class PureFunctionCheck(FunctionCheck):
@@ -87,7 +132,9 @@ class PureFunctionCheck(FunctionCheck):
     ):
         self._returns = returns
         self._items = items
-        self._near = near  # near(got, expected): right to float32 precision only
+        # near(got, expected): close; error_kind then says if float32 or rounding
+        # explains the difference (the note is shown only then)
+        self._near = near
         super().__init__(*args, **kwargs)
 
     def _run(self, answer: Any) -> None:
@@ -147,16 +194,36 @@ class PureFunctionCheck(FunctionCheck):
             if last and "float32" not in text:
                 if _is_float32(last[0]):
                     raise Wrong(f"{text}{FLOAT32_NOTE}") from None
-                if self._is_near(*last):
+                kind = self._near_kind(*last)
+                if kind == "float32":
                     raise Wrong(f"{text}{NEAR_NOTE}") from None
+                if kind == "rounded":
+                    raise Wrong(f"{text}{ROUNDED_NOTE}") from None
             raise
         if first_problem():
             raise Wrong(first_problem())
 
-    def _is_near(self, got: Any, args: list) -> bool:
+    def _near_kind(self, got: Any, args: list) -> str | None:
+        """``error_kind`` of an answer the check's ``near`` calls close, else None."""
         if self._near is None:
-            return False
+            return None
         try:
-            return bool(self._near(got, self.reference(*copy.deepcopy(args))))
+            expected = self.reference(*copy.deepcopy(args))
+            if not self._near(got, expected):
+                return None
+            return error_kind(_floats(got), _floats(expected))
         except Exception:
-            return False
+            return None
+
+
+def _floats(value: Any) -> Any:
+    """Lists and tuples (of arrays too) flattened to one list of floats."""
+    if isinstance(value, list | tuple):
+        out: list = []
+        for v in value:
+            part = _floats(v)
+            out.extend(part if isinstance(part, list) else [part])
+        return out
+    if isinstance(value, np.ndarray):
+        return [float(x) for x in value.ravel()]
+    return float(value)
