@@ -333,7 +333,9 @@ def _wrong_row_float32_tolist(scores, valid, duplicate, bar=0.05):
 
 
 def _close_lists(got, exp, tol=1e-12):
-    """Equal to float64 precision: a float32 computation is off by ~1e-8."""
+    """Equal to float64 precision: a float32 computation is off by ~1e-8. A weight
+    equal to the expected one but an int or a bool (``0``, ``False``) is refused for
+    its type: the text asks for Python floats, 0.0 not 0."""
     values = [float(x) for x in got]
     close = len(values) == len(exp)
     close = close and bool(np.allclose(values, exp, rtol=tol, atol=tol))
@@ -342,6 +344,13 @@ def _close_lists(got, exp, tol=1e-12):
             "validator_row returned float32 weights, which keep only about 7 "
             "digits: compute in float64 (Python floats, numpy's default)"
         )
+    if close:
+        for j, x in enumerate(got):
+            if isinstance(x, int | np.integer | np.bool_):  # bool is an int too
+                raise Wrong(
+                    f"validator_row(...) returned {type(x).__name__} {x!r} for "
+                    f"weight [{j}]; the exercise asks for floats, 0.0 not 0"
+                )
     return close
 
 
@@ -363,6 +372,9 @@ validator_row = PureFunctionCheck(
         ([0.7, 0.7], [False, False], [True, False]),
         ([0.3, 0.2], [True, True], [False, False], 0.0),
         ([0.123, 0.56789], [True, True], [False, False]),  # not rounded
+        # scores with more digits than any rounding a learner might pick
+        ([0.123456789123, 0.9876543210987], [True, True], [False, False]),
+        ([1 / 3, 2 / 7, 0.0312345678901], [True, True, True], [False, False, False]),
     ],
     compare=_close_lists,
     near=_near_lists,
@@ -397,6 +409,18 @@ validator_row = PureFunctionCheck(
         lambda s, v, d, bar=0.05: np.array(_validator_row(s, v, d, bar)),
         lambda s, v, d, bar=0.05: [  # rounded to 2 decimals
             0.0 if not ok or dup else round(max(0.0, x - bar), 2)
+            for x, ok, dup in zip(s, v, d, strict=True)
+        ],
+        lambda s, v, d, bar=0.05: [  # rounded to 6 decimals
+            0.0 if not ok or dup else round(max(0.0, x - bar), 6)
+            for x, ok, dup in zip(s, v, d, strict=True)
+        ],
+        lambda s, v, d, bar=0.05: [  # int 0, as max(0, ...) gives, not 0.0
+            0 if not ok or dup else max(0, x - bar)
+            for x, ok, dup in zip(s, v, d, strict=True)
+        ],
+        lambda s, v, d, bar=0.05: [  # False for a zero weight
+            False if not ok or dup else max(0.0, x - bar)
             for x, ok, dup in zip(s, v, d, strict=True)
         ],
     ],
