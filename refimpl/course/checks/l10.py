@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from refimpl.course import FunctionCheck, ValueCheck, Wrong
-from refimpl.course.checks._pure import PureFunctionCheck
+from refimpl.course.checks._pure import PureFunctionCheck, error_kind
 from refimpl.course.checks._whole import is_whole, smallest_where
 
 __all__ = ["cppn_pixel", "first_one", "pixel_of", "quantize_bits", "same_image"]
@@ -72,9 +72,23 @@ pixel_of = FunctionCheck(
     "10.2 pixel_of",
     reference=_pixel_of,
     cases=[
-        (0.3, 4), (-1.0, 4), (-0.5, 4), (0.0, 4), (0.5, 4), (1.0, 4), (0.999, 4),
-        (-0.75, 4), (1.0, 1), (-1.0, 1), (0.0, 2), (0.25, 8), (0.2499, 8),
-        (-0.0, 16), (0.875, 16), (-0.875, 16), (1.0, 16),
+        (0.3, 4),
+        (-1.0, 4),
+        (-0.5, 4),
+        (0.0, 4),
+        (0.5, 4),
+        (1.0, 4),
+        (0.999, 4),
+        (-0.75, 4),
+        (1.0, 1),
+        (-1.0, 1),
+        (0.0, 2),
+        (0.25, 8),
+        (0.2499, 8),
+        (-0.0, 16),
+        (0.875, 16),
+        (-0.875, 16),
+        (1.0, 16),
     ],
     compare=is_whole,
     hints=[
@@ -102,6 +116,8 @@ def _quantize_bits(v: float, bits: int) -> int:
     """Half up on the float64 product itself. ``floor(x + 0.5)`` is the same for
     every 8-bit colour, but the sum ``x + 0.5`` can round first: x just below 1/2
     (0.49999999999999994) gives 1.0, and so would an odd x above 2**52."""
+    if not 1 <= bits <= 16:  # the text's range; from 54 bits 1.0 gives 2**bits
+        raise ValueError(f"bits must be 1..16, not {bits}")
     x = min(max(v, 0.0), 1.0) * (2**bits - 1)
     q = math.floor(x)
     return q + 1 if x - q >= 0.5 else q  # x - q is exact
@@ -125,20 +141,72 @@ def _decimal_quantize(v: float, bits: int) -> int:
 
 def _quantize_cases() -> list[tuple]:
     eight = [
-        0.0, 1.0, 0.5, 126.5 / 255, 0.3, -0.2, 1.3, 0.999,
-        0.5 / 255, 2.5 / 255, 254.5 / 255, 98.5 / 255,  # exact halves
-        float(np.nextafter(126.5 / 255, 0)), float(np.nextafter(126.5 / 255, 1)),
-        -0.0, -1e-300, float(np.float32(0.1)), 0.0019607843,
+        0.0,
+        1.0,
+        0.5,
+        126.5 / 255,
+        0.3,
+        -0.2,
+        1.3,
+        0.999,
+        0.5 / 255,
+        2.5 / 255,
+        254.5 / 255,
+        98.5 / 255,  # exact halves
+        float(np.nextafter(126.5 / 255, 0)),
+        float(np.nextafter(126.5 / 255, 1)),
+        -0.0,
+        -1e-300,
+        float(np.float32(0.1)),
+        0.0019607843,
     ]
     cases = [(v, 8) for v in eight]
-    cases += [(v, 16) for v in (1.0, 0.5, 2.5 / 65535, 30000.5 / 65535, 0.123456789,
-                                 -3.0, 2.0, 1e-6)]
+    cases += [
+        (v, 16)
+        for v in (1.0, 0.5, 2.5 / 65535, 30000.5 / 65535, 0.123456789, -3.0, 2.0, 1e-6)
+    ]
     cases += [(v, 1) for v in (0.5, 0.49, 0.75)] + [(v, 4) for v in (0.5, 2.5 / 15)]
     cases += [(0.49999999999999994, 1)]  # the float just below 1/2: x + 0.5 rounds
     return cases
 
 
-quantize_bits = FunctionCheck(
+class _QuantizeCheck(FunctionCheck):
+    """Says why when an answer is ``floor(x + 0.5)``'s result where that is not
+    half up on the product ``x`` itself (the sum was rounded before the floor)."""
+
+    def _run(self, answer: Any) -> None:
+        last: list[tuple[tuple, Any]] = []
+
+        def recorded(*args: Any) -> Any:
+            got = answer(*args)
+            last[:] = [(args, got)]
+            return got
+
+        try:
+            super()._run(recorded if callable(answer) else answer)
+        except Wrong as wrong:
+            note = self._why(*last[0]) if last else None
+            if note:
+                raise Wrong(f"{wrong}{note}") from None
+            raise
+
+    def _why(self, args: tuple, got: Any) -> str | None:
+        try:
+            v, bits = args
+            x = min(max(v, 0.0), 1.0) * (2**bits - 1)
+            shortcut = math.floor(x + 0.5)
+            if shortcut == self.reference(v, bits) or got != shortcut:
+                return None
+        except Exception:
+            return None
+        return (
+            f" (here x = v * (2**bits - 1) is {x!r}, and floor(x + 0.5) is not "
+            f"half up on x: the sum x + 0.5 is rounded to the float {x + 0.5!r} "
+            "before the floor. Compare x - floor(x) with 0.5 instead)"
+        )
+
+
+quantize_bits = _QuantizeCheck(
     "10.3 quantize_bits",
     reference=_quantize_bits,
     cases=_quantize_cases,
@@ -160,8 +228,9 @@ quantize_bits = FunctionCheck(
         lambda v, b: float(_quantize_bits(v, b)),
         lambda v, b: int(np.round(min(max(v, 0.0), 1.0) * (2**b - 1))),
         _float32_quantize,
-        lambda v, b: min(int(math.floor(min(max(v, 0.0), 1.0) * 2**b + 0.5)),
-                         2**b - 1),  # scales by 2**bits
+        lambda v, b: min(
+            int(math.floor(min(max(v, 0.0), 1.0) * 2**b + 0.5)), 2**b - 1
+        ),  # scales by 2**bits
         lambda v, b: _quantize_bits(v, 8),  # the lesson's 8 bits only
         _decimal_quantize,  # the text asks for the float64 product
         _floor_plus_half,  # x + 0.5 rounds before the floor
@@ -205,6 +274,23 @@ def _cppn_cases() -> list[tuple]:
     ]
 
 
+def _show_cppn(args: tuple) -> str:
+    """The call's arguments whole; the lesson's classic net as the code that
+    rebuilds it (its 17-digit weights would fill the screen)."""
+    from refimpl.art.cppn import cppn_weights
+
+    inputs, layers = args
+    classic = [(w.tolist(), b.tolist()) for w, b in cppn_weights(3, "classic")]
+    if layers == classic:
+        shown = (
+            "[(w.tolist(), b.tolist()) for w, b in "
+            'refimpl.art.cppn.cppn_weights(3, "classic")]'
+        )
+    else:
+        shown = repr(layers)
+    return f"{inputs!r}, {shown}"
+
+
 def _close(got: Any, expected: list[float], tol: float = 1e-9) -> bool:
     return len(got) == len(expected) and all(
         math.isclose(g, e, rel_tol=tol, abs_tol=tol * 1e-3)
@@ -226,19 +312,23 @@ class _Float64Check(FunctionCheck):
         try:
             super()._run(recorded if callable(answer) else answer)
         except Wrong as wrong:
-            if last:
+            if last and "float32" not in str(wrong):  # not said already
                 args, got = last[0]
                 try:
                     expected = self.reference(*args)
-                    near = _close(got, expected, tol=1e-5) and not _close(
-                        got, expected
+                    kind = _close(got, expected, tol=1e-5) and error_kind(
+                        [float(g) for g in got], expected
                     )
                 except Exception:
-                    near = False
-                if near:
+                    kind = None
+                if kind == "float32":
                     raise Wrong(
                         f"{wrong}; it is close, but only to about 7 digits, the "
                         "precision of float32: compute in float64 (Python floats)"
+                    ) from None
+                if kind == "rounded":
+                    raise Wrong(
+                        f"{wrong}; it looks rounded: return the values as computed"
                     ) from None
             raise
 
@@ -264,16 +354,19 @@ def _no_sigmoid(inputs, layers):
 
 
 def _transposed(inputs, layers):
-    return _cppn_pixel(inputs, [([list(c) for c in zip(*w, strict=True)], b)
-                                for w, b in layers])
+    return _cppn_pixel(
+        inputs, [([list(c) for c in zip(*w, strict=True)], b) for w, b in layers]
+    )
 
 
 def _pops_layers(inputs, layers):
     h = list(inputs)
     while layers:
         w, b = layers.pop(0)  # empties the caller's list
-        h = [sum(a * c for a, c in zip(row, h, strict=True)) + bj
-             for row, bj in zip(w, b, strict=True)]
+        h = [
+            sum(a * c for a, c in zip(row, h, strict=True)) + bj
+            for row, bj in zip(w, b, strict=True)
+        ]
         if layers:
             h = [math.tanh(v) for v in h]
     return [1.0 / (1.0 + math.exp(-v)) for v in h]
@@ -283,6 +376,7 @@ cppn_pixel = _PureFloat64Check(
     "10.4 cppn_pixel",
     reference=_cppn_pixel,
     cases=_cppn_cases,
+    show=_show_cppn,
     compare=_close,
     returns=list,
     hints=[
