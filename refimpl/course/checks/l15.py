@@ -126,6 +126,8 @@ request_digest = FunctionCheck(
         ("POST", "/Predict", _PK, _RX, 9, 10, b' {"x":[[1]]}\n'),  # every byte counts
         # bodies over 1 KiB that differ only after byte 1024; one over 64 KiB
         *(("POST", "/Predict", _PK, _RX, 11, 12, body) for body, _ in _BIG),
+        # a body that is not UTF-8 text (raw bytes): hash the bytes, never decode
+        ("POST", "/Predict", _PK, _RX, 13, 14, b'\xff\xfe{"x":[[1]]}\x80'),
     ],
     show=_show_request,
     compare=_same_digest,
@@ -149,6 +151,9 @@ request_digest = FunctionCheck(
         _digest_first_kib,
         lambda *args: bytearray(_request_digest(*args)),
         lambda m, pa, s, r, n, t, b: _request_digest(m, pa, s, r, n, t, b[:65536]),
+        lambda m, pa, s, r, n, t, b: _request_digest(  # the body decoded as text
+            m, pa, s, r, n, t, b.decode("utf-8", "replace").encode()
+        ),
     ],
 )
 
