@@ -92,3 +92,11 @@ def test_a_copy_without_solutions_gets_a_clear_message(tmp_path, monkeypatch):
     )
     text, origin = solutions.solution_for(check)
     assert origin == "not found" and "solutions/ folder" in text
+
+
+@pytest.mark.parametrize("check", _checks())
+def test_no_check_carries_a_typed_copy_of_its_solution(check):
+    """One source: solution() prints the notebook's region; a typed copy would drift."""
+    if check.name in LESSON_DEMOS:
+        pytest.skip("demonstrated in the lesson, not an exercise")
+    assert not getattr(check, "_solution", ""), f"{check.name} types its solution"

@@ -136,13 +136,6 @@ lessons_in = FunctionCheck(
         "Each lesson once (a set), compared exactly, case included: sorted({n for n, "
         "b in syllabus if b == package or b.startswith(package + '.')})",
     ],
-    solution=(
-        "def lessons_in(syllabus, package):\n"
-        "    return sorted({\n"
-        "        number for number, builds in syllabus\n"
-        "        if builds == package or builds.startswith(package + '.')\n"
-        "    })"
-    ),
     wrong=[
         # exact names only: misses the sub-package refimpl.market.yuma
         lambda s, p: sorted(n for n, b in s if b == p),
@@ -199,7 +192,6 @@ to_hex = FunctionCheck(
         "bytes objects have a method that does exactly this: try dir(b'').",
         "b'\\x00\\xff'.hex() == '00ff'",
     ],
-    solution="def to_hex(data: bytes) -> str:\n    return data.hex()",
     wrong=[
         lambda data: str(data),
         lambda data: data.hex().upper(),
@@ -260,12 +252,6 @@ from_hex = FunctionCheck(
         "Careful: text.lstrip('0x') removes every leading 0 and x, not the prefix.",
         "if text[:2] in ('0x', '0X'): text = text[2:]; then bytes.fromhex(text)",
     ],
-    solution=(
-        "def from_hex(text: str) -> bytes:\n"
-        "    if text[:2] in ('0x', '0X'):\n"
-        "        text = text[2:]\n"
-        "    return bytes.fromhex(text)"
-    ),
     wrong=[
         bytes.fromhex,  # the prefix is not handled
         _strip_lstrip,  # strips leading zero digits too

@@ -105,7 +105,6 @@ rotl = Check(
         "keep 32 bits.",
         "((x << n) | (x >> (32 - n))) & 0xFFFFFFFF",
     ],
-    solution=("def rotl(x, n):\n    return ((x << n) | (x >> (32 - n))) & 0xFFFFFFFF"),
     right=[
         _rotl,
         lambda x, n: ((x << n) | (x >> (32 - n))) & _M,
@@ -161,11 +160,6 @@ unpad = FunctionCheck(
         "The last 8 bytes are the message length in BITS, big-endian.",
         "bits = int.from_bytes(padded[-8:], 'big'); return padded[:bits // 8]",
     ],
-    solution=(
-        "def unpad(padded):\n"
-        "    bits = int.from_bytes(padded[-8:], 'big')  # the length, in bits\n"
-        "    return padded[:bits // 8]"
-    ),
     wrong=[
         # the first 0x80: wrong when the message itself contains one
         lambda p: p[: p.index(b"\x80")],
@@ -241,10 +235,6 @@ sha224_h0 = ValueCheck(
         "math.isqrt(p << 128) gives 64 fraction bits. Keep the low 32 of those.",
         "[math.isqrt(p << 128) & 0xFFFFFFFF for p in first_primes(16)[8:16]]",
     ],
-    solution=(
-        "PRIMES16 = first_primes(16)\n"
-        "h0_224 = [math.isqrt(p << 128) & 0xFFFFFFFF for p in PRIMES16[8:16]]"
-    ),
     wrong=[
         # the FIRST 32 fraction bits of primes 9..16 (the lesson's SHA-256 recipe)
         [math.isqrt(p << 64) & _M for p in _first_primes(16)[8:16]],
@@ -307,10 +297,6 @@ leading_zero_bits = FunctionCheck(
         "the rest of the 8 * len(digest) bits are leading zeros.",
         "8 * len(digest) - int.from_bytes(digest, 'big').bit_length()",
     ],
-    solution=(
-        "def leading_zero_bits(digest):\n"
-        "    return 8 * len(digest) - int.from_bytes(digest, 'big').bit_length()"
-    ),
     wrong=[
         # whole zero bytes only
         lambda d: 8 * (len(d) - len(d.lstrip(b"\x00"))),
@@ -432,11 +418,6 @@ is_parent = FunctionCheck(
         "The parent's hash is sha256d of the parent's 80 bytes. Compare all 32 bytes.",
         "return header[4:36] == sha256(sha256(parent).digest()).digest()",
     ],
-    solution=(
-        "def is_parent(parent, header):\n"
-        "    h = hashlib.sha256(hashlib.sha256(parent).digest()).digest()\n"
-        "    return header[4:36] == h"
-    ),
     wrong=[
         # compares with the display order
         lambda p, h: h[4:36] == _sha256d(p)[::-1],
@@ -489,14 +470,6 @@ zero_prefix_message = Check(
         "reverses the bytes, so they are the last two bytes of sha256d.",
         "Loop over i and test sha256d(b'ChainMind %d' % i)[-2:] == b'\\x00\\x00'.",
     ],
-    solution=(
-        "def find_zero_prefix_message():\n"
-        "    i = 0\n"
-        "    while sha256d(b'ChainMind %d' % i)[::-1][:2] != bytes(2):\n"
-        "        i += 1\n"
-        "    return b'ChainMind %d' % i\n\n"
-        "message = find_zero_prefix_message()"
-    ),
     right=[b"ChainMind 1746"],
     wrong=[
         b"",

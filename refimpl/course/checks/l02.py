@@ -182,22 +182,6 @@ ec_add = optional_check(
         "if p1 is None: return p2 ... if x1 == x2 and (y1 + y2) % p == 0: return None\n"
         "if p1 == p2: lam = (3*x1*x1 + a) * pow(2*y1, -1, p) % p",
     ],
-    solution=(
-        "def ec_add(p1, p2, a, p):\n"
-        "    if p1 is None:\n"
-        "        return p2\n"
-        "    if p2 is None:\n"
-        "        return p1\n"
-        "    (x1, y1), (x2, y2) = p1, p2\n"
-        "    if x1 == x2 and (y1 + y2) % p == 0:\n"
-        "        return None\n"
-        "    if p1 == p2:\n"
-        "        lam = (3 * x1 * x1 + a) * pow(2 * y1, -1, p) % p\n"
-        "    else:\n"
-        "        lam = (y2 - y1) * pow(x2 - x1, -1, p) % p\n"
-        "    x3 = (lam * lam - x1 - x2) % p\n"
-        "    return x3, (lam * (x1 - x3) - y1) % p"
-    ),
     wrong=[
         _wrong_add_no_a,
         _wrong_add_no_infinity,
@@ -341,24 +325,6 @@ parse_pubkey = optional_check(
         "y = pow((x**3 + 7) % P, (P + 1) // 4, P); if y * y % P != (x**3 + 7) % P: "
         "return None; if y & 1 != data[0] & 1: y = P - y",
     ],
-    solution=(
-        "def parse_pubkey(data):\n"
-        "    if len(data) == 33 and data[0] in (2, 3):\n"
-        "        x = int.from_bytes(data[1:], 'big')\n"
-        "        y2 = (x**3 + 7) % P\n"
-        "        y = pow(y2, (P + 1) // 4, P)\n"
-        "        if x >= P or y * y % P != y2:\n"
-        "            return None\n"
-        "        if y & 1 != data[0] & 1:\n"
-        "            y = P - y\n"
-        "        return (x, y)\n"
-        "    if len(data) == 65 and data[0] == 4:\n"
-        "        x = int.from_bytes(data[1:33], 'big')\n"
-        "        y = int.from_bytes(data[33:], 'big')\n"
-        "        if x < P and y < P and (y * y - x**3 - 7) % P == 0:\n"
-        "            return (x, y)\n"
-        "    return None"
-    ),
     wrong=[
         _wrong_parse_no_root_check,
         _wrong_parse_trust_uncompressed,
@@ -538,20 +504,6 @@ address_hash160 = optional_check(
         "n = 0; for c in address: n = n * 58 + B58.index(c)  (None for a character "
         "not in B58); raw = bytes(number of leading '1's) + n.to_bytes(...)",
     ],
-    solution=(
-        "def address_hash160(address):\n"
-        "    n = 0\n"
-        "    for c in address:\n"
-        "        if c not in B58:\n"
-        "            return None\n"
-        "        n = n * 58 + B58.index(c)\n"
-        "    zeros = len(address) - len(address.lstrip('1'))\n"
-        "    raw = bytes(zeros) + n.to_bytes((n.bit_length() + 7) // 8, 'big')\n"
-        "    payload, check = raw[:-4], raw[-4:]\n"
-        "    if len(raw) != 25 or payload[0] != 0 or sha256d(payload)[:4] != check:\n"
-        "        return None\n"
-        "    return payload[1:]"
-    ),
     wrong=[
         _wrong_hash160_drops_zero_bytes,
         _wrong_hash160_no_checksum,
@@ -621,7 +573,22 @@ def _strict_cases() -> list[tuple]:
         (q, _num(z_h, "z1"), _num(r_h, "r1"), _num(s_h, "N // 2"), v_h),  # s = n/2
         (q, _num(z_h1, "z2"), _num(r_h1, "r2"), _num(s_h1, "N // 2 + 1"), v_h1),
     ]
+    # R with x = N + 2 (x mod N = 2 = r): Q = R - G, z = r = s = 2 rebuild exactly R.
+    # v has room for R.y's parity only, so the chain refuses x(R) >= N (Bitcoin,
+    # without v, accepts it).
+    x = _N + 2
+    y = pow((x**3 + 7) % ec.P, (ec.P + 1) // 4, ec.P)
+    q_big = _pt_raw(ec.add((x, y), (_G[0], ec.P - _G[1])), "R - G, x(R) = N + 2")
+    two = _num(2, "2")
+    cases.append((q_big, two, two, two, 27 + (y & 1)))
     return cases
+
+
+def _pt_raw(point: tuple[int, int], label: str) -> _NamedPoint:
+    """A point named by how it was built (no private key behind it)."""
+    out = _NamedPoint(point)
+    out.name = label
+    return out
 
 
 def _textbook(point, z, r, s) -> bool:
@@ -652,6 +619,13 @@ def _wrong_strict_no_range(q, z, r, s, v):
     return big_r[0] % _N == r and v == 27 + (big_r[1] & 1)
 
 
+def _wrong_strict_x_mod_n(q, z, r, s, v):
+    # Bitcoin's textbook test R.x mod n == r: accepts an R whose x is n + r
+    if not (1 <= r < _N and 1 <= s <= _N // 2) or v not in (27, 28):
+        return False
+    return _textbook(q, z, r, s) and v == 27 + _parity(q, z, r, s)
+
+
 verify_strict = FunctionCheck(
     "02.4 verify_strict",
     reference=_verify_strict,
@@ -664,16 +638,9 @@ verify_strict = FunctionCheck(
         "refused (False), never an error: s = 0 has no inverse.",
         "if s > N // 2 or v not in (27, 28): return False ... "
         "R = add(multiply(G, z*w % N), multiply(Q, r*w % N)); "
-        "return R[0] % N == r and v == 27 + (R[1] & 1)",
+        "return R[0] < N and R[0] % N == r and v == 27 + (R[1] & 1) (an R whose "
+        "x is N + r would need a recovery id v has no room for)",
     ],
-    solution=(
-        "def verify_strict(Q, z, r, s, v):\n"
-        "    if not (1 <= r < N and 1 <= s <= N // 2) or v not in (27, 28):\n"
-        "        return False\n"
-        "    w = pow(s, -1, N)\n"
-        "    R = add(multiply(G, z * w % N), multiply(Q, r * w % N))\n"
-        "    return R[0] % N == r and v == 27 + (R[1] & 1)"
-    ),
     wrong=[
         lambda q, z, r, s, v: _textbook(q, z, r, s),  # no low-s, no v
         lambda q, z, r, s, v: _textbook(q, z, r, s) and s <= _N // 2,  # no v check
@@ -695,6 +662,7 @@ verify_strict = FunctionCheck(
             _textbook(q, z, r, s) and v in (27, 28)
         ),  # only the range of v
         _wrong_strict_no_range,
+        _wrong_strict_x_mod_n,
         lambda q, z, r, s, v: (
             _textbook(q, z, r, s % _N)
             and s % _N <= _N // 2

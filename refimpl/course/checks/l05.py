@@ -152,16 +152,6 @@ best_tip = FunctionCheck(
         "total[name] = (total[parent] if parent else 0) + block_work(bits); "
         "if total[name] > best_work: best, best_work = name, total[name]",
     ],
-    solution=(
-        "def best_tip(blocks):\n"
-        "    total, best, best_work = {}, None, -1\n"
-        "    for name, parent, bits in blocks:\n"
-        "        total[name] = (total[parent] if parent is not None else 0) + "
-        "block_work(bits)\n"
-        "        if total[name] > best_work:\n"
-        "            best, best_work = name, total[name]\n"
-        "    return best"
-    ),
     wrong=[
         _longest,
         _last_seen_wins,
@@ -208,13 +198,6 @@ reorg_depth = FunctionCheck(
         "The blocks of the old branch after the last shared block are the ones undone.",
         "count the common prefix, then return len(old) - common",
     ],
-    solution=(
-        "def reorg_depth(old, new):\n"
-        "    common = 0\n"
-        "    while common < min(len(old), len(new)) and old[common] == new[common]:\n"
-        "        common += 1\n"
-        "    return len(old) - common"
-    ),
     wrong=[
         lambda old, new: len(new) - len(old),
         lambda old, new: len(new) - _common(old, new),
@@ -328,16 +311,6 @@ apply_transfers = Check(
         "out.get(s, 0) < a: return None; out[s] -= a; out[r] = out.get(r, 0) + a; "
         "finally return out",
     ],
-    solution=(
-        "def apply_transfers(balances, transfers):\n"
-        "    out = dict(balances)\n"
-        "    for sender, recipient, amount in transfers:\n"
-        "        if amount <= 0 or out.get(sender, 0) < amount:\n"
-        "            return None\n"
-        "        out[sender] -= amount\n"
-        "        out[recipient] = out.get(recipient, 0) + amount\n"
-        "    return out"
-    ),
     right=[_apply],
 )
 

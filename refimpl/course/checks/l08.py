@@ -155,8 +155,9 @@ def _weighted_median(stake: np.ndarray, column: np.ndarray, kappa: float) -> flo
     return float(weighted_median_col(stake, column[:, None], kappa)[0])
 
 
-def _median_by(stake, column, kappa, *, dtype=float, strict=False, staked=True,
-               pick=max):
+def _median_by(
+    stake, column, kappa, *, dtype=float, strict=False, staked=True, pick=max
+):
     s, c = np.asarray(stake, dtype), np.asarray(column, dtype)
     found = []
     for w, si in zip(c, s, strict=True):
@@ -225,8 +226,10 @@ weighted_median = PureFunctionCheck(
         lambda s, c, k: _median_by(s, c, 0.5),  # kappa ignored
         _median_sorts_in_place,
         _median_own_plus_above,
-        lambda s, c, k: int(_median_by(s, c, k)) if _median_by(s, c, k) == 0 else (
-            _median_by(s, c, k)
+        lambda s, c, k: (
+            int(_median_by(s, c, k))
+            if _median_by(s, c, k) == 0
+            else (_median_by(s, c, k))
         ),  # int 0 where the text asks for a float
     ],
 )
@@ -310,8 +313,17 @@ def _incentive(stake: np.ndarray, W: np.ndarray, kappa: float) -> np.ndarray:
     return epoch(stake, W, kappa=kappa).incentive
 
 
-def _pipeline(stake, W, kappa, *, median=_median_by, clip=True, rows=True,
-              guard=True, norm_stake=True):
+def _pipeline(
+    stake,
+    W,
+    kappa,
+    *,
+    median=_median_by,
+    clip=True,
+    rows=True,
+    guard=True,
+    norm_stake=True,
+):
     s = _f(stake)
     S = s / s.sum() if norm_stake and s.sum() > 0 else s
     Wn = _normalize_rows(W) if rows else _f(W)
@@ -327,8 +339,11 @@ incentive = PureFunctionCheck(
     "08.4 incentive",
     reference=_incentive,
     cases=lambda: [
-        (np.array([4, 2, 2]), np.array([[4, 2, 2, 0], [2, 4, 2, 0], [0, 2, 2, 4]]),
-         0.5),
+        (
+            np.array([4, 2, 2]),
+            np.array([[4, 2, 2, 0], [2, 4, 2, 0], [0, 2, 2, 4]]),
+            0.5,
+        ),
         (np.array([5, 3]), np.array([[65535, 0, 21845], [0, 65535, 65535]]), 0.5),
         (np.array([3, 1]), np.array([[1, 1, 2], [4, 0, 0]]), 0.75),  # tie at 3/4
         (np.array([6, 2, 0]), np.array([[3, 1, 0], [1, 3, 0], [0, 0, 9]]), 0.0),
