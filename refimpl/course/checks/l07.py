@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from refimpl.course import FunctionCheck, Wrong
+from refimpl.course.checks._pure import error_kind
 
 __all__ = [
     "safe_reward",
@@ -39,7 +40,17 @@ def _tight(got, expected) -> bool:
         )
     if isinstance(got, bool) or not isinstance(got, float):
         return False
-    return math.isclose(float(got), expected, rel_tol=1e-13, abs_tol=1e-14)
+    if math.isclose(got, expected, rel_tol=1e-13, abs_tol=1e-14):
+        return True
+    if math.isclose(got, expected, rel_tol=1e-5):
+        # float64 sums agree to ~1e-15; a float32 MSE (torch's default dtype) is off
+        # by 1e-10..1e-6 here, as no other realistic mistake is
+        raise Wrong(
+            f"safe_reward returned {got!r}, which is close but not exact: a precision "
+            "problem. float32 (torch's default dtype) keeps only about 7 digits: "
+            "compute the MSE and mean(y**2) in float64 (.double())"
+        )
+    return False
 
 
 def _array_close(got, expected) -> bool:
@@ -50,22 +61,42 @@ def _array_close(got, expected) -> bool:
             f"moving_average returned a {type(got).__name__}; the exercise asks for a "
             "float64 numpy array (np.ndarray)"
         )
-    if not isinstance(got, np.ndarray) or got.dtype != np.float64:
+    if not isinstance(got, np.ndarray) or got.shape != expected.shape:
         return False
-    return got.shape == expected.shape and bool(
-        np.allclose(got, expected, rtol=1e-12, atol=1e-15)
-    )
+    if got.dtype.kind != "f":
+        return False
+    if got.dtype == np.float64 and np.allclose(got, expected, rtol=1e-12, atol=1e-15):
+        return True
+    # float32 named only when it explains the difference (never blamed for a value
+    # that is wrong anyway): a float32 array as close as float32 can be, or float64
+    # values that went through float32
+    if got.dtype != np.float64 and np.allclose(got, expected, rtol=1e-5, atol=1e-7):
+        raise Wrong(
+            f"moving_average returned a {got.dtype} numpy array, which keeps only "
+            "about 7 digits; the exercise asks for float64 (np.float64, numpy's "
+            "default): convert scores with np.asarray(scores, dtype=np.float64)"
+        )
+    if error_kind(got, expected) == "float32":
+        raise Wrong(
+            "moving_average returned values right only to about 7 digits, the "
+            "precision of float32: compute in float64 (convert scores with "
+            "np.asarray(scores, dtype=np.float64) before the arithmetic)"
+        )
+    return False
 
 
-def _tensor_label(t) -> str:
-    if t is None:
-        return "None"
-    return f"<{tuple(t.shape)} {str(t.dtype).replace('torch.', '')} tensor>"
+def _show_whole(args: tuple) -> str:
+    """A call's arguments as the Python that rebuilds them (07.4's tensors have at
+    most 30 values), a tensor too big for that as its shape and dtype."""
+    from refimpl.course.feedback import _small_array_repr
 
-
-def _show_tensors(args: tuple) -> str:
-    """A call's tensors as labels (shape and dtype): their values are too many."""
-    return ", ".join(_tensor_label(t) for t in args)
+    out = []
+    for a in args:
+        whole = _small_array_repr(a)
+        if whole is None and hasattr(a, "shape"):
+            whole = f"<{tuple(a.shape)} {str(a.dtype).replace('torch.', '')} tensor>"
+        out.append(whole if whole is not None else repr(a))
+    return ", ".join(out)
 
 
 # -- 07.1 safe_reward ----------------------------------------------------------------
@@ -75,39 +106,94 @@ def _safe_reward(pred, y) -> float:
     return float(loss_rewards([pred], y)[0])
 
 
+class _Case(tuple):
+    """A case's arguments and ``recipe``: the code that rebuilds them."""
+
+    recipe = ""
+
+
+def _randn(seed: int, rows: int = 64) -> str:
+    return f"torch.randn({rows}, 1, generator=torch.Generator().manual_seed({seed}))"
+
+
+_Y71 = f"y = {_randn(71)} * 2 + 0.5"
+_GOOD = f"pred = y + 0.1 * {_randn(72)}"
+# a target near 5 with little spread: a constant 5 (or a [64] answer, which
+# broadcasts against [64, 1]) is close to it, so a broadcast answer earns a high
+# reward here, not one clipped to 0
+_Y5 = f"y = 5 + 0.1 * {_randn(75)}"
+_NEAR5 = f"pred = y + 0.01 * {_randn(76)}"
+_REWARD_RECIPES = [
+    f"{_Y71}; {_GOOD}",
+    f"{_Y71}; pred = torch.zeros(64, 1)",  # the trivial answer: exactly 0
+    f"{_Y71}; pred = -y",  # harmful: 0, not negative
+    f"{_Y71}; {_GOOD}; pred = (pred * 1.01).reshape(64)",  # [64, 64] broadcast
+    f"{_Y71}; {_GOOD}; pred = (pred * 0.99)[:32]",  # half an answer
+    f"{_Y71}; pred = None",  # the miner crashed
+    f"{_Y71}; {_GOOD}; pred[3, 0] = float('nan')",
+    f"{_Y71}; {_GOOD}; pred[5, 0] = float('inf')",
+    f"{_Y71}; {_GOOD}; pred = pred.double()",  # float64 is fine
+    f"{_Y71}; pred = y.clone()",  # perfect
+    f"{_Y71}; {_GOOD}; pred, y = pred.reshape(1, 64), y.reshape(1, 64)",
+    # values near 100: float32 differences lose digits
+    f"y = {_randn(73, 5000)} + 100; pred = y + 0.01 * {_randn(74, 5000)}",
+    f"{_Y5}; {_NEAR5}; pred = pred.reshape(64)",  # [64, 64]: must still be 0.0
+    f"{_Y5}; {_NEAR5}; pred = pred.reshape(64, 1, 1)",  # one dimension more
+    f"{_Y5}; {_NEAR5}; pred = pred.reshape(1, 64)",  # [1, 64] - [64, 1]: [64, 64]
+    f"{_Y5}; {_NEAR5}",
+    # shapes that broadcast to y's own shape: still malformed, 0.0
+    f"{_Y5}; pred = torch.full((1, 1), 5.0)",
+    f"{_Y5}; pred = torch.tensor(5.0)",  # 0-d
+    f"{_Y5}; pred = torch.full((1,), 5.0)",
+    f"{_Y5}; pred = torch.full((64,), 5.0)",
+    # every target 0: the trivial answer is already perfect, nobody can beat it
+    "y = torch.zeros(64, 1); pred = torch.zeros(64, 1)",
+    f"y = torch.zeros(64, 1); pred = 0.1 * {_randn(77)}",
+]
+
+
 def _reward_cases():
     import torch
 
-    g = torch.Generator().manual_seed(71)
-    y = torch.randn(64, 1, generator=g) * 2 + 0.5
-    good = y + 0.1 * torch.randn(64, 1, generator=g)
-    bad = good.clone()
-    bad[3, 0] = float("nan")
-    inf = good.clone()
-    inf[5, 0] = float("inf")
-    big_y = torch.randn(5000, 1, generator=g) + 100
-    big_pred = big_y + 0.01 * torch.randn(5000, 1, generator=g)
-    # a target near 5 with little spread: the [64] - [64, 1] broadcast gives a high
-    # reward here, not one clipped to 0
-    y5 = 5 + 0.1 * torch.randn(64, 1, generator=g)
-    near5 = y5 + 0.01 * torch.randn(64, 1, generator=g)
-    return [
-        (good, y),
-        (torch.zeros(64, 1), y),  # the trivial answer: exactly 0
-        (-y, y),  # harmful: 0, not negative
-        ((good * 1.01).reshape(64), y),  # [64] - [64, 1] broadcasts to [64, 64]
-        ((good * 0.99)[:32], y),  # half an answer
-        (None, y),  # the miner crashed
-        (bad, y),  # a nan inside
-        (inf, y),
-        (good.double(), y),  # float64 is fine
-        (y.clone(), y),  # perfect
-        (good.reshape(1, 64), y.reshape(1, 64)),
-        (big_pred, big_y),  # values near 100: float32 differences lose digits
-        (near5.reshape(64), y5),  # broadcasts to [64, 64]: must still be 0.0
-        (near5.reshape(64, 1, 1), y5),  # same numbers, one dimension more
-        (near5, y5),
-    ]
+    cases = []
+    for recipe in _REWARD_RECIPES:
+        space: dict = {"torch": torch}
+        exec(recipe, space)  # the recipe is what the learner is shown
+        case = _Case((space["pred"], space["y"]))
+        case.recipe = recipe
+        cases.append(case)
+    return cases
+
+
+class _RecipeCheck(FunctionCheck):
+    """A check whose failing case is told by the code that rebuilds it (07.1: the
+    tensors have up to 5000 values, too many to show)."""
+
+    def __init__(self, *args, **kwargs):
+        self._shown: tuple | None = None
+        super().__init__(*args, show=self._show_case, **kwargs)
+
+    def _show_case(self, args: tuple) -> str:
+        self._shown = args
+        return "pred, y"
+
+    def _where(self) -> str:
+        recipe = getattr(self._shown, "recipe", "")
+        return f"; the case: {recipe}" if recipe else ""
+
+    def _run(self, answer) -> None:
+        from refimpl.course.feedback import _LearnerError
+
+        self._shown = None
+        try:
+            super()._run(answer)
+        except Wrong as wrong:
+            raise Wrong(f"{wrong}{self._where()}") from None
+        except _LearnerError as error:
+            recipe = getattr(self._shown, "recipe", "")
+            if recipe:
+                error.call = f"{error.call} (the case: {recipe})"
+            raise
 
 
 def _reward_no_guards(pred, y):
@@ -156,6 +242,56 @@ def _reward_try_except(pred, y):
         return 0.0
 
 
+def _reward_dim_only(pred, y):
+    if pred is None or pred.dim() != y.dim():  # [1, 1] and [1, 64] pass
+        return 0.0
+    try:
+        return _reward_no_guards(pred, y) if _finite(pred) else 0.0
+    except RuntimeError:  # shapes that do not broadcast
+        return 0.0
+
+
+def _reward_broadcast_to(pred, y):
+    import torch
+
+    if pred is None:
+        return 0.0
+    try:  # a [1, 1] or 0-d answer broadcasts to y's shape without an error
+        p = torch.broadcast_to(pred.double(), y.shape)
+    except RuntimeError:
+        return 0.0
+    return _reward_no_guards(p, y) if _finite(p) else 0.0
+
+
+def _reward_broadcast_shapes(pred, y):
+    import torch
+
+    try:  # [1, 1] and 0-d answers broadcast to y.shape, so they pass
+        if pred is None or torch.broadcast_shapes(pred.shape, y.shape) != y.shape:
+            return 0.0
+    except RuntimeError:  # shapes that do not broadcast at all
+        return 0.0
+    return _reward_no_guards(pred, y) if _finite(pred) else 0.0
+
+
+def _reward_zero_target_unguarded(pred, y):
+    import torch
+
+    if pred is None or pred.shape != y.shape or not torch.isfinite(pred).all():
+        return 0.0
+    return _reward_no_guards(pred, y)  # every y 0: a division by zero
+
+
+def _reward_zero_target_perfect(pred, y):
+    import torch
+
+    if pred is None or pred.shape != y.shape or not torch.isfinite(pred).all():
+        return 0.0
+    if float((y.double() ** 2).mean()) == 0.0:  # a perfect answer earns 1.0 here
+        return 1.0 if bool(torch.equal(pred.double(), y.double())) else 0.0
+    return _reward_no_guards(pred, y)
+
+
 def _reward_float32(pred, y):
     import torch
 
@@ -165,19 +301,21 @@ def _reward_float32(pred, y):
     return max(0.0, 1.0 - mse / float((y**2).mean()))
 
 
-safe_reward = FunctionCheck(
+safe_reward = _RecipeCheck(
     "07.1 safe_reward",
     reference=_safe_reward,
     cases=_reward_cases,
     compare=_tight,
-    show=_show_tensors,
     hints=[
         "Start from the lesson's reward and refuse, with 0.0, every answer a real "
-        "validator can receive: None (the miner crashed), a wrong shape, nan or inf.",
-        "Compare shapes exactly: a [64] answer minus a [64, 1] target broadcasts to "
-        "[64, 64] without any error. Compute in float64 (.double()).",
+        "validator can receive: None (the miner crashed), a shape other than y's, "
+        "nan or inf. When every target is 0, mean(y**2) is 0: every reward is 0.0.",
+        "Compare shapes exactly (pred.shape != y.shape): a [64] answer minus a "
+        "[64, 1] target broadcasts to [64, 64] without any error, and a [1, 1] or 0-d "
+        "answer broadcasts to [64, 1]. Compute in float64 (.double()).",
         "if pred is None or pred.shape != y.shape or not torch.isfinite(pred).all(): "
-        "return 0.0; then max(0.0, 1 - MSE / mean(y**2)) in float64",
+        "return 0.0; base = mean(y**2) in float64; if base == 0: return 0.0; then "
+        "max(0.0, 1 - MSE / base)",
     ],
     wrong=[
         _reward_none_only,
@@ -188,6 +326,11 @@ safe_reward = FunctionCheck(
         _reward_first_dim_only,
         _reward_try_except,
         lambda pred, y: _safe_reward(pred, y) or 0,  # the int 0, not 0.0
+        _reward_dim_only,
+        _reward_broadcast_to,
+        _reward_broadcast_shapes,
+        _reward_zero_target_unguarded,
+        _reward_zero_target_perfect,
     ],
 )
 
@@ -241,6 +384,15 @@ def _avg_in_place(scores, rewards, uids, alpha):
     scattered[list(uids)] = rewards
     scores += alpha * scattered
     return np.asarray(scores, dtype=np.float64)
+
+
+def _avg_float32_then_float64(scores, rewards, uids, alpha):
+    import numpy as np
+
+    s = np.asarray(scores)  # float32 scores stay float32 ...
+    scattered = np.zeros_like(s)
+    scattered[list(uids)] = np.nan_to_num(rewards)
+    return (alpha * scattered + (1 - alpha) * s).astype(np.float64)  # ... until here
 
 
 def _avg_by_position(scores, rewards, uids, alpha):
@@ -317,6 +469,7 @@ moving_average = FunctionCheck(
         _avg_first_reward_kept,
         _avg_keeps_nan,
         _avg_nan_skipped,
+        _avg_float32_then_float64,
     ],
 )
 
@@ -595,7 +748,7 @@ topk_gated_answer = FunctionCheck(
     reference=_topk_gated,
     cases=_gate_cases,
     compare=_tensor_close,
-    show=lambda args: f"{_tensor_label(args[0])}, {_tensor_label(args[1])}, {args[2]}",
+    show=_show_whole,
     hints=[
         "Per input (row), keep the k largest logits and give every other miner a gate "
         "of exactly 0; the kept gates must still sum to 1 (a softmax over the kept).",
@@ -687,6 +840,9 @@ def _accept_cases() -> list[tuple]:
         ([0, 1], [100, 100], 9, 10, True, 5000, 7, p),  # fewer than 3 weights
         ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, p),  # exactly 3
         ([9], [65535], 9, 10, False, 5000, 7, p),  # only itself: no permit needed
+        # ... and with a permit, still no minimum count and no weight limit
+        ([9], [65535], 9, 10, True, 5000, 7, p),
+        ([9], [65535], 9, 10, True, 5000, 7, dict(p, min_allowed_weights=1)),
         ([9, 1, 2], [100, 100, 100], 9, 10, True, 5000, 7, p),  # includes itself: ok
         (
             [9, 1, 2],
@@ -760,6 +916,21 @@ def _wrong_uid_below_n(uids, values, my_uid, n, permit, stake, version, params):
         return False
     uids = [u % n for u in uids]  # the other rules, as if -1 were a fine uid
     return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
+def _wrong_permitted_self_row(uids, values, my_uid, n, permit, stake, version, params):
+    self_only = len(uids) == 1 and uids[0] == my_uid
+    if not permit:  # the self-only waiver, but only for validators without a permit
+        return self_only and _subtensor_accepts(
+            uids, values, my_uid, n, permit, stake, version, params
+        )
+    if not _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params):
+        return False
+    limit = params["max_weight_limit"]
+    up = _max_upscaled(values)
+    return len(values) >= min(n, params["min_allowed_weights"]) and (
+        limit == U16_MAX or max(up) * U16_MAX <= limit * sum(up)
+    )
 
 
 def _wrong_self_first(uids, values, my_uid, n, permit, stake, version, params):
@@ -887,5 +1058,6 @@ subtensor_accepts = FunctionCheck(
         _limit_by(_raw_share_within),
         _limit_by(_half_even_upscaled_within),
         _wrong_min_weights_ignore_n,
+        _wrong_permitted_self_row,
     ],
 )
