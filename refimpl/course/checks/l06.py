@@ -319,6 +319,24 @@ def _pairs_cases():
                 torch.tensor([-1e-20, -2e-20 * (1 + 2**-20)]),
             ],
         ),
+        # the dtype does not matter, the values do (torch.equal promotes): the same
+        # values in float64 or int64 are a copy; float64 values that only round to
+        # the same float32 are not
+        (
+            [
+                torch.tensor([0.1, 0.2, 0.3]),
+                torch.tensor([0.1, 0.2, 0.3]).double(),
+                torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64),
+                -torch.tensor([0.1, 0.2, 0.3]).double(),
+            ],
+        ),
+        (
+            [
+                torch.tensor([1, -2, 3]),
+                torch.tensor([-1.0, 2.0, -3.0]),
+                torch.tensor([1.0, -2.0, 3.0]),
+            ],
+        ),
     ]
 
 
@@ -380,15 +398,49 @@ def _pairs_sorted_values(preds):
     return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, same))
 
 
+def _pairs_same_dtype(preds):
+    import torch
+
+    def same(pa, pb):  # a float64 copy of a float32 answer is missed
+        return pa.dtype == pb.dtype and torch.equal(pa, pb)
+
+    return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, same))
+
+
+def _pairs_bytes(preds):
+    def same(pa, pb):  # the raw bytes: equal values in another dtype differ
+        return pa.numpy().tobytes() == pb.numpy().tobytes()
+
+    return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, same))
+
+
+def _pairs_as_float32(preds):
+    import torch
+
+    def same(pa, pb):  # float64 values that only round to the same float32 pass
+        return torch.equal(pa.float(), pb.float())
+
+    return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, same))
+
+
 def _pairs_first_only(preds):
     return [p for p in _suspicious_pairs(preds) if p[0] == 0]  # pairs with miner 0
+
+
+def _shape_dtype(t) -> str:
+    dtype = str(t.dtype).replace("torch.", "")
+    return (
+        f"<tensor {tuple(t.shape)}>"
+        if dtype == "float32"
+        else f"<tensor {tuple(t.shape)} {dtype}>"
+    )
 
 
 def _show_preds(args: tuple) -> str:
     """Small answers in full (to rebuild the case), larger ones by their shape."""
     (preds,) = args
     small = all(t.numel() <= 4 for t in preds)
-    parts = [_tensor_text(t) if small else f"<tensor {tuple(t.shape)}>" for t in preds]
+    parts = [_tensor_text(t) if small else _shape_dtype(t) for t in preds]
     return "[" + ", ".join(parts) + "]"
 
 
@@ -401,7 +453,9 @@ suspicious_pairs = FunctionCheck(
         "Compare every pair (a, b) with a < b, in that order. torch.equal is exact and "
         "says False when the shapes differ.",
         "Identical answers are a copy; answers that are exactly minus each other are "
-        "'negated'. All-zero answers equal their own negation: call them a copy.",
+        "'negated'. All-zero answers equal their own negation: call them a copy. The "
+        "dtype does not matter, only the values: torch.equal compares a float32 and "
+        "a float64 tensor by value.",
         "for a in range(n): for b in range(a + 1, n): if shapes equal and "
         "torch.equal(pa, pb): 'copy' elif torch.equal(pa, -pb): 'negated'",
     ],
@@ -416,6 +470,9 @@ suspicious_pairs = FunctionCheck(
         lambda preds: [(b, a, k) for a, b, k in _suspicious_pairs(preds)],  # order
         lambda preds: sorted(_suspicious_pairs(preds), key=lambda t: (t[1], t[0])),
         _pairs_sorted_values,
+        _pairs_same_dtype,
+        _pairs_bytes,
+        _pairs_as_float32,
     ],
 )
 
