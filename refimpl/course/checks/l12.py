@@ -301,6 +301,15 @@ def _first_bad_pops(files: dict, manifest: dict) -> str:
     return "ok"
 
 
+def _first_bad_missing_as_empty(files: dict, manifest: dict) -> str:
+    for name in sorted(manifest):
+        data = files.get(name, b"")  # a missing file reads as an empty one
+        entry = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        if entry != manifest[name]:
+            return name
+    return "ok"
+
+
 def _bad_cases() -> list[tuple]:
     png, md, other = b"\x89PNG" + bytes(20), b'{"seed":7}', b'{"seed":8}'
     man = {"images/a.png": _entry(png), "metadata/0.json": _entry(md)}
@@ -320,6 +329,12 @@ def _bad_cases() -> list[tuple]:
         # an empty file is a file, when the manifest says it is empty
         (
             {"empty.txt": b"", "images/a.png": png},
+            {"empty.txt": _entry(b""), "images/a.png": _entry(png)},
+        ),
+        # ... and a missing file is missing, even when the manifest says it is empty
+        ({}, {"empty.txt": _entry(b"")}),
+        (
+            {"images/a.png": png},
             {"empty.txt": _entry(b""), "images/a.png": _entry(png)},
         ),
         # names sort as strings: "images/b" after "images/a", "Z" before "a"
@@ -358,6 +373,8 @@ def _test_first_bad(answer: object) -> None:
         "a missing file and a tampered one",
         "an intact collection with one extra file",
         "an intact collection with an empty file",
+        "no files, and a manifest listing one empty file",
+        "a collection whose empty file is missing",
         "two bad files whose names sort with capitals first",
         "a file whose size is not the manifest's",
     ]
@@ -407,6 +424,7 @@ first_bad_file = Check(
             "ok",
         ),  # an empty file counts as missing
         _first_bad_pops,
+        _first_bad_missing_as_empty,
         lambda files, man: next(
             (
                 n
