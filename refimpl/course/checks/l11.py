@@ -412,10 +412,16 @@ def _test_transfer_error(answer: object) -> None:
     for args, call, got in answers(
         answer, "transfer_error(owner, approved, operators, ...)", calls
     ):
-        if got not in _NAMES:
-            raise Wrong(f"{call}: return 'ok' or one of the four error names")
+        if not isinstance(got, str) or got not in _NAMES:
+            raise Wrong(
+                f"{call} returned {short_repr(got)}; return 'ok' or one of the four "
+                "error names"
+            )
         if got != _transfer_error(*args):
-            raise Wrong(f"{call}: that is not what OpenZeppelin's order gives here")
+            raise Wrong(
+                f"{call} returned {got!r}, which is not what OpenZeppelin's order "
+                "gives here"
+            )
 
 
 transfer_error = Check(
