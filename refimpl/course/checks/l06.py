@@ -31,7 +31,18 @@ def _close(got, expected) -> bool:
         return False
     if math.isinf(expected) or math.isnan(expected):
         return isinstance(got, float) and (got == expected)
-    return math.isclose(float(got), expected, rel_tol=1e-12, abs_tol=0.0)
+    if math.isclose(float(got), expected, rel_tol=1e-12, abs_tol=0.0):
+        return True
+    if isinstance(got, float) and math.isclose(got, expected, rel_tol=1e-5):
+        # float64 agrees to ~1e-15 here; a float32 step (torch's default dtype) is
+        # off by 1e-8..1e-6, as no other realistic mistake is
+        raise Wrong(
+            f"relative_loss_vs({_LOSS_SHOWN[0]}) returned {got!r}, which is close "
+            "but not exact: a "
+            "precision problem. float32 (torch's default dtype) keeps only about 7 "
+            "digits: convert pred, y and base with .double() before subtracting"
+        )
+    return False
 
 
 # -- 06.1 relative_loss_vs: against any baseline, in float64 ---------------------------
@@ -55,11 +66,15 @@ def _loss_cases():
     return [args for args, _ in cases]
 
 
+_LOSS_SHOWN = [""]  # the case being run, as shown: a precision note names it
+
+
 def _loss_show(args) -> str:
     label = _LOSS_LABELS.get(id(args[0]))
-    if label is not None:
-        return label
-    return ", ".join(_tensor_label(t) for t in args)
+    if label is None:
+        label = ", ".join(_tensor_label(t) for t in args)
+    _LOSS_SHOWN[0] = label
+    return label
 
 
 def _built_loss_cases():
@@ -103,6 +118,12 @@ def _built_loss_cases():
             torch.zeros(2, 1),
             torch.full((2, 1), 2.0**-24),
         ),
+        # far apart, so pred - y is rounded in float32: subtract in float64
+        shown(
+            torch.tensor([[100.0], [3.0]]),
+            torch.tensor([[0.0011], [0.3]]),
+            torch.zeros(2, 1),
+        ),
         # errors of 1e-30: their squares (1e-60) underflow float32 to 0, not float64
         shown(torch.tensor([1e-30]), torch.tensor([0.0]), torch.tensor([1e-30])),
     ]
@@ -111,6 +132,15 @@ def _built_loss_cases():
 def _rl_float32(pred, y, base):
     ours = float(((pred - y) ** 2).mean())
     theirs = float(((base - y) ** 2).mean())
+    if theirs == 0.0:
+        return 0.0 if ours == 0.0 else math.inf
+    return ours / theirs
+
+
+def _rl_subtract_float32(pred, y, base):
+    # float64 only after the subtraction: pred - y is already rounded to float32
+    ours = float(((pred - y).double() ** 2).mean())
+    theirs = float(((base - y).double() ** 2).mean())
     if theirs == 0.0:
         return 0.0 if ours == 0.0 else math.inf
     return ours / theirs
@@ -189,6 +219,7 @@ relative_loss_vs = FunctionCheck(
     ],
     wrong=[
         _rl_float32,
+        _rl_subtract_float32,
         _rl_guard_float32,
         _rl_nan,
         lambda pred, y, base: _relative_loss_vs(pred, y, base * 0),  # the zero baseline

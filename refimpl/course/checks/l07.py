@@ -72,13 +72,15 @@ def _array_close(got, expected) -> bool:
     # values that went through float32
     if got.dtype != np.float64 and np.allclose(got, expected, rtol=1e-5, atol=1e-7):
         raise Wrong(
-            f"moving_average returned a {got.dtype} numpy array, which keeps only "
+            f"moving_average({_AVG_SHOWN[0]}) returned a {got.dtype} numpy array, "
+            "which keeps only "
             "about 7 digits; the exercise asks for float64 (np.float64, numpy's "
             "default): convert scores with np.asarray(scores, dtype=np.float64)"
         )
     if error_kind(got, expected) == "float32":
         raise Wrong(
-            "moving_average returned values right only to about 7 digits, the "
+            f"moving_average({_AVG_SHOWN[0]}) returned values right only to about "
+            "7 digits, the "
             "precision of float32: compute in float64 (convert scores with "
             "np.asarray(scores, dtype=np.float64) before the arithmetic)"
         )
@@ -336,6 +338,16 @@ safe_reward = _RecipeCheck(
 
 
 # -- 07.2 moving_average -------------------------------------------------------------
+_AVG_SHOWN = [""]  # the case being run, as shown: a float32 note names it
+
+
+def _avg_show(args: tuple) -> str:
+    from refimpl.course.feedback import _small_array_repr, short_repr
+
+    _AVG_SHOWN[0] = ", ".join(_small_array_repr(a) or short_repr(a) for a in args)
+    return _AVG_SHOWN[0]
+
+
 def _moving_average(scores, rewards, uids, alpha):
     from refimpl.market.validators import update_scores
 
@@ -445,6 +457,7 @@ moving_average = FunctionCheck(
     reference=_moving_average,
     cases=_avg_cases,
     compare=_array_close,
+    show=_avg_show,
     hints=[
         "The template updates every uid, not only the ones it queried this step: "
         "unqueried uids observe 0. Rewards come in the order of `uids`, not by uid; "
