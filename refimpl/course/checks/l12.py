@@ -173,6 +173,12 @@ def _is_int_equal(got: object, expected: int) -> bool:
     return _is_int(got) and got == expected
 
 
+def _income_floats_below_2_50(prices: list[int], bps: int) -> int:
+    if max(prices, default=0) < 2**50:  # "floats are exact up to 2**53"
+        return sum(int(p * bps / 10_000) for p in prices)
+    return sum(p * bps // 10_000 for p in prices)
+
+
 artist_income = PureFunctionCheck(
     "12.2 artist_income",
     reference=_income,
@@ -184,6 +190,9 @@ artist_income = PureFunctionCheck(
         ([12345], 0),
         ([7777, 1], 10_000),
         ([10**15 + 1, 2**60 + 1], 333),  # beyond float precision
+        # 10**13 + 1 (below 2**50): p * 9999 is 1 under a multiple of 10000, and
+        # p * 9999 / 10000 as a float rounds up to the next integer
+        ([10**13 + 1], 9999),
         ([19, 19, 19, 19, 19], 500),
     ],
     compare=_is_int_equal,
@@ -202,6 +211,7 @@ artist_income = PureFunctionCheck(
         lambda ps, b: float(sum(p * b // 10_000 for p in ps)),
         lambda ps, b: sum(p * b / 10_000 for p in ps) // 1,
         lambda ps, b: [p * b // 10_000 for p in ps],
+        _income_floats_below_2_50,
     ],
 )
 # numpy integer scalars are ints in this course: a right sum in np.int64 passes
