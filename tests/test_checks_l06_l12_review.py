@@ -228,3 +228,25 @@ def test_l11_3_the_message_shows_the_learners_value_never_the_expected_one():
             assert repr(other) not in result.message
     result = l11.transfer_error.evaluate(lambda *args: ["ok"])  # not even a string
     assert result.status == INCORRECT and "returned ['ok']" in result.message
+
+
+# -- sweep: 06.1 float32 before .double(), 12.2 floats below 2**50 --------------------
+def test_l06_1_a_subtraction_in_float32_is_told_it_is_a_precision_problem():
+    def double_after_subtraction(pred, y, base):
+        num = float(((pred - y).double() ** 2).mean())
+        den = float(((base - y).double() ** 2).mean())
+        if den == 0:
+            return 0.0 if num == 0 else float("inf")
+        return num / den
+
+    result = l06.relative_loss_vs.evaluate(double_after_subtraction)
+    assert result.status == INCORRECT
+    assert "precision" in result.message and "relative_loss_vs(" in result.message
+
+
+def test_l12_2_floats_are_wrong_below_2_50_too():
+    price, bps = 10**13 + 1, 9999
+    assert price < 2**50 and int(price * bps / 10_000) != price * bps // 10_000
+    assert l12._income([price], bps) == price * bps // 10_000
+    answer = l12._income_floats_below_2_50
+    assert l12.artist_income.evaluate(answer).status == INCORRECT
