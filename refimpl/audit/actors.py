@@ -154,14 +154,24 @@ def wash_ring(sim: Sim, ring: list[PrivateKey]) -> None:
         sales = rng.randint(3, 6)
         span = 2 * sales + 2
         h = rng.randint(3, sim.last - span)
-        sim.at(h, _nft_mint(sim, ring[0], tid, rng.choice([0, 250, 500])))
-        price, t, heights = rng.randint(800, 3000), h + 1, []
-        for i in range(sales):
-            seller, buyer = ring[i % len(ring)], ring[(i + 1) % len(ring)]
-            t = _nft_sale(sim, seller, buyer, tid, price, t, rng.randint(1, 2))
-            heights.append(t)
+        royalty = rng.choice([0, 250, 500])
+        price, t, sales_plan = rng.randint(800, 3000), h + 1, []
+        for _ in range(sales):  # draw the whole ring first: (list height, gap, price)
+            gap = rng.randint(1, 2)
+            sales_plan.append((t, gap, price))
+            t += gap
             price = int(price * rng.uniform(1.1, 1.5))
             t += 1 if rng.random() < 0.7 else 0
+        # a sale takes up to 3 blocks, so a long ring may not fit after h: start it
+        # earlier by what it overruns (the draws, and every ring that fits, unchanged)
+        last_buy = sales_plan[-1][0] + sales_plan[-1][1]
+        shift = max(0, last_buy - sim.last)
+        h -= shift
+        sim.at(h, _nft_mint(sim, ring[0], tid, royalty))
+        heights = []
+        for i, (t, gap, price) in enumerate(sales_plan):
+            seller, buyer = ring[i % len(ring)], ring[(i + 1) % len(ring)]
+            heights.append(_nft_sale(sim, seller, buyer, tid, price, t - shift, gap))
         sim.labels["token"][f"#{tid}"] = "wash_trade"
         sim.log.append(
             f"wash trading: token #{tid} sold {sales} times around a ring of "
