@@ -214,7 +214,7 @@ def test_l14_token_tables_are_refimpl_audits_own():
     names, shown = _token_rows(201)
     assert tuple(names) == l14.TOKEN_NAMES
     assert list(l14.TOKENS[: len(shown)]) == shown  # the shown table starts with 201
-    for seed in (215, 228):  # the held-out table, never shown to the learner
+    for seed in (215, 228):  # the old visible table, kept as a memorised wrong answer
         assert HELD_OUT[seed] == _token_rows(seed)[1]
     assert set(HELD_OUT) == set(range(215, 229))
 
