@@ -67,8 +67,11 @@ def test_l08_weighted_median_agrees_with_a_direct_reading_of_the_rule():
         column = rng.integers(0, 5, size=n) / 4
         kappa = float(rng.choice([0.0, 0.25, 0.5, 0.75, 1.0]))
         best = max(
-            (w for w, s in zip(column, stake, strict=True)
-             if s > 0 and stake[column >= w].sum() >= kappa),
+            (
+                w
+                for w, s in zip(column, stake, strict=True)
+                if s > 0 and stake[column >= w].sum() >= kappa
+            ),
             default=0.0,
         )
         assert l08._weighted_median(stake, column, kappa) == best
@@ -161,8 +164,12 @@ def test_l11_transfer_error_reference_equals_nft_registry():
 
     people = ["alice", "bob", "carol", "mallory"]
     for owner, approved, ops, caller, from_, to in itertools.product(
-        [None, "alice"], [ZERO_ADDRESS, "bob"], [set(), {"carol"}], people,
-        ["alice", "mallory"], ["dave", ZERO_ADDRESS, "alice"],
+        [None, "alice"],
+        [ZERO_ADDRESS, "bob"],
+        [set(), {"carol"}],
+        people,
+        ["alice", "mallory"],
+        ["dave", ZERO_ADDRESS, "alice"],
     ):
         args = (owner, approved, ops, caller, from_, to)
         assert l11._transfer_error(*args) == _registry_first_error(*args), args
@@ -180,9 +187,15 @@ def test_l12_manifest_entry_is_what_save_collection_writes(tmp_path):
     items = []
     for t in (1, 2, 3):
         png = to_png(render(t, "ink", 8))
-        md = build_metadata(name=f"Ink #{t}", description="refs", image_cid=cid_v1(png),
-                            model="cppn", seed=t, style="ink",
-                            attributes=[{"trait_type": "style", "value": "ink"}])
+        md = build_metadata(
+            name=f"Ink #{t}",
+            description="refs",
+            image_cid=cid_v1(png),
+            model="cppn",
+            seed=t,
+            style="ink",
+            attributes=[{"trait_type": "style", "value": "ink"}],
+        )
         items.append(CollectionItem(t, png, metadata_bytes(md)))
     path = save_collection(tmp_path / "c", "refs", items)
     manifest = json.loads((path / "manifest.json").read_text())

@@ -392,6 +392,7 @@ def test_none_where_none_answers_other_inputs_is_a_wrong_value_not_a_lost_return
     check = FunctionCheck(
         "first_byte", reference=parse, cases=[(b"",), (b"\x07",)], hints=["h"]
     )
+
     def always_none(data):
         data.count(b"x")
         return None

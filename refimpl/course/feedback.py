@@ -50,6 +50,7 @@ __all__ = [
     "NOT_ATTEMPTED",
     "Check",
     "FunctionCheck",
+    "LearnerError",
     "NotAttempted",
     "call_learner",
     "describe_mismatch",
@@ -59,6 +60,7 @@ __all__ = [
     "Wrong",
     "all_checks",
     "answers_equal",
+    "array_code",
     "short_repr",
 ]
 
@@ -79,7 +81,7 @@ class Wrong(Exception):
     """Raised by a check's test to say what is wrong (never the expected value)."""
 
 
-class _LearnerError(Exception):
+class LearnerError(Exception):
     """Wraps an exception raised by the learner's own code."""
 
     def __init__(
@@ -151,7 +153,7 @@ def short_repr(value: Any, limit: int = 60) -> str:
     Short values are shown whole (byte strings up to about ``limit`` hex digits as
     ``bytes.fromhex('…')``), so a learner can rebuild the input; longer ones are cut.
     """
-    whole = _small_array_repr(value)
+    whole = array_code(value)
     if whole is not None:
         return whole
     if isinstance(value, bytes | bytearray | memoryview):
@@ -167,7 +169,7 @@ def short_repr(value: Any, limit: int = 60) -> str:
 SMALL_ARRAY = 64  # numpy arrays and torch tensors up to this many items are shown whole
 
 
-def _small_array_repr(value: Any) -> str | None:
+def array_code(value: Any) -> str | None:
     """Python that rebuilds a small numpy array or torch tensor exactly, else None.
 
     ``np.array([[0.3, 0.7]])``, ``torch.tensor([1.0, 2.0], dtype=torch.float32)``:
@@ -312,14 +314,14 @@ def call_learner(
 ) -> Any:
     """Call a learner's function within limits, on copies of ``args``.
 
-    Its exceptions (and running out of time or memory) come back as ``_LearnerError``;
+    Its exceptions (and running out of time or memory) come back as ``LearnerError``;
     an answer that changes one of its arguments in place raises :class:`Wrong`, unless
     ``may_change_inputs`` (the check's own ``args`` are never changed either way).
     """
     given = limits.safe_copy(tuple(args))
     outcome = limits.call_limited(fn, given, time_limit=time_limit)
     if outcome.error is not None:
-        raise _LearnerError(
+        raise LearnerError(
             call_text, outcome.error, outcome.timed_out, time_limit
         ) from None
     if not may_change_inputs:
@@ -752,7 +754,7 @@ class Check:
             return Result(NOT_ATTEMPTED, "your function still returns the stub `...`")
         if isinstance(error, Wrong):
             return Result(INCORRECT, _safe_str(error))
-        if isinstance(error, _LearnerError):
+        if isinstance(error, LearnerError):
             return _learner_result(error)
         if outcome.timed_out:
             seconds = f"{limits.CHECK_TIME_LIMIT:g}"
@@ -819,7 +821,7 @@ class Check:
         return ""
 
 
-def _learner_result(err: _LearnerError) -> Result:
+def _learner_result(err: LearnerError) -> Result:
     error = err.error
     kind = _type_name(error)
     trace = _learner_traceback(error)
@@ -901,7 +903,7 @@ class FunctionCheck(Check):
         self._show = show or (
             lambda args: ", ".join(
                 _show(a, hex_ints)
-                if _small_array_repr(a) is not None
+                if array_code(a) is not None
                 else _cut(_show(a, hex_ints), 90)
                 for a in args
             )

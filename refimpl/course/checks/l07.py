@@ -90,11 +90,11 @@ def _array_close(got, expected) -> bool:
 def _show_whole(args: tuple) -> str:
     """A call's arguments as the Python that rebuilds them (07.4's tensors have at
     most 30 values), a tensor too big for that as its shape and dtype."""
-    from refimpl.course.feedback import _small_array_repr
+    from refimpl.course.feedback import array_code
 
     out = []
     for a in args:
-        whole = _small_array_repr(a)
+        whole = array_code(a)
         if whole is None and hasattr(a, "shape"):
             whole = f"<{tuple(a.shape)} {str(a.dtype).replace('torch.', '')} tensor>"
         out.append(whole if whole is not None else repr(a))
@@ -184,14 +184,14 @@ class _RecipeCheck(FunctionCheck):
         return f"; the case: {recipe}" if recipe else ""
 
     def _run(self, answer) -> None:
-        from refimpl.course.feedback import _LearnerError
+        from refimpl.course.feedback import LearnerError
 
         self._shown = None
         try:
             super()._run(answer)
         except Wrong as wrong:
             raise Wrong(f"{wrong}{self._where()}") from None
-        except _LearnerError as error:
+        except LearnerError as error:
             recipe = getattr(self._shown, "recipe", "")
             if recipe:
                 error.call = f"{error.call} (the case: {recipe})"
@@ -342,9 +342,9 @@ _AVG_SHOWN = [""]  # the case being run, as shown: a float32 note names it
 
 
 def _avg_show(args: tuple) -> str:
-    from refimpl.course.feedback import _small_array_repr, short_repr
+    from refimpl.course.feedback import array_code, short_repr
 
-    _AVG_SHOWN[0] = ", ".join(_small_array_repr(a) or short_repr(a) for a in args)
+    _AVG_SHOWN[0] = ", ".join(array_code(a) or short_repr(a) for a in args)
     return _AVG_SHOWN[0]
 
 

@@ -19,7 +19,7 @@ from refimpl.audit import TOKEN_FEATURES, conflicting_nonces, pearson
 from refimpl.audit import cycle_lengths as audit_cycle_lengths
 from refimpl.audit import precision_recall as audit_precision_recall
 from refimpl.course import Check, Wrong
-from refimpl.course.checks import _l14_heldout
+from refimpl.course.checks._l14_heldout import HELD_OUT as _OLD_TABLE
 from refimpl.course.checks._l14_heldout import scored_tokens
 from refimpl.course.checks._pure import FLOAT32_NOTE, PureFunctionCheck
 from refimpl.course.feedback import call_learner, reject_stub, short_repr
@@ -575,10 +575,7 @@ def _memorised_rule(row: dict) -> bool:
 
 
 _PUBLISHED_WASHED = _SHOWN_WASHED | {
-    values
-    for rows in _l14_heldout.HELD_OUT.values()
-    for values, washed in rows
-    if washed
+    values for rows in _OLD_TABLE.values() for values, washed in rows if washed
 }
 
 
