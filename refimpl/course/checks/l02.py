@@ -581,6 +581,11 @@ def _strict_cases() -> list[tuple]:
     q_big = _pt_raw(ec.add((x, y), (_G[0], ec.P - _G[1])), "R - G, x(R) = N + 2")
     two = _num(2, "2")
     cases.append((q_big, two, two, two, 27 + (y & 1)))
+    # the same R signed as r = N + 2 (out of range): x(R) == r exactly, and
+    # u2 = r·w mod N is unchanged, so only r's upper bound refuses it
+    cases.append((q_big, two, _num(x, "N + 2"), two, 27 + (y & 1)))
+    # the high twin written as a negative s: -s ≡ N - s, so only s >= 1 refuses it
+    cases.append((q, z, r, _num(-s_int, "-s"), 55 - v))
     return cases
 
 
@@ -626,6 +631,28 @@ def _wrong_strict_x_mod_n(q, z, r, s, v):
     return _textbook(q, z, r, s) and v == 27 + _parity(q, z, r, s)
 
 
+def _wrong_strict_r_unbounded(q, z, r, s, v):
+    # r's upper bound left out, x(R) compared with r as is: r = N + 2 meets x(R) = N + 2
+    if not (1 <= s <= _N // 2):
+        return False
+    from py_ecc.secp256k1 import secp256k1 as ec
+
+    w = pow(s, -1, _N)
+    big_r = ec.add(ec.multiply(_G, z * w % _N), ec.multiply(q, r * w % _N))
+    return big_r[0] == r and v == 27 + (big_r[1] & 1)
+
+
+def _wrong_strict_s_not_positive(q, z, r, s, v):
+    # s = 0 refused, but not a negative s: -s is the high twin N - s in disguise
+    if not 1 <= r < _N or s == 0 or s > _N // 2:
+        return False
+    from py_ecc.secp256k1 import secp256k1 as ec
+
+    w = pow(s, -1, _N)
+    big_r = ec.add(ec.multiply(_G, z * w % _N), ec.multiply(q, r * w % _N))
+    return big_r[0] == r and v == 27 + (big_r[1] & 1)
+
+
 verify_strict = FunctionCheck(
     "02.4 verify_strict",
     reference=_verify_strict,
@@ -668,6 +695,8 @@ verify_strict = FunctionCheck(
             and s % _N <= _N // 2
             and v == 27 + _parity(q, z, r, s % _N)
         ),  # s reduced mod n first: accepts s + N
+        _wrong_strict_r_unbounded,
+        _wrong_strict_s_not_positive,
     ],
 )
 
