@@ -517,6 +517,23 @@ def _rounded_with(weights, rounder):
     return [u for u, v in pairs if v], [v for u, v in pairs if v]
 
 
+def _scale_first(weights):  # s = 65535 / m, then w * s: not the SDK's w / m * 65535
+    m = max(weights)
+    if m <= 0:
+        return [], []
+    s = U16_MAX / m
+    pairs = [(u, round(w * s)) for u, w in enumerate(weights)]
+    return [u for u, v in pairs if v], [v for u, v in pairs if v]
+
+
+def _empty_row_fails(weights):  # max([]) raises: an empty row is not guarded
+    m = max(weights)
+    if m <= 0:
+        return [], []
+    pairs = [(u, round(w / m * U16_MAX)) for u, w in enumerate(weights)]
+    return [u for u, v in pairs if v], [v for u, v in pairs if v]
+
+
 def _multiply_first(weights):  # w * 65535 / m: another float rounding than the SDK's
     m = max(weights)
     if m <= 0:
@@ -616,6 +633,9 @@ to_u16 = FunctionCheck(
         ([1.0, 2.0, 3.0, 5.0, 7.0, 11.0, 13.0],),
         ([8.984722196648951, 6.710333568091361],),  # float32 rounds this one up
         ([3.0, 2.3],),  # w / m * 65535 and w * 65535 / m round differently here
+        ([12.0, 1.2],),  # 1.2 / 12 * 65535 is 6553.4999..., 1.2 * (65535 / 12) 6553.5
+        ([9.0, 8.1],),  # the same: 58981.4999... divided first, 58981.5 scaled first
+        ([],),  # an empty row: nothing to send, ([], []) as the SDK mirror gives
     ],
     compare=_u16_compare,
     hints=[
@@ -623,8 +643,9 @@ to_u16 = FunctionCheck(
         "rounds, and drops the uids whose value rounds to 0. Divide first: "
         "w / max * 65535, in that order, as the SDK does.",
         "Rounding is half to even (Python's round, numpy's rint): 10922.5 becomes "
-        "10922. Return a tuple of two lists of ints; all-zero weights give ([], []).",
-        "m = max(weights); pairs = [(u, round(w / m * 65535)) for u, w in "
+        "10922. Return a tuple of two lists of ints; all-zero weights and an empty "
+        "list give ([], []).",
+        "if not weights or max(weights) <= 0: return [], []; m = max(weights); pairs = [(u, round(w / m * 65535)) for u, w in "
         "enumerate(weights)]; keep the pairs whose value is not 0",
     ],
     wrong=[
@@ -636,6 +657,8 @@ to_u16 = FunctionCheck(
         _float32_scaled,
         lambda w: list(_to_u16(w)),  # a list of lists, not a tuple
         _multiply_first,
+        _scale_first,
+        _empty_row_fails,
         _u16_numpy_arrays,
         _u16_numpy_ints,
     ],
