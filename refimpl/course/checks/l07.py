@@ -838,8 +838,8 @@ def _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params) 
     limit = params["max_weight_limit"]
     if limit == U16_MAX:
         return True
-    up = _max_upscaled(values)
-    return max(up) * U16_MAX <= limit * sum(up)  # the top share <= limit / 65535
+    up = _max_upscaled(values)  # an empty row has no top share: it passes, as on chain
+    return max(up, default=0) * U16_MAX <= limit * sum(up)  # top share <= limit/65535
 
 
 def _max_upscaled(values: list[int]) -> list[int]:
@@ -862,6 +862,7 @@ _P = {
 def _accept_cases() -> list[tuple]:
     p, free = dict(_P), dict(_P, version_key=0, max_weight_limit=U16_MAX)
     free_7 = dict(free, version_key=7)
+    none_min = dict(p, min_allowed_weights=0)
 
     def limit(value: int) -> dict:
         return dict(p, max_weight_limit=value)
@@ -919,6 +920,18 @@ def _accept_cases() -> list[tuple]:
         ([9], [70000], 9, 10, False, 5000, 7, free_7),
         ([10], [5], 10, 10, False, 5000, 7, free_7),  # ... and a uid out of range
         ([9], [65535], 9, 10, False, 999, 7, free_7),  # ... and the minimum stake
+        # a top share of exactly 21845/65535 = 1/3: within the limit (<=, not <)
+        ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, limit(21845)),
+        ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, limit(21844)),
+        # version 0 from the caller is just an old version when the key is 7
+        ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 5000, 0, p),
+        # an empty row: fewer than min(n, min_allowed_weights) = 3 weights
+        ([], [], 9, 10, True, 5000, 7, p),
+        # ... with no minimum, a permitted sender may send it (no top share to limit)
+        ([], [], 9, 10, True, 5000, 7, none_min),
+        ([], [], 9, 10, False, 5000, 7, none_min),  # ... not one without a permit
+        ([], [], 9, 10, True, 999, 7, none_min),  # ... nor below the minimum stake
+        ([], [], 9, 10, True, 5000, 6, none_min),  # ... nor with an old version
     ]
 
 
@@ -1022,6 +1035,26 @@ def _wrong_min_weights_ignore_n(
     return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
 
 
+def _share_at_limit_refused(values, limit) -> bool:  # < where the text says <=
+    m = max(values, default=0)
+    up = [(2 * v * U16_MAX + m) // (2 * m) for v in values] if m else values
+    return not sum(up) or max(up) * U16_MAX < limit * sum(up)
+
+
+def _wrong_empty_row_free(uids, values, my_uid, n, permit, stake, version, params):
+    if not uids and not values:
+        return True  # nothing sent, nothing to refuse
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
+def _wrong_version_zero_any(uids, values, my_uid, n, permit, stake, version, params):
+    key = params["version_key"]
+    if key != 0 and version != 0 and version < key:  # version 0 taken as "any"
+        return False
+    p = dict(params, version_key=0)
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, p)
+
+
 def _wrong_version_exact(uids, values, my_uid, n, permit, stake, version, params):
     key = params["version_key"]
     if key != 0 and version != key:
@@ -1072,9 +1105,13 @@ subtensor_accepts = FunctionCheck(
         "The boundaries: stake >= min_stake; version >= version_key unless the key is "
         "0; at least min(n, min_allowed_weights) uids; the limit is skipped when it "
         "is 65535, and otherwise judges the row AFTER subtensor max-upscales it "
-        "(halves round up, not to even). An all-zero row passes.",
-        "m = max(values); up = [(2 * v * 65535 + m) // (2 * m) for v in values] if m "
-        "else values; return max(up) * 65535 <= limit * sum(up)",
+        "(halves round up, not to even); a share exactly at the limit passes. An "
+        "all-zero row passes the limit, and so does an empty one (it has no top "
+        "share), but an empty row still needs a permit, the stake, the version and "
+        "min(n, min_allowed_weights) <= 0.",
+        "m = max(values, default=0); up = [(2 * v * 65535 + m) // (2 * m) for v in "
+        "values] if m else values; return max(up, default=0) * 65535 <= limit * "
+        "sum(up)",
     ],
     wrong=[
         _wrong_no_zero_rows,
@@ -1095,5 +1132,8 @@ subtensor_accepts = FunctionCheck(
         _limit_by(_half_even_upscaled_within),
         _wrong_min_weights_ignore_n,
         _wrong_permitted_self_row,
+        _limit_by(_share_at_limit_refused),
+        _wrong_empty_row_free,
+        _wrong_version_zero_any,
     ],
 )
