@@ -342,6 +342,16 @@ def _parent_cases() -> list[tuple[bytes, bytes]]:
     def block1_naming(prev: bytes, what: str) -> bytes:
         return labelled(_with_prev(_BLOCK1, prev), f"<block 1 header, prev = {what}>")
 
+    t1 = int.from_bytes(b1[68:72], "little")
+
+    def block2_with(what: str, time: int | None = None, bits: int | None = None):
+        out = bytearray(b2)
+        if time is not None:
+            out[68:72] = time.to_bytes(4, "little")
+        if bits is not None:
+            out[72:76] = bits.to_bytes(4, "little")
+        return labelled(bytes(out), f"<block 2 header, {what}>")
+
     return [
         (genesis, block1),
         (block1, block2),
@@ -404,6 +414,14 @@ def _parent_cases() -> list[tuple[bytes, bytes]]:
                 "<block 2 header, the genesis hash at bytes 5 to 37>",
             ),
         ),
+        # the link is the prev hash and nothing else: a child may be stamped before its
+        # parent (Bitcoin only asks for more than the median of the last 11 blocks) ...
+        (block1, block2_with(time=t1 - 60, what="time = block 1's - 60 s")),
+        # ... and a later time whose little-endian bytes sort before the parent's
+        # (0x4966bd00 > 0x4966bc61, but 00 bd 66 49 < 61 bc 66 49 as bytes)
+        (block1, block2_with(time=0x4966BD00, what="time = 0x4966bd00")),
+        # ... and a child may have other bits than its parent (after a retarget)
+        (block1, block2_with(bits=0x1C7FFFFF, what="bits = 0x1c7fffff")),
     ]
 
 
@@ -416,7 +434,7 @@ is_parent = FunctionCheck(
         "A header names its parent in bytes 4 to 36 (after the 4-byte version): "
         "the parent's hash, in the INTERNAL byte order, not the display order.",
         "The parent's hash is sha256d of the parent's 80 bytes. Compare all 32 bytes.",
-        "return header[4:36] == sha256(sha256(parent).digest()).digest()",
+        "return header[4:36] == sha256d(parent)  (sha256d is imported at the top)",
     ],
     wrong=[
         # compares with the display order
@@ -439,6 +457,15 @@ is_parent = FunctionCheck(
         lambda p, h: _sha256d(p) in h,
         # the parent hashed with the child's version bytes
         lambda p, h: h[4:36] == _sha256d(h[:4] + p[4:]),
+        # and the child's timestamp not before the parent's, compared as raw bytes
+        lambda p, h: h[4:36] == _sha256d(p) and p[68:72] <= h[68:72],
+        # ... or as numbers
+        lambda p, h: (
+            h[4:36] == _sha256d(p)
+            and int.from_bytes(p[68:72], "little") <= int.from_bytes(h[68:72], "little")
+        ),
+        # and the same difficulty bits
+        lambda p, h: h[4:36] == _sha256d(p) and h[72:76] == p[72:76],
     ],
 )
 
