@@ -645,8 +645,9 @@ to_u16 = FunctionCheck(
         "Rounding is half to even (Python's round, numpy's rint): 10922.5 becomes "
         "10922. Return a tuple of two lists of ints; all-zero weights and an empty "
         "list give ([], []).",
-        "if not weights or max(weights) <= 0: return [], []; m = max(weights); pairs = [(u, round(w / m * 65535)) for u, w in "
-        "enumerate(weights)]; keep the pairs whose value is not 0",
+        "if not weights or max(weights) <= 0: return [], []; m = max(weights); "
+        "pairs = [(u, round(w / m * 65535)) for u, w in enumerate(weights)]; keep "
+        "the pairs whose value is not 0",
     ],
     wrong=[
         _sum_scaled,
