@@ -45,10 +45,19 @@ def _digest(cid: str) -> bytes:
     return sha256_from_cid(cid)
 
 
-def _spare_bits_set(cid: str) -> str:
-    """The same 36 bytes with the last letter's two unused bits set."""
-    alphabet = "abcdefghijklmnopqrstuvwxyz234567"
-    return cid[:-1] + alphabet[alphabet.index(cid[-1]) | 3]
+_B32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def _spare_bits_set(cid: str, bits: int = 3) -> str:
+    """The same 36 bytes with ``bits`` of the last letter's two unused bits set
+    (3: both, 1: the lowest only, 2: the other only)."""
+    return cid[:-1] + _B32[_B32.index(cid[-1]) | bits]
+
+
+def _spare_bits_of(cid: str) -> int:
+    """The last letter's two unused bits (36 bytes = 288 bits = 57 letters + 3 bits:
+    the 58th letter holds 3 bits of data and 2 padding bits, which must be 0)."""
+    return _B32.index(cid[-1]) & 3 if len(cid) == 59 and cid[-1] in _B32 else 0
 
 
 def _cid_inputs() -> list[tuple[str, bool]]:
@@ -61,6 +70,8 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         base[:-1],
         base + "a",
         _spare_bits_set(base),
+        _spare_bits_set(_cid(b"hello world"), 1),  # ...e -> ...f: the low bit only
+        _spare_bits_set(_cid(b"hello world"), 2),  # ...e -> ...g: the other only
         _cid(b"x", b"\x01\x70\x12\x20"),  # dag-pb codec
         _cid(b"x", b"\x00\x55\x12\x20"),  # version 0 byte
         _cid(b"x", b"\x01\x55\x13\x20"),  # sha2-512 code
@@ -114,6 +125,15 @@ def _test_digest(answer: object) -> None:
                 f"{call} raised {type(error).__name__}; a ValueError is "
                 "wanted for a string that is not our kind of CID"
             ) from None
+        padding = _spare_bits_of(cid)
+        if padding and cid[:1] == "b" and cid == cid.lower():
+            raise Wrong(
+                f"{call} returned {short_repr(got)}, but its last letter "
+                f"{cid[-1]!r} sets {'both' if padding == 3 else 'one'} of the 2 "
+                "padding bits (that letter holds the last 3 bits of the 36 bytes, "
+                f"then 2 padding bits that must both be 0; here {padding:02b}): "
+                "that spelling is not canonical, raise ValueError"
+            )
         raise Wrong(
             f"{call} returned {short_repr(got)}, but this is not a raw "
             "sha2-256 CIDv1 in lower-case base32: raise ValueError"
@@ -163,6 +183,22 @@ def _digest_startswith(cid: str) -> bytes:  # 'bafkrei' then anything canonical
     return _digest_no_length("b" + cid[1:])
 
 
+def _padding_bit_checked(bit: int):
+    """A wrong answer: the canonical test reduced to one of the 2 padding bits."""
+
+    def answer(cid: str) -> bytes:
+        if len(cid) != 59 or cid[0] != "b" or cid != cid.lower():
+            raise ValueError("not a lower-case base32 CIDv1 of 59 characters")
+        raw = base64.b32decode(cid[1:].upper() + "=" * 6)  # ignores padding bits
+        if raw[:4] != b"\x01\x55\x12\x20":
+            raise ValueError("not raw sha2-256")
+        if _B32.index(cid[-1]) & bit:  # one of the 2 padding bits, not both
+            raise ValueError("padding bits set")
+        return raw[4:]
+
+    return answer
+
+
 def _digest_any_case(cid: str) -> bytes:
     return _digest("b" + cid[1:].lower()) if cid[:1] in "bB" else _digest(cid)
 
@@ -192,6 +228,8 @@ digest_from_cid = Check(
         lambda cid: _digest(cid.strip()),  # trims spaces the text does not allow
         lambda cid: _digest("b" + cid[1:]) if cid[:1] in "bB" else _digest(cid),
         lambda cid: bytearray(_digest(cid)),
+        _padding_bit_checked(1),  # last letter & 1 only
+        _padding_bit_checked(2),  # last letter & 2 only
     ],
 )
 
