@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from refimpl.course import FunctionCheck, ValueCheck, Wrong
@@ -21,7 +23,8 @@ lesson_count = ValueCheck(
     describe="the number of lessons in the course",
     hints=[
         "Look at the syllabus table above: the lessons are numbered from 00.",
-        f"Numbering from 00 to {_LAST:02d} means one more lesson than the last number.",
+        "Numbering starts at 00, so there is one more lesson than the last lesson's "
+        "number. Compute it from the syllabus (LESSONS), as the lesson does.",
     ],
     solution=f"lesson_count = {len(LESSONS)}  # lessons 00, 01, ..., {_LAST:02d}",
     wrong=[_LAST, str(len(LESSONS)), len(LESSONS) + 0.5, float(len(LESSONS))],
@@ -48,6 +51,17 @@ def _wrong_lessons_any_case(syllabus, package):
     # names compared ignoring case: Python's package names are case-sensitive
     package = package.lower()
     return _lessons_in([(n, b.lower()) for n, b in syllabus], package)
+
+
+def _wrong_lessons_regex(syllabus, package):
+    # a regular expression with the name unescaped: its dots match any character
+    return sorted({n for n, b in syllabus if re.match(package + r"(\.|$)", b)})
+
+
+def _wrong_lessons_stripped(syllabus, package):
+    # spaces and newlines trimmed off: the text says names are compared exactly
+    package = package.strip()
+    return _lessons_in([(n, b.strip()) for n, b in syllabus], package)
 
 
 def _a_list(got: object, expected: list[int]) -> bool:
@@ -106,6 +120,11 @@ _SMALL = [
         [(3, "Refimpl.Chain"), (4, "refimpl.chain"), (5, "REFIMPL.chain.pow")],
         "refimpl.chain",
     ),
+    # the dot is a dot, not any character (an unescaped regex matches refimplXart)
+    ([(4, "refimplXart"), (10, "refimpl.art"), (5, "refimpl.art-x")], "refimpl.art"),
+    # exactly means exactly: a space or a newline is part of a name
+    ([(2, "shop "), (3, " shop.pay"), (4, "shop\n"), (6, "shop")], "shop"),
+    ([(2, "shop"), (3, "shop.pay")], "shop "),
 ]
 
 
@@ -162,6 +181,8 @@ lessons_in = FunctionCheck(
         _wrong_lessons_any_case,
         # an array, not the list the text asks for
         lambda s, p: np.array(_lessons_in(s, p), dtype=np.int64),
+        _wrong_lessons_regex,
+        _wrong_lessons_stripped,
     ],
 )
 
