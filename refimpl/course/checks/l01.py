@@ -92,7 +92,9 @@ def _test_rotl(answer: object) -> None:
             raise Wrong(f"{call} returned a {type(got).__name__}, but an int is wanted")
         got = int(got)
         if got != _rotl(x, n):
-            why = " (more than 32 bits)" if not 0 <= got <= _M else ""
+            why = (
+                " (negative)" if got < 0 else " (more than 32 bits)" if got > _M else ""
+            )
             raise Wrong(f"{call} returned {_hex(got)}{why}, which is not right")
 
 
@@ -145,6 +147,20 @@ _UNPAD_MESSAGES = [
 ]
 
 
+def _message_code(message: bytes) -> str:
+    """Python that rebuilds a padded message: short ones whole, in hex (as the course
+    shows bytes), long ones as the repetition or range they are, else their length."""
+    if len(message) <= 40:
+        return f"bytes.fromhex('{message.hex()}')" if message else "b''"
+    if len(message) <= 256 and message == bytes(range(len(message))):
+        return f"bytes(range({len(message)}))"
+    for period in (1, 2, 3, 4):
+        unit, times = message[:period], len(message) // period
+        if unit * times == message:
+            return f"bytes({times})" if unit == b"\x00" else f"{unit!r} * {times}"
+    return f"<a {len(message)}-byte message>"
+
+
 _same_bytes = same_bytes("unpad")
 
 
@@ -153,7 +169,7 @@ unpad = FunctionCheck(
     reference=_unpad,
     compare=_same_bytes,
     cases=[(_ref_pad(m),) for m in _UNPAD_MESSAGES],
-    show=lambda args: f"pad(<a {len(_unpad(args[0]))}-byte message>)",
+    show=lambda args: f"pad({_message_code(_unpad(args[0]))})",
     hints=[
         "Searching from the front for the 0x80 byte fails when the message itself "
         "contains 0x80. The padding tells you the length directly.",
