@@ -216,7 +216,12 @@ def _parse_cases() -> list[tuple]:
         (labelled(b"\x04" + x32(g3[0]) + x32(g3[1]), "04 || x(3G) || y(3G)"),),
         (labelled(b"\x04" + x32(g3[0]) + x32(_P - g3[1]), "04 || x(3G) || -y(3G)"),),
         (labelled(b"\x02" + x32(x_bad), "02 || 5 (no curve point)"),),
-        (labelled(b"\x04" + x32(g3[0]) + x32(g3[1] ^ 1), "04 || x || y+-1 (off)"),),
+        (
+            labelled(
+                b"\x04" + x32(g3[0]) + x32(g3[1] ^ 1),
+                "04 || x(3G) || y(3G) ^ 1 (off the curve)",
+            ),
+        ),
         (labelled(b"\x06" + x32(g1[0]) + x32(g1[1]), "06 || x(G) || y(G) (hybrid)"),),
         (labelled(b"\x05" + x32(g1[0]), "05 || x(G)"),),
         (labelled(b"\x04" + x32(g1[0]), "04 || x(G) (33 bytes)"),),

@@ -463,12 +463,33 @@ def _test_mutation(answer: object) -> None:
             f"expected a list of 32-byte hashes, got a {type(answer).__name__}; "
             f"the leaves go in a list, like `leaves`"
         )
-    if not answer or not all(isinstance(x, bytes) and len(x) == 32 for x in answer):
-        raise Wrong("every item must be a 32-byte hash (bytes of length 32)")
+    if not answer:
+        raise Wrong("your list is empty; it must hold leaves (32-byte txids)")
+    for index, item in enumerate(answer):
+        if not (isinstance(item, bytes) and len(item) == 32):
+            kind = type(item).__name__
+            what = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+            if isinstance(item, bytes):
+                what = f"{len(item)} bytes long"
+            raise Wrong(
+                f"item [{index}] is {what}; every item must be a 32-byte hash "
+                f"(bytes of length 32)"
+            )
     if list(answer) == leaves:
         raise Wrong("that is the original list; the point is a DIFFERENT list")
-    if not set(answer) <= set(leaves):
-        raise Wrong("use only the original txids (a real attacker cannot find others)")
+    originals = set(leaves)
+    for index, item in enumerate(answer):
+        if item not in originals:
+            turned = (
+                "; it is an original txid with its bytes reversed: keep them in the "
+                "order of `leaves` (internal byte order)"
+                if item[::-1] in originals
+                else ""
+            )
+            raise Wrong(
+                f"item [{index}] is not one of the original txids{turned}. Use only "
+                f"the original txids (a real attacker cannot find others)"
+            )
     if _ref_root(list(answer)) != _ref_root(leaves):
         raise Wrong(
             f"your list of {len(answer)} leaves has another Merkle root than the "
@@ -497,5 +518,8 @@ mutated_leaves = Check(
         _six() + _six()[4:][::-1],  # f, e: the order matters
         _six()[:4] + _six()[4:] * 2 + [b"\x00" * 32],
         tuple(_six() + _six()[4:]),  # right leaves, but not a list
+        [],
+        [leaf[::-1] for leaf in _six() + _six()[4:]],  # display order
+        [bytearray(leaf) for leaf in _six() + _six()[4:]],
     ],
 )
