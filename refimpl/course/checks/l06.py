@@ -185,6 +185,8 @@ def _tensor_text(t) -> str:
     import torch
 
     def item(v) -> str:
+        if isinstance(v, float) and not math.isfinite(v):
+            return f"float('{v}')"  # nan, inf, -inf as Python that rebuilds them
         return str(np.float32(v)) if t.dtype == torch.float32 else repr(v)
 
     def walk(x) -> str:
@@ -318,16 +320,46 @@ def _suspicious_pairs(preds: list) -> list[tuple[int, int, str]]:
     return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, torch.equal))
 
 
-def _pairs_cases():
+_PAIRS_SETUP = (
+    "g = torch.Generator().manual_seed(66); base = torch.randn(50, 1, generator=g); "
+    "other = torch.randn(50, 1, generator=g); perm = torch.randperm(50, generator=g); "
+    "near = base.clone(); near[-1, 0] += 1e-6"
+)
+
+
+def _pairs_named() -> list[tuple[str, object]]:
+    """The large answers of the cases as (code that builds it, tensor): the code is
+    what a message shows, run after :data:`_PAIRS_SETUP`."""
     import torch
 
     g = torch.Generator().manual_seed(66)
     base = torch.randn(50, 1, generator=g)
     other = torch.randn(50, 1, generator=g)
+    perm = torch.randperm(50, generator=g)
     near = base.clone()
     near[-1, 0] += 1e-6  # differs in the last row only
+    return [
+        ("base", base),
+        ("other", other),
+        ("near", near),
+        ("-base", -base),
+        ("-other", -other),
+        ("base.reshape(50)", base.reshape(50)),
+        ("base[:25]", base[:25]),
+        ("base[perm]", base[perm]),
+        ("-base[perm]", -base[perm]),
+        ("torch.cat([base[:25], -base[25:]])", torch.cat([base[:25], -base[25:]])),
+    ]
+
+
+def _pairs_cases():
+    import torch
+
+    named = dict(_pairs_named())
+    base, other, near = named["base"], named["other"], named["near"]
+    perm_base = named["base[perm]"]
     zeros = torch.zeros(50, 1)
-    perm = torch.randperm(50, generator=g)
+    nan = float("nan")
     return [
         ([base, other, base.clone(), -base],),
         ([other, base, near],),  # a near-copy is not a copy
@@ -337,7 +369,7 @@ def _pairs_cases():
         ([other],),
         ([base, -base, base.clone(), other, -other, near],),
         ([base, other, other.clone(), base.clone()],),  # (0, 3) comes before (1, 2)
-        ([base, base[perm], -base[perm]],),  # the same numbers in another order
+        ([base, perm_base, -perm_base],),  # the same numbers in another order
         # constant answers of other shapes: == broadcasts, torch.equal does not
         ([torch.zeros(4, 1), torch.zeros(4)],),
         ([torch.full((50, 1), 2.0), torch.full((50,), 2.0), torch.full((50,), -2.0)],),
@@ -368,6 +400,33 @@ def _pairs_cases():
                 torch.tensor([1.0, -2.0, 3.0]),
             ],
         ),
+        # negated means every value minus the other's, not the same sizes
+        ([torch.tensor([1.0, 2.0]), torch.tensor([1.0, -2.0])],),
+        (
+            [
+                torch.tensor([1.0, 2.0]),
+                torch.tensor([-1.0, 2.0]),  # the first value's sign alone differs
+                torch.tensor([1.0, -2.0]),
+                torch.tensor([-1.0, -2.0]),
+            ],
+        ),
+        ([base, named["torch.cat([base[:25], -base[25:]])"]],),
+        # a nan equals nothing, not even a nan (torch.equal): never a copy of zeros
+        (
+            [
+                torch.tensor([nan, 1.0]),
+                torch.tensor([0.0, 1.0]),
+                torch.tensor([0.0, -1.0]),
+            ],
+        ),
+        (
+            [
+                torch.tensor([nan, 1.0]),
+                torch.tensor([nan, 1.0]),
+                torch.tensor([nan, -1.0]),
+            ],
+        ),
+        ([zeros, torch.full((50, 1), nan), other, -zeros],),
     ]
 
 
@@ -454,6 +513,54 @@ def _pairs_as_float32(preds):
     return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, same))
 
 
+def _pairs_abs_negated(preds):
+    import torch
+
+    def kind(pa, pb):  # "negated" judged by the sizes only
+        if pa.shape != pb.shape:
+            return None
+        if torch.equal(pa, pb):
+            return "copy"
+        return "negated" if torch.equal(pa.abs(), pb.abs()) else None
+
+    return _pairs_by(preds, kind)
+
+
+def _pairs_first_sign_negated(preds):
+    import torch
+
+    def kind(pa, pb):  # the first value's sign flipped, then the sizes
+        if pa.shape != pb.shape:
+            return None
+        if torch.equal(pa, pb):
+            return "copy"
+        first_flipped = pa.numel() > 0 and bool(pa.flatten()[0] == -pb.flatten()[0])
+        return "negated" if first_flipped and torch.equal(pa.abs(), pb.abs()) else None
+
+    return _pairs_by(preds, kind)
+
+
+def _pairs_nan_to_num(preds):
+    import torch
+
+    def kind(pa, pb):  # nan replaced by 0 first: a nan answer copies zeros
+        return _kind(torch.nan_to_num(pa), torch.nan_to_num(pb), torch.equal)
+
+    return _pairs_by(preds, kind)
+
+
+def _pairs_nan_equal(preds):
+    import torch
+
+    def same(pa, pb):  # nan == nan taken as equal (numpy's equal_nan=True)
+        if pa.shape != pb.shape:
+            return False
+        both_nan = torch.isnan(pa.double()) & torch.isnan(pb.double())
+        return bool(((pa == pb) | both_nan).all())
+
+    return _pairs_by(preds, lambda pa, pb: _kind(pa, pb, same))
+
+
 def _pairs_first_only(preds):
     return [p for p in _suspicious_pairs(preds) if p[0] == 0]  # pairs with miner 0
 
@@ -467,12 +574,59 @@ def _shape_dtype(t) -> str:
     )
 
 
+def _same_tensor(a, b) -> bool:
+    """Same shape, dtype, values, nans and signs of zero: one builds the other."""
+    import torch
+
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    if not a.is_floating_point():
+        return torch.equal(a, b)
+    nan_a, nan_b = torch.isnan(a), torch.isnan(b)
+    return (
+        torch.equal(nan_a, nan_b)
+        and torch.equal(a[~nan_a], b[~nan_b])
+        and torch.equal(torch.signbit(a[~nan_a]), torch.signbit(b[~nan_b]))
+    )
+
+
+def _constant_code(t) -> str | None:
+    """``torch.zeros(50, 1)``, ``-torch.zeros(50, 1)`` (all -0.0) or
+    ``torch.full((50, 1), …)`` for a float tensor of one repeated value, else None."""
+    import torch
+
+    if t.numel() == 0 or not t.is_floating_point():
+        return None
+    first = t.flatten()[:1].expand(t.shape)
+    if not _same_tensor(t, first.clone()):
+        return None
+    dims = ", ".join(str(d) for d in t.shape)
+    dtype = "" if t.dtype == torch.float32 else f", dtype={t.dtype}"
+    value = float(t.flatten()[0])
+    if value == 0:
+        sign = "-" if bool(torch.signbit(t.flatten()[0])) else ""
+        return f"{sign}torch.zeros({dims}{dtype})"
+    shown = _tensor_text(t.flatten()[:1])[len("torch.tensor([") :].split("]")[0]
+    return f"torch.full({tuple(t.shape)}, {shown}{dtype})"
+
+
 def _show_preds(args: tuple) -> str:
-    """Small answers in full (to rebuild the case), larger ones by their shape."""
+    """Every answer as code that rebuilds it: small ones whole, constant ones as
+    torch.zeros/-torch.zeros/torch.full, the seeded ones by the names of
+    :data:`_PAIRS_SETUP` (given after the list); else by shape."""
     (preds,) = args
-    small = all(t.numel() <= 4 for t in preds)
-    parts = [_tensor_text(t) if small else _shape_dtype(t) for t in preds]
-    return "[" + ", ".join(parts) + "]"
+    named = _pairs_named()
+    parts, used = [], False
+    for t in preds:
+        code = _constant_code(t)
+        if code is None and t.numel() <= 4:
+            code = _tensor_text(t)
+        if code is None:
+            code = next((name for name, n in named if _same_tensor(t, n)), None)
+            used = used or code is not None
+        parts.append(code or _shape_dtype(t))
+    text = "[" + ", ".join(parts) + "]"
+    return f"{text}, where {_PAIRS_SETUP}" if used else text
 
 
 suspicious_pairs = FunctionCheck(
@@ -484,7 +638,9 @@ suspicious_pairs = FunctionCheck(
         "Compare every pair (a, b) with a < b, in that order. torch.equal is exact and "
         "says False when the shapes differ.",
         "Identical answers are a copy; answers that are exactly minus each other are "
-        "'negated'. All-zero answers equal their own negation: call them a copy. The "
+        "'negated' (every value with its sign flipped, not just the same sizes). "
+        "All-zero answers equal their own negation: call them a copy. A nan equals "
+        "nothing (torch.equal): never replace it by 0 before comparing. The "
         "dtype does not matter, only the values: torch.equal compares a float32 and "
         "a float64 tensor by value.",
         "for a in range(n): for b in range(a + 1, n): if shapes equal and "
@@ -504,6 +660,10 @@ suspicious_pairs = FunctionCheck(
         _pairs_same_dtype,
         _pairs_bytes,
         _pairs_as_float32,
+        _pairs_abs_negated,
+        _pairs_first_sign_negated,
+        _pairs_nan_to_num,
+        _pairs_nan_equal,
     ],
 )
 
@@ -543,6 +703,8 @@ _PRUNE_CASES = [
     ([0, 0, 45, 49], [4, 2, 3, 0], 50, 20, {1}, 1),
     ([45, 0], [0, 5], 50, 20, {0}, 1),  # an immortal uid that is also immune
     ([0, 45], [0, 5], 50, 20, {0}, 0),  # an immortal uid past its immunity
+    # ... is not counted as free: 1 free uid, not 2, is not above the floor of 1
+    ([0, 0, 45], [5, 3, 1], 50, 20, {0}, 1),
     # many full ties (36 uids): an unstable sort may not return the lowest uid
     ([0] * 36, [1, 1, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 1, 2, 2, 1, 1, 1, 2, 0, 2, 2, 0, 1,
                 2, 1, 0, 2, 2, 2, 0, 0, 2, 0, 1, 0], 50, 20, set(), 0),
@@ -602,35 +764,86 @@ def _wrong_prune_immortal_immune_only(r, e, h, i, immortal, m):
     return min(pool, key=lambda u: (e[u], r[u], u)) if pool else None
 
 
+def _wrong_prune_immortal_counted_free(r, e, h, i, immortal, m):
+    free = [u for u in range(len(r)) if h - r[u] >= i]  # immortal ones counted here
+    immune = [u for u in range(len(r)) if u not in immortal and h - r[u] < i]
+    prunable = [u for u in free if u not in immortal]  # ... but never pruned
+    pool = prunable if len(free) > m else immune
+    return min(pool, key=lambda u: (e[u], r[u], u)) if pool else None
+
+
+_PRUNE_SHOWN: list[tuple] = [()]  # the case being run: its immortal uids get a note
+
+
+def _prune_show(args: tuple) -> str:
+    _PRUNE_SHOWN[0] = args
+    return ", ".join(repr(a) for a in args)
+
+
+def _immortal_note(args: tuple) -> str:
+    """For a case with immortal uids: why they are in no pool (past their immunity
+    or not)."""
+    if len(args) != 6 or not args[4]:
+        return ""
+    immortal = sorted(args[4])
+    names = ", ".join(str(u) for u in immortal)
+    uids = f"uid {names} is" if len(immortal) == 1 else f"uids {names} are"
+    return (
+        f" (note: {uids} immortal, so in neither pool, even past the immunity "
+        "period: never free, never immune, never pruned, and not counted toward "
+        "min_non_immune)"
+    )
+
+
+def _with_immortal_note(check):
+    """``check`` whose message for a case with immortal uids past their immunity
+    says that those uids are in neither pool."""
+    inner = check._test
+
+    def test(answer) -> None:
+        _PRUNE_SHOWN[0] = ()
+        try:
+            inner(answer)
+        except Wrong as error:
+            raise Wrong(f"{error}{_immortal_note(_PRUNE_SHOWN[0])}") from None
+
+    check._test = test
+    return check
+
+
 def _wrong_prune_lesson_rule(r, e, h, i, immortal, m):
     cands = [u for u in range(len(r)) if h - r[u] >= i and u not in immortal]
     cands = cands or [u for u in range(len(r)) if u not in immortal]
     return min(cands, key=lambda u: (e[u], r[u], u)) if cands else None
 
 
-uid_to_prune = optional_check(
-    "06.4 uid_to_prune",
-    reference=_uid_to_prune,
-    cases=lambda: _PRUNE_CASES,
-    show=lambda args: ", ".join(repr(a) for a in args),
-    hints=[
-        "Skip the immortal uids entirely. Split the rest: immune (height - "
-        "registered_at < immunity_period) and free (the others); count the free ones.",
-        "Prune the best free uid only if the free count is ABOVE min_non_immune; "
-        "otherwise the best immune uid, and None if there is none. 'Best' is the "
-        "smallest (emission, registered_at, uid).",
-        "if free > min_non_immune and best_free: return best_free uid; "
-        "return best_immune uid if any, else None",
-    ],
-    wrong=[
-        _wrong_prune_no_immortal,
-        _wrong_prune_floor_ge,
-        _wrong_prune_no_floor,
-        _wrong_prune_falls_back_to_free,
-        _wrong_prune_immune_le,
-        _wrong_prune_lesson_rule,
-        _wrong_prune_unstable_argsort,
-        _wrong_prune_immortal_free_only,
-        _wrong_prune_immortal_immune_only,
-    ],
+uid_to_prune = _with_immortal_note(
+    optional_check(
+        "06.4 uid_to_prune",
+        reference=_uid_to_prune,
+        cases=lambda: _PRUNE_CASES,
+        show=_prune_show,
+        hints=[
+            "Skip the immortal uids entirely: they are in neither pool, even past "
+            "their immunity. Split the rest: immune (height - registered_at < "
+            "immunity_period) and free (the others); count the free ones.",
+            "Prune the best free uid only if the free count is ABOVE min_non_immune; "
+            "otherwise the best immune uid, and None if there is none. 'Best' is the "
+            "smallest (emission, registered_at, uid).",
+            "if free > min_non_immune and best_free: return best_free uid; "
+            "return best_immune uid if any, else None",
+        ],
+        wrong=[
+            _wrong_prune_no_immortal,
+            _wrong_prune_floor_ge,
+            _wrong_prune_no_floor,
+            _wrong_prune_falls_back_to_free,
+            _wrong_prune_immune_le,
+            _wrong_prune_lesson_rule,
+            _wrong_prune_unstable_argsort,
+            _wrong_prune_immortal_free_only,
+            _wrong_prune_immortal_immune_only,
+            _wrong_prune_immortal_counted_free,
+        ],
+    )
 )
