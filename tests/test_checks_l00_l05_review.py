@@ -10,7 +10,7 @@ import pytest
 
 from refimpl.chain import bits_to_target, target_to_bits
 from refimpl.course import CORRECT, INCORRECT
-from refimpl.course.checks import l00, l01, l02, l04, l05
+from refimpl.course.checks import l00, l01, l02, l03, l04, l05
 
 _LIMIT = 0x7FFFFF << 232  # the course chain's (regtest's) pow limit
 
@@ -174,3 +174,112 @@ def test_race_success_refuses_an_int_probability():
         lambda q, z, t, h: np.float64(l05._race_success(q, z, t, h))
     )
     assert numpy_float.status == CORRECT
+
+
+# -- second review pass --------------------------------------------------------------
+def _rebuilt_r_is(q, z, r, s, v):
+    from py_ecc.secp256k1 import secp256k1 as ec
+
+    w = pow(s, -1, l02._N)
+    big_r = ec.add(ec.multiply(ec.G, z * w % l02._N), ec.multiply(q, r * w % l02._N))
+    return big_r[0] == r and v == 27 + (big_r[1] & 1)
+
+
+def _strict_r_unbounded(q, z, r, s, v):  # the reviewer's: no r < N, R.x == r as is
+    return 1 <= s <= l02._N // 2 and _rebuilt_r_is(q, z, r, s, v)
+
+
+def _strict_s_nonzero(q, z, r, s, v):  # the reviewer's: s == 0 refused, -s let in
+    if s == 0 or s > l02._N // 2:
+        return False
+    return 1 <= r < l02._N and _rebuilt_r_is(q, z, r, s, v)
+
+
+@pytest.mark.parametrize(
+    "answer, call",
+    [
+        (_strict_r_unbounded, "(R - G, x(R) = N + 2, 2, N + 2, 2, "),
+        (_strict_s_nonzero, "(Q(key 0xc0ffee), z('pay 5 to bob'), r, -s, "),
+    ],
+)
+def test_verify_strict_refuses_out_of_range_r_and_negative_s(answer, call):
+    result = l02.verify_strict.evaluate(answer)
+    assert result.status == INCORRECT
+    assert (
+        f"verify_strict{call}" in result.message and "returned True" in result.message
+    )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda p, h: h[4:36] == l01._sha256d(p) and p[68:72] <= h[68:72],
+        lambda p, h: h[4:36] == l01._sha256d(p) and h[72:76] == p[72:76],
+    ],
+)
+def test_is_parent_refuses_extra_conditions(answer):
+    result = l01.is_parent.evaluate(answer)
+    assert result.status == INCORRECT and "<block 2 header, " in result.message
+
+
+def test_is_parent_time_case_sorts_differently_as_bytes():
+    pairs = [p for p in l01._parent_cases() if "0x4966bd00" in repr(p[1])]
+    ((parent, child),) = pairs
+    assert l01._is_parent(parent, child)
+    assert child[68:72] < parent[68:72]  # as raw bytes: earlier
+    assert int.from_bytes(child[68:72], "little") > int.from_bytes(
+        parent[68:72], "little"
+    )
+
+
+def test_is_parent_hint_runs_as_written():
+    from refimpl.crypto import sha256d
+
+    code = l01.is_parent.hints[-1].split("  (")[0].removeprefix("return ")
+
+    def answer(parent, header):
+        return eval(code, {"sha256d": sha256d, "parent": parent, "header": header})
+
+    assert l01.is_parent.evaluate(answer).status == CORRECT
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda s, p: sorted({n for n, q in s if re.match(p + r"(\.|$)", q)}),
+        lambda s, p: l00._lessons_in([(n, q.strip()) for n, q in s], p.strip()),
+    ],
+)
+def test_lessons_in_refuses_regex_and_strip(answer):
+    assert l00.lessons_in.evaluate(answer).status == INCORRECT
+
+
+def test_lesson_count_hint_names_no_number():
+    last = l00.LESSONS[-1].number
+    for number in (f"{last:02d}", str(last + 1)):
+        assert not any(number in hint for hint in l00.lesson_count.hints)
+
+
+def test_unpad_shows_short_messages_whole():
+    result = l01.unpad.evaluate(lambda p: p[: p.rindex(b"\x80")])
+    assert result.status == INCORRECT
+    assert "unpad(pad(bytes.fromhex('" + b"sixteen bytes!!!".hex() + "')))" in (
+        result.message
+    )
+    for message in l01._UNPAD_MESSAGES:
+        assert eval(l01._message_code(message)) == message
+
+
+def test_rotl_says_negative():
+    result = l01.rotl.evaluate(lambda x, n: -l01._rotl(x, n) - 1)
+    assert result.status == INCORRECT
+    assert "(negative)" in result.message and "32 bits" not in result.message
+
+
+def test_mutated_leaves_names_the_mistake():
+    leaves = l03._six()
+    reversed_ids = [leaf[::-1] for leaf in leaves + leaves[4:]]
+    result = l03.mutated_leaves.evaluate(reversed_ids)
+    assert result.status == INCORRECT and "bytes reversed" in result.message
+    result = l03.mutated_leaves.evaluate([])
+    assert result.status == INCORRECT and "empty" in result.message
