@@ -81,9 +81,11 @@ def _which_cases() -> list[tuple]:
 
 
 def _show_which(args: tuple) -> str:
+    """The URI and the whole folder, in its own order, as Python that rebuilds it
+    (the names in double quotes, each file's bytes as a bytes literal)."""
     uri, files = args
-    names = ", ".join(sorted(files))
-    return f"{short_repr(uri, 90)}, <{len(files)} files: {names}>"
+    folder = ", ".join(f'"{name}": {data!r}' for name, data in files.items())
+    return f"{uri!r}, {{{folder}}}"
 
 
 def _which_in_dict_order(uri, files):
@@ -542,15 +544,82 @@ def _broken_cases() -> list[tuple]:
     ]
 
 
+def _png_labels() -> dict[bytes, str]:
+    """The files of the cases, each with the code that builds it (``render`` and
+    ``to_png`` from ``refimpl.art``; pillow's ``Image``)."""
+    render = "render({}, {!r}, {})"
+    labels = {}
+    for seed, style, size in ((7, "sunset", 16), (9, "sunset", 16), (3, "ink", 12)):
+        made = render.format(seed, style, size)
+        labels[_png_of(seed, style, size)] = f"to_png({made})"
+    made = render.format(7, "sunset", 16)
+    labels[_png_of(7, "sunset", 16, (8, 32))] = f"to_png({made}.reshape(8, 32, 3))"
+    labels[_png_of(7, "sunset", 16)[:-20]] = f"to_png({made})[:-20]"
+    labels[_pil_png(7, "sunset", 16, "grey")] = (
+        f"the PNG pillow saves of Image.fromarray({made}).convert('L')"
+    )
+    labels[_pil_png(7, "sunset", 16, "16-bit")] = (
+        f"the PNG pillow saves of Image.fromarray(np.asarray(Image.fromarray({made})"
+        ".convert('L')).astype(np.uint16) * 257)"
+    )
+    return labels
+
+
 def _show_broken(args: tuple) -> str:
+    """The call with the record's hash whole and the file as the code that made it
+    (or, for a file of no case, its PNG header)."""
     seed, style, size, digest, png = args
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 26:
+    file = _png_labels().get(bytes(png)) if len(png) > 16 else repr(png)
+    if file is None and (png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 26):
         file = f"<{len(png)} bytes, not a PNG>"
-    else:
+    elif file is None:
         width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
         kind = {0: "grey", 2: "RGB"}.get(colour, f"colour type {colour}")
         file = f"<PNG {width}x{height}, {depth}-bit {kind}, {len(png)} bytes>"
-    return f"{seed}, {style!r}, {size}, {digest[:8]!r}..., {file}"
+    shown = f"{seed}, {style!r}, {size}, {digest!r}, {file}"
+    _BROKEN_SHOWN[0] = f"broken_links({shown})"
+    return shown
+
+
+_BROKEN_SHOWN = ["broken_links(...)"]  # the call being judged, for _links_compare
+
+
+def _links_compare(got, expected) -> bool:
+    """Equal lists pass. A list of link names that differs says which name is extra,
+    which is missing (only when the answer names some link: never the whole
+    expected list), or that the order is wrong."""
+    if got == expected:
+        return True
+    call = _BROKEN_SHOWN[0]
+    if not isinstance(got, list) or not all(isinstance(x, str) for x in got):
+        return False  # the usual description
+    strange = [x for x in got if x not in ("file", "render")]
+    if strange:
+        raise Wrong(
+            f"{call} returned a list naming {strange[0]!r}, which is not a link name "
+            "('file' or 'render')"
+        )
+    if len(set(got)) != len(got):
+        raise Wrong(f"{call} returned a list naming a link twice")
+    named = " and ".join(f"the {x} link" for x in got)
+    extra = [x for x in got if x not in expected]
+    if extra:
+        raise Wrong(
+            f"{call} returned a list naming {named}, but the {extra[0]} link is not "
+            "broken here (it matches the record)"
+        )
+    missing = [x for x in expected if x not in got]
+    if missing and got:
+        raise Wrong(
+            f"{call} returned a list naming {named} only, but the {missing[0]} link "
+            "is broken here too: check both links, always"
+        )
+    if missing:
+        raise Wrong(f"{call} returned [], but a link is broken here: check both links")
+    raise Wrong(
+        f"{call} returned a list naming {named}, in that order: list the names in "
+        "the order 'file', 'render'"
+    )
 
 
 def _broken_shape_blind(seed, style, size, digest, png):
@@ -602,6 +671,7 @@ broken_links = PureFunctionCheck(
     reference=_broken,
     cases=_broken_cases,
     show=_show_broken,
+    compare=_links_compare,
     returns=list,
     hints=[
         "Two independent checks, both always run: the file against the record, and a "
