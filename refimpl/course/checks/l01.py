@@ -400,6 +400,13 @@ def _parent_cases() -> list[tuple[bytes, bytes]]:
                 "the genesis hash, byte 20 changed",
             ),
         ),
+        # the genesis hash rotated: all its bytes, in another order
+        (
+            genesis,
+            block1_naming(
+                g_hash[4:] + g_hash[:4], "the genesis hash rotated left by 4 bytes"
+            ),
+        ),
         # same last 28 bytes, different first 4
         (
             genesis,
@@ -473,6 +480,8 @@ is_parent = FunctionCheck(
         lambda p, h: _sha256d(p) in h,
         # the parent hashed with the child's version bytes
         lambda p, h: h[4:36] == _sha256d(h[:4] + p[4:]),
+        # the prev hash looked for in the hash written twice: any rotation matches
+        lambda p, h: h[4:36] in _sha256d(p) * 2,
         # and the child's timestamp not before the parent's, compared as raw bytes
         lambda p, h: h[4:36] == _sha256d(p) and p[68:72] <= h[68:72],
         # ... or as numbers
