@@ -714,16 +714,33 @@ def _gate_cases():
 def _tensor_close(got, expected) -> bool:
     import torch
 
+    from refimpl.course.feedback import array_code
+
     if isinstance(got, torch.Tensor) and got.shape != expected.shape:
         raise Wrong(
-            f"topk_gated_answer returned a tensor of shape {list(got.shape)}; the "
+            f"{_GATE_SHOWN[0]} returned a tensor of shape {list(got.shape)}; the "
             f"answer has shape [B, 1], one column (keepdim=True)"
         )
-    return (
-        isinstance(got, torch.Tensor)
-        and got.shape == expected.shape
-        and bool(torch.allclose(got.double(), expected.double(), atol=1e-6))
+    if not isinstance(got, torch.Tensor):
+        return False
+    if bool(torch.allclose(got.double(), expected.double(), atol=1e-6)):
+        return True
+    close = torch.isclose(got.double(), expected.double(), atol=1e-6).all(dim=-1)
+    row = int((~close).nonzero()[0, 0]) if not bool(close.all()) else 0
+    shown = array_code(got) or f"<{tuple(got.shape)} tensor>"
+    raise Wrong(
+        f"{_GATE_SHOWN[0]} returned {shown}, whose row {row} (from logits[{row}] "
+        f"and outputs[{row}]) is the first row that is not right"
     )
+
+
+_GATE_SHOWN = ["topk_gated_answer(...)"]  # the call being judged, for the message
+
+
+def _gate_show(args: tuple) -> str:
+    shown = _show_whole(args)
+    _GATE_SHOWN[0] = f"topk_gated_answer({shown})"
+    return shown
 
 
 def _topk_not_renormalised(logits, outputs, k):
@@ -785,7 +802,7 @@ topk_gated_answer = FunctionCheck(
     reference=_topk_gated,
     cases=_gate_cases,
     compare=_tensor_close,
-    show=_show_whole,
+    show=_gate_show,
     hints=[
         "Per input (row), keep the k largest logits and give every other miner a gate "
         "of exactly 0; the kept gates must still sum to 1 (a softmax over the kept).",
