@@ -94,9 +94,29 @@ def _epochs_seen_too_soon(epochs, registered_at):  # this epoch counted as earli
     return out
 
 
+def _show_ids(cids: object) -> str:
+    """One epoch's ids whole; many one-letter ids as ``list('dbad...')``."""
+    if (
+        isinstance(cids, list)
+        and len(cids) > 8
+        and all(isinstance(c, str) and len(c) == 1 for c in cids)
+    ):
+        return f"list({''.join(cids)!r})"
+    return repr(cids)
+
+
+def _show_epochs(args: tuple) -> str:
+    """The epochs and registration times whole, as code that rebuilds them (a cut
+    list would hide the ids that make the difference)."""
+    epochs, registered_at = args
+    shown = "[" + ", ".join(_show_ids(c) for c in epochs) + "]"
+    return f"{shown}, {registered_at!r}"
+
+
 find_duplicates = PureFunctionCheck(
     "13.1 find_duplicates",
     reference=_find_duplicates,
+    show=_show_epochs,
     cases=[
         ([["a", "b", "c"]], [1, 1, 1]),
         ([["a", "b", "a"]], [1, 1, 1]),

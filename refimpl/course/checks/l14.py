@@ -83,9 +83,16 @@ def _conflicts_per_extra(txs):  # one entry per extra txid, not per nonce
     return {k: sorted(v) for k, v in out.items()}
 
 
+def _show_txs(args: tuple) -> str:
+    """The transactions whole (a few tuples: the learner can retype them; a cut list
+    would hide the tuple that makes a nonce a conflict)."""
+    return ", ".join(repr(a) for a in args)
+
+
 conflicts = PureFunctionCheck(
     "14.1 conflicts",
     reference=_conflicts,
+    show=_show_txs,
     cases=[
         ([("alice", 0, "t1"), ("alice", 0, "t2")],),
         ([("alice", 0, "t1"), ("alice", 0, "t1")],),
