@@ -526,6 +526,15 @@ def _scale_first(weights):  # s = 65535 / m, then w * s: not the SDK's w / m * 6
     return [u for u, v in pairs if v], [v for u, v in pairs if v]
 
 
+def _normalised_first(weights):  # w / sum, then / (max / sum): other float steps
+    total = sum(weights)
+    if total <= 0:
+        return [], []
+    top = max(weights) / total
+    pairs = [(u, round(w / total / top * U16_MAX)) for u, w in enumerate(weights)]
+    return [u for u, v in pairs if v], [v for u, v in pairs if v]
+
+
 def _empty_row_fails(weights):  # max([]) raises: an empty row is not guarded
     m = max(weights)
     if m <= 0:
@@ -636,6 +645,7 @@ to_u16 = FunctionCheck(
         ([12.0, 1.2],),  # 1.2 / 12 * 65535 is 6553.4999..., 1.2 * (65535 / 12) 6553.5
         ([9.0, 8.1],),  # the same: 58981.4999... divided first, 58981.5 scaled first
         ([],),  # an empty row: nothing to send, ([], []) as the SDK mirror gives
+        ([0.7, 3.0],),  # 15291.4999... divided by the max, 15291.5 normalised first
     ],
     compare=_u16_compare,
     hints=[
@@ -660,6 +670,7 @@ to_u16 = FunctionCheck(
         _multiply_first,
         _scale_first,
         _empty_row_fails,
+        _normalised_first,
         _u16_numpy_arrays,
         _u16_numpy_ints,
     ],
