@@ -237,6 +237,35 @@ def _close(got: object, expected: float) -> bool:
     )
 
 
+def _gap_close(got: object, expected: float) -> bool:
+    """Close to float64 precision, and a float: an int equal to the answer (``0``
+    where the text asks for 0.0) is refused for its type, as 13.3, 14.4 and 15.4
+    do; a wrong value is only ever called wrong."""
+    is_int = isinstance(got, int | np.integer) and not isinstance(got, float)
+    if is_int and math.isclose(float(got), expected, rel_tol=1e-9, abs_tol=1e-9):
+        raise Wrong(
+            f"copy_gap(...) returned {type(got).__name__} {got!r}; the exercise "
+            "asks for a float, 0.0 not 0"
+        )
+    return _close(got, expected)
+
+
+def _gap_near(got: object, expected: float) -> bool:
+    """Close to float32 precision, or the answer rounded to 2+ decimals (then
+    ``error_kind`` names the cause: the note says float32 or rounded)."""
+    if not isinstance(got, int | float) or isinstance(got, bool):
+        return False
+    g = float(got)
+    if math.isclose(g, expected, rel_tol=1e-5, abs_tol=1e-6):
+        return True
+    return g != 0.0 and any(g == round(expected, k) for k in range(2, 16))
+
+
+def _gap_int_zero(uid, weights, prev, nxt):
+    gap = _copy_gap(uid, weights, prev, nxt)
+    return 0 if gap == 0 else gap  # int 0 where the text says 0.0
+
+
 copy_gap = PureFunctionCheck(
     "14.2 copy_gap",
     reference=_copy_gap,
@@ -261,11 +290,8 @@ copy_gap = PureFunctionCheck(
         (0, {1: 10, 2: 20}, [0.0, 0.3, 0.5, 0.2], [0.0, 0.2, 0.5]),  # prev only
         (0, {1: 10, 2: 20}, [0.0, 0.3, 0.5], [0.0, 0.2, 0.5, 0.3]),  # nxt only
     ],
-    compare=_close,
-    near=lambda got, exp: (
-        isinstance(got, int | float)
-        and math.isclose(float(got), exp, rel_tol=1e-5, abs_tol=1e-6)
-    ),
+    compare=_gap_close,
+    near=_gap_near,
     hints=[
         "First make three equal-length vectors over uids 0 .. n-1 (n: the longest "
         "of prev, nxt and the largest weighted uid + 1); a uid not in weights, or "
@@ -290,6 +316,11 @@ copy_gap = PureFunctionCheck(
         lambda u, w, p, n: _gap_n_from(u, w, p, n, lists=("nxt",)),  # ignores prev
         lambda u, w, p, n: _gap_n_from(u, w, p, n, lists=("prev",)),  # ignores nxt
         lambda u, w, p, n: round(_copy_gap(u, w, p, n), 6),  # rounded
+        lambda u, w, p, n: round(_copy_gap(u, w, p, n), 4),
+        _gap_int_zero,
+        lambda u, w, p, n: (
+            np.int64(0) if not _copy_gap(u, w, p, n) else _copy_gap(u, w, p, n)
+        ),
     ],
 )
 
