@@ -360,6 +360,7 @@ def _pairs_cases():
     perm_base = named["base[perm]"]
     zeros = torch.zeros(50, 1)
     nan = float("nan")
+    inf = float("inf")
     return [
         ([base, other, base.clone(), -base],),
         ([other, base, near],),  # a near-copy is not a copy
@@ -427,6 +428,14 @@ def _pairs_cases():
             ],
         ),
         ([zeros, torch.full((50, 1), nan), other, -zeros],),
+        # inf is a value like any other: -inf is exactly its negation
+        (
+            [
+                torch.tensor([inf, 1.0]),
+                torch.tensor([-inf, -1.0]),
+                torch.tensor([inf, 1.0]),
+            ],
+        ),
     ]
 
 
@@ -536,6 +545,19 @@ def _pairs_first_sign_negated(preds):
             return "copy"
         first_flipped = pa.numel() > 0 and bool(pa.flatten()[0] == -pb.flatten()[0])
         return "negated" if first_flipped and torch.equal(pa.abs(), pb.abs()) else None
+
+    return _pairs_by(preds, kind)
+
+
+def _pairs_sum_zero(preds):
+    import torch
+
+    def kind(pa, pb):  # "negated" as pa + pb == 0: inf + -inf is nan, not 0
+        if pa.shape != pb.shape:
+            return None
+        if torch.equal(pa, pb):
+            return "copy"
+        return "negated" if bool((pa.double() + pb.double() == 0).all()) else None
 
     return _pairs_by(preds, kind)
 
@@ -664,6 +686,7 @@ suspicious_pairs = FunctionCheck(
         _pairs_first_sign_negated,
         _pairs_nan_to_num,
         _pairs_nan_equal,
+        _pairs_sum_zero,
     ],
 )
 
