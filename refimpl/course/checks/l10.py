@@ -89,6 +89,16 @@ pixel_of = FunctionCheck(
         (0.875, 16),
         (-0.875, 16),
         (1.0, 16),
+        # odd n: the centre x = 0 is inside the middle pixel, not on a border
+        (0.5, 3),
+        (-0.5, 3),
+        (0.0, 3),
+        (1.0, 3),
+        (-1.0, 3),
+        (0.5, 5),
+        (-0.25, 5),
+        (0.0, 5),
+        (0.0, 7),
     ],
     compare=is_whole,
     hints=[
@@ -107,6 +117,7 @@ pixel_of = FunctionCheck(
         lambda x, n: np.floor(min((x + 1.0) * n / 2.0, n - 1)),
         lambda x, n: _pixel_of(x, n) + 1 if x >= 1.0 else _pixel_of(x, n),
         lambda x, n: min(int((x + 1.0) * n / 2.0 + 0.5), n - 1),
+        lambda x, n: min(math.floor(x * (n // 2) + n // 2), n - 1),  # even n only
     ],
 )
 
@@ -271,6 +282,8 @@ def _cppn_cases() -> list[tuple]:
         ([0.1, 0.2, 0.3, 0.5, -0.5, 1.0, 0.0], layers),
         ([-0.9, 0.9, 1.27, 0.0, 0.0, 0.0, 0.0], layers),
         ([0.3, -0.7], square),
+        ([0.3, -0.7], square[:1]),  # one layer: it is the output layer, no tanh
+        ([0.5, -0.25, 1.0], [([[1.0, -1.0, 0.5]], [0.25])]),
     ]
 
 
@@ -359,6 +372,26 @@ def _transposed(inputs, layers):
     )
 
 
+def _first_and_last(inputs, layers):
+    """layers[0] as the hidden layer, layers[-1] as the output: the same layer
+    twice when there is only one."""
+    (w0, b0), (w1, b1) = layers[0], layers[-1]
+    h = [
+        math.tanh(sum(a * c for a, c in zip(row, inputs, strict=True)) + bj)
+        for row, bj in zip(w0, b0, strict=True)
+    ]
+    for w, b in layers[1:-1]:
+        h = [
+            math.tanh(sum(a * c for a, c in zip(row, h, strict=True)) + bj)
+            for row, bj in zip(w, b, strict=True)
+        ]
+    out = [
+        sum(a * c for a, c in zip(row, h, strict=True)) + bj
+        for row, bj in zip(w1, b1, strict=True)
+    ]
+    return [1.0 / (1.0 + math.exp(-v)) for v in out]
+
+
 def _pops_layers(inputs, layers):
     h = list(inputs)
     while layers:
@@ -394,6 +427,7 @@ cppn_pixel = _PureFloat64Check(
         _no_sigmoid,
         _transposed,
         _pops_layers,
+        _first_and_last,
         lambda i, layers: np.array(_cppn_pixel(i, layers)),  # the text asks a list
     ],
 )
@@ -448,6 +482,14 @@ def _same_sorted(png_a: bytes, png_b: bytes) -> bool:
     )
 
 
+def _same_sorted_shape(png_a: bytes, png_b: bytes) -> bool:
+    """Compares the shapes as sorted sizes: 12x48 and 48x12 pass."""
+    from refimpl.art import from_png, pixel_sha256
+
+    a, b = from_png(png_a), from_png(png_b)
+    return sorted(a.shape) == sorted(b.shape) and pixel_sha256(a) == pixel_sha256(b)
+
+
 def _same_sum(png_a: bytes, png_b: bytes) -> bool:
     from refimpl.art import from_png
 
@@ -486,6 +528,8 @@ def _png_cases() -> list[tuple]:
         (_png(2, 6, shape=(48, 12)), _png(2, 1, shape=(48, 12))),
         (_png(4, 6), _png(4, 6, flip="late")),  # differs after the first 1000 bytes
         (_png(5, 9), _png(5, 9, flip="swap")),  # same colours, two pixels moved
+        # width and height swapped: the same bytes, the same sorted shape
+        (_png(1, 9, shape=(12, 48)), _png(1, 9, shape=(48, 12))),
     ]
 
 
@@ -538,5 +582,6 @@ same_image = _BoolCheck(
         _same_mean,
         _same_sorted,
         _same_sum,
+        _same_sorted_shape,
     ],
 )
