@@ -377,13 +377,39 @@ def _window(first: int, last: int, n: int, *, bump: int = 0) -> list[int]:
 
 
 class _Times(list):
-    """A list of timestamps that prints in full when short enough to retype, else as
-    a summary, in feedback."""
+    """A list of timestamps as feedback shows it: in full when short enough to
+    retype, as the expression that built it (``recipe``), or else as what the rule
+    reads from it: the new height, the window's first and last timestamps, and how
+    the ones in between look."""
+
+    recipe: str | None = None
+    interval: int = 0
 
     def __repr__(self) -> str:
-        if len(self) <= 30:
+        if self.recipe is not None:
+            return self.recipe
+        n = len(self)
+        if n <= 30 or not 0 < self.interval <= n:
             return repr(list(self))
-        return f"<{len(self)} timestamps: heights 0 to {len(self) - 1}>"
+        k = self.interval
+        first = n - k
+        window = self[first:]
+        lo = first + min(range(k), key=window.__getitem__)
+        hi = first + max(range(k), key=window.__getitem__)
+        due = "a retarget height" if n % k == 0 else f"not a multiple of {k}"
+        return (
+            f"<{n} timestamps, so the new block's height is {n} ({due}): "
+            f"ts[{first}] = {self[first]}, ts[{n - 1}] = ts[-1] = {self[-1]}; "
+            f"ts[{first}:] rises unevenly (not sorted) from its least, ts[{lo}] = "
+            f"{self[lo]}, to its greatest, ts[{hi}] = {self[hi]}; before it, "
+            f"ts[0] = {self[0]} to ts[{first - 1}] = {self[first - 1]}>"
+        )
+
+
+def _times(values: list[int], recipe: str | None = None, interval: int = 0) -> _Times:
+    out = _Times(values)
+    out.recipe, out.interval = recipe, interval
+    return out
 
 
 def _chain(first: int, last: int, *, bump: int = 0, extra: int = 0) -> _Times:
@@ -391,7 +417,7 @@ def _chain(first: int, last: int, *, bump: int = 0, extra: int = 0) -> _Times:
     ``extra`` blocks after it (then no retarget is due)."""
     before = _window(first - 1_300_000, first - 600, 2016)
     after = [last + 600 * (i + 1) for i in range(extra)]
-    return _Times(before + _window(first, last, 2016, bump=bump) + after)
+    return _times(before + _window(first, last, 2016, bump=bump) + after, None, 2016)
 
 
 def _retarget_cases() -> list[tuple]:
@@ -441,6 +467,14 @@ def _retarget_cases() -> list[tuple]:
         # a chain at the limit whose window was fast: it must get harder; the cap
         # applies to the new target only
         (0x207FFFFF, _Times(list(range(10))), 10, 20, 0x7FFFFF * 2**232),
+        # a slow window just below the limit: the new target passes the limit and
+        # is capped to the limit itself, not left at the parent's bits
+        (
+            0x1C7FFFFF,
+            _times([0] * 2015 + [4 * 2 * week], "[0] * 2015 + [4838400]"),
+            *btc,
+        ),
+        (0x207FFF00, _Times([0] * 9 + [80]), 10, 20, 0x7FFFFF * 2**232),
     ]
 
 
@@ -484,6 +518,16 @@ def _wrong_retarget_rounded(prev_bits, ts, interval, t, pow_limit, *, up=False):
     scaled = bits_to_target(prev_bits) * span / t
     new = math.ceil(scaled) if up else round(scaled)
     return target_to_bits(min(new, pow_limit))
+
+
+def _wrong_retarget_keeps_bits_over_limit(prev_bits, ts, interval, t, pow_limit):
+    """Caps by keeping the parent's bits when the new target passes the limit:
+    right only for a parent already at the limit."""
+    if len(ts) % interval:
+        return prev_bits
+    span = min(max(ts[-1] - ts[-interval], t // 4), t * 4)
+    new = bits_to_target(prev_bits) * span // t
+    return prev_bits if new > pow_limit else target_to_bits(new)
 
 
 def _wrong_retarget_frozen_at_limit(prev_bits, ts, interval, t, pow_limit):
@@ -598,6 +642,7 @@ retarget_window = FunctionCheck(
             )
         ),
         _wrong_retarget_frozen_at_limit,
+        _wrong_retarget_keeps_bits_over_limit,
         _wrong_retarget_rounded,
         lambda b, ts, k, t, lim: _wrong_retarget_rounded(b, ts, k, t, lim, up=True),
         # a negative span made positive ("time cannot run backwards")
