@@ -219,6 +219,10 @@ def _near_cases():
         # picture, though the values broadcast against each other
         (np.full((4, 4, 3), 5, np.uint8), np.full((4, 4, 1), 5, np.uint8)),
         (np.full((1, 4, 3), 5, np.uint8), np.full((4, 4, 3), 5, np.uint8)),
+        # (h, w) against (h, w, 1): the same 16 values, the same height and width,
+        # yet not the same shape
+        (np.full((4, 4), 5, np.uint8), np.full((4, 4, 1), 5, np.uint8)),
+        (np.full((4, 4, 1), 7, np.uint8), np.full((4, 4), 7, np.uint8)),
     ]
 
 
@@ -233,6 +237,14 @@ def _wrong_near_height_width(a, b, tol=2.0):
     if a.shape[:2] != b.shape[:2]:  # forgets the channels
         return False
     return bool(np.abs(a.astype(np.int64) - b.astype(np.int64)).mean() < tol)
+
+
+def _wrong_near_size_height_width(a, b, tol=2.0):
+    """Same size, same height and width: (4, 4) and (4, 4, 1) pass."""
+    if a.size != b.size or a.shape[:2] != b.shape[:2]:
+        return False
+    diff = a.ravel().astype(np.int64) - b.ravel().astype(np.int64)
+    return bool(np.abs(diff).mean() < tol)
 
 
 def _wrong_near_broadcast(a, b, tol=2.0):
@@ -321,6 +333,7 @@ near_duplicate = PureFunctionCheck(
         _wrong_near_int8,
         _wrong_near_height_width,
         _wrong_near_broadcast,
+        _wrong_near_size_height_width,
     ],
 )
 
