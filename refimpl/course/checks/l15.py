@@ -278,6 +278,12 @@ _NONCE_CASES = [
     (5, 6, 100.0, 190.0, 120.0),
     (5, 6, 100.0, 100.0, 0.0),  # a zero window: only the same instant
     (5, 6, 100.5, 100.0, 0.0),
+    # windows that are not whole seconds
+    (5, 6, 100.0, 100.3, 0.5),
+    (5, 6, 100.5, 100.0, 0.5),  # exactly half a second: inside
+    (5, 6, 100.0, 100.75, 0.5),
+    (5, 6, 102.25, 100.0, 2.5),
+    (5, 6, 100.0, 102.75, 2.5),
 ]
 
 
@@ -313,6 +319,12 @@ accept_nonce = FunctionCheck(
         lambda last, nonce, ts, now, window: (
             nonce > last and abs(ts - now) <= 60
         ),  # the lesson's window only
+        lambda last, nonce, ts, now, window: (
+            nonce > last and math.ceil(abs(ts - now)) <= window
+        ),  # skew rounded up to whole seconds: right only for whole windows
+        lambda last, nonce, ts, now, window: (
+            nonce > last and abs(ts - now) <= int(window)
+        ),  # the window truncated
     ],
 )
 
