@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+from typing import Any
 
 from refimpl.course import FunctionCheck, Wrong
+from refimpl.course.checks._pure import FLOAT32_NOTE, PureFunctionCheck
 
 __all__ = ["request_digest", "axon_status", "accept_nonce", "round_seconds"]
 
@@ -103,7 +105,41 @@ def _show_request(args: tuple) -> str:
     return ", ".join(_SHOWN.get(a) or repr(a) for a in args)
 
 
-request_digest = FunctionCheck(
+class _DigestCheck(FunctionCheck):
+    """A wrong 32-byte digest is told so as a whole: a hash has no "first wrong
+    byte" worth reading (one changed character of the hashed text changes every
+    byte), so the message points at the text that is hashed instead."""
+
+    def _run(self, answer: Any) -> None:
+        last: list[tuple[tuple, Any]] = []
+
+        def recorded(*args: Any) -> Any:
+            got = answer(*args)
+            last[:] = [(args, got)]
+            return got
+
+        try:
+            super()._run(recorded if callable(answer) else answer)
+        except Wrong:
+            if not last:
+                raise
+            args, got = last[0]
+            if type(got) is not bytes or len(got) != 32:
+                raise
+            try:
+                call = f"{self.func_name}({self._show(args)})"
+            except Exception:
+                call = f"{self.func_name}(...)"
+            raise Wrong(
+                f"{call} returned 32 bytes, but not the right digest. Any change in "
+                "the hashed text, one character or one byte of the body, changes the "
+                "whole digest, so comparing bytes tells you nothing: check the text "
+                "you hash (the tag, every field in order, the '|' between them, the "
+                "hex SHA-256 of the whole body, ASCII) and that you take sha256d of it"
+            ) from None
+
+
+request_digest = _DigestCheck(
     "15.1 request_digest",
     reference=_request_digest,
     cases=[
@@ -339,7 +375,28 @@ def _round_seconds(
     return (max(capped), sum(capped))
 
 
+def _round_seconds_float32(latencies, timeout):
+    """Summed in a float32 numpy array: about 7 digits."""
+    import numpy as np
+
+    capped = np.array(
+        [timeout if (t is None or t > timeout) else t for t in latencies],
+        dtype=np.float32,
+    )
+    if not capped.size:
+        return (0.0, 0.0)
+    return (capped.max(), capped.sum())
+
+
 def _close_pair(got: object, expected: tuple[float, float]) -> bool:
+    if isinstance(got, tuple):
+        for part, value in zip(("concurrent", "sequential"), got, strict=False):
+            kind = type(value)
+            if kind.__module__ == "numpy" and kind.__name__ in ("float32", "float16"):
+                raise Wrong(
+                    f"round_seconds(...) returned a {kind.__name__} for {part} "
+                    f"({value!r}){FLOAT32_NOTE}"
+                )
     if isinstance(got, tuple) and any(
         isinstance(g, int) and not isinstance(g, bool) for g in got
     ):
@@ -358,9 +415,23 @@ def _close_pair(got: object, expected: tuple[float, float]) -> bool:
     )
 
 
-round_seconds = FunctionCheck(
+def _near_pair(got: object, expected: tuple[float, float]) -> bool:
+    """Close to float32 precision (then the note names float32 or rounding)."""
+    return (
+        isinstance(got, tuple)
+        and len(got) == 2
+        and all(isinstance(g, float) for g in got)
+        and all(
+            math.isclose(g, e, rel_tol=1e-5, abs_tol=1e-6)
+            for g, e in zip(got, expected, strict=True)
+        )
+    )
+
+
+round_seconds = PureFunctionCheck(
     "15.4 round_seconds",
     reference=_round_seconds,
+    near=_near_pair,
     cases=[
         ([0.1, 0.2, 0.3], 2.0),
         ([0.1, None, 0.3], 2.0),
@@ -390,6 +461,10 @@ round_seconds = FunctionCheck(
         ),
         lambda lat, t: _round_seconds(  # 0.0 read as dead
             [None if not x else x for x in lat], t
+        ),
+        _round_seconds_float32,
+        lambda lat, t: tuple(  # float32 values as Python floats
+            float(x) for x in _round_seconds_float32(lat, t)
         ),
     ],
 )
