@@ -93,6 +93,10 @@ _TIP_CASES = [  # one-letter names, arrival order
     # one block of twice the work against two blocks: the + 1 in target + 1 decides
     ([("g", None, 0x20010000), ("b", "g", 0x20010000), ("c", "b", 0x20010000),
       ("a", "g", 0x20008000)],),
+    # one block of exactly the work of two: a tie, so the first seen stays, even
+    # though the other branch is longer
+    ([("g", None, 0x2000FFFF), ("a", "g", 0x1F7FC100), ("b", "g", 0x2000FFFF),
+      ("c", "b", 0x2000FFFF)],),
 ]  # fmt: skip
 
 
@@ -140,6 +144,18 @@ def _longest_then_work(blocks):
     return _tip(blocks, lambda bits: 2**300 + work_from_bits(bits))
 
 
+def _tie_to_longer(blocks):
+    # compares (cumulative work, height): on equal work the longer branch wins
+    best, best_key = "", (-1, -1)
+    seen: dict[str, tuple[int, int]] = {}
+    for name, parent, bits in blocks:
+        work, height = seen[parent] if parent is not None else (0, -1)
+        seen[name] = (work + work_from_bits(bits), height + 1)
+        if seen[name] > best_key:
+            best, best_key = name, seen[name]
+    return best
+
+
 best_tip = FunctionCheck(
     "05.1 best_tip",
     reference=_best_tip,
@@ -162,6 +178,7 @@ best_tip = FunctionCheck(
         _float_work,
         _work_without_plus_one,
         _tie_by_name,
+        _tie_to_longer,
     ],
     show=_show_blocks,
 )
@@ -296,7 +313,29 @@ def _test_apply(answer: object) -> None:
                 + (" (did you forget a `return`?)" if index == 0 else "")
             )
         if expected is not None and not answers_equal(got, expected):
-            raise Wrong(f"{call} {describe_mismatch(got, expected)}")
+            raise Wrong(f"{call} {_keys_differ(got, expected)}")
+
+
+def _keys_differ(got: object, expected: dict) -> str:
+    """Which accounts a returned dict lacks or has too many (names only: they come
+    from the inputs, not from the answer); else the usual description."""
+    if isinstance(got, dict):
+        lacks = [k for k in expected if k not in got]
+        extra = [k for k in got if k not in expected]
+        parts = []
+        if lacks:
+            parts.append(
+                f"lacks the account{'s' * (len(lacks) > 1)} "
+                + ", ".join(repr(k) for k in lacks)
+            )
+        if extra:
+            parts.append(
+                f"has {'an account' if len(extra) == 1 else 'accounts'} "
+                "it should not: " + ", ".join(repr(k) for k in extra[:5])
+            )
+        if parts:
+            return "returned a dict that " + " and ".join(parts)
+    return describe_mismatch(got, expected)
 
 
 apply_transfers = Check(
@@ -542,7 +581,10 @@ def _first_z(still_too_likely, z: int = 0) -> int:
 
 
 def _confirmations_needed(q: float, max_probability: float):
-    if q >= 0.5:
+    # no z qualifies: a majority attacker always wins, and no probability is below
+    # a bound <= 0 (refimpl's blocks_to_wait raises ValueError for both; the
+    # exercise asks for None)
+    if q >= 0.5 or max_probability <= 0:
         return None
     return _first_z(lambda z: race_success_probability(q, z) >= max_probability)
 
@@ -565,6 +607,10 @@ def _wait_cases() -> list[tuple]:
         (0.45, 0.001),
         (0.47, 0.01),
         (0.45, 1e-06),
+        # a bound of 0 or below: no z gives a probability below it
+        (0.1, 0.0),
+        (0.0, 0.0),  # no hash power: P is 0.0 from z = 1 on, still not below 0
+        (0.3, -0.5),
     ]
 
 
@@ -594,6 +640,29 @@ def _wait_ge_guard(q, max_probability):
     )
 
 
+def _stuck_loop(q, max_probability):
+    """The learner's loop, stopped here once P has fallen to 0.0 and stayed there
+    for 1000 blocks (the learner's own loop would run for ever)."""
+    return _first_z(
+        lambda z: (
+            (p := race_success_probability(q, z)) >= max_probability
+            and (p > 0 or z < 1000)
+        )
+    )
+
+
+def _wait_negative_bound_only(q, max_probability):
+    if q >= 0.5 or max_probability < 0:  # one-sided: a bound of 0 loops for ever
+        return None
+    return _stuck_loop(q, max_probability)
+
+
+def _wait_no_bound_guard(q, max_probability):
+    if q >= 0.5:  # the bound unchecked: 0 or below loops for ever
+        return None
+    return _stuck_loop(q, max_probability)
+
+
 def _wait_capped(q, max_probability):  # gives up after 200 blocks
     for z in range(200):
         if race_success_probability(q, z) < max_probability:
@@ -610,9 +679,10 @@ confirmations_needed = optional_check(
         "Try z = 0, 1, 2, ... and stop at the first z whose "
         "race_success_probability(q, z) is BELOW max_probability (strictly).",
         "A majority attacker (q >= 0.5) always wins: no wait is enough, so return None "
-        "before the loop (q = 0.5 exactly included).",
-        "if q >= 0.5: return None; z = 0; while race_success_probability(q, z) >= "
-        "max_probability: z += 1; return z",
+        "before the loop (q = 0.5 exactly included). The same when max_probability "
+        "<= 0: no probability is below it (0 included), and the loop would never end.",
+        "if q >= 0.5 or max_probability <= 0: return None; z = 0; while "
+        "race_success_probability(q, z) >= max_probability: z += 1; return z",
     ],
     wrong=[
         _wait_le,
@@ -621,5 +691,7 @@ confirmations_needed = optional_check(
         _wait_ge_guard,
         lambda q, m: None if q >= 0.5 else float(_confirmations_needed(q, m)),
         _wait_capped,
+        _wait_negative_bound_only,
+        _wait_no_bound_guard,
     ],
 )
