@@ -191,7 +191,8 @@ class PureFunctionCheck(FunctionCheck):
             if first_problem():
                 raise Wrong(first_problem()) from None
             text = str(wrong)
-            if last and "float32" not in text:
+            # an input shown as float32 (dtype=np.float32) is no note of its own
+            if last and "float32" not in self._after_call(text, last[1]):
                 if _is_float32(last[0]):
                     raise Wrong(f"{text}{FLOAT32_NOTE}") from None
                 kind = self._near_kind(*last)
@@ -202,6 +203,14 @@ class PureFunctionCheck(FunctionCheck):
             raise
         if first_problem():
             raise Wrong(first_problem())
+
+    def _after_call(self, text: str, args: list) -> str:
+        """``text`` without the failing call it starts with (its inputs)."""
+        try:
+            call = f"{self.func_name}({self._show(tuple(args))})"
+        except Exception:
+            return text
+        return text[len(call) :] if text.startswith(call) else text
 
     def _near_kind(self, got: Any, args: list) -> str | None:
         """``error_kind`` of an answer the check's ``near`` calls close, else None."""

@@ -103,6 +103,17 @@ def _rows_float32(W):
     return np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)
 
 
+def _rows_cast_after(W):
+    """Divides in the input's own float type, then casts the result to float64:
+    float32 precision in a float64 array."""
+    W = np.asarray(W)
+    if W.dtype.kind != "f":
+        W = W.astype(float)
+    sums = W.sum(axis=1, keepdims=True)
+    out = np.divide(W, sums, out=np.zeros_like(W), where=sums > 0)
+    return out.astype(np.float64)
+
+
 def _rows_floor(W):
     W = np.asarray(W)
     sums = W.sum(axis=1, keepdims=True)
@@ -143,6 +154,7 @@ normalize_rows = PureFunctionCheck(
         lambda W: _f(W) / _f(W).sum(axis=1, keepdims=True),  # nan for a zero row
         _rows_in_place,
         _rows_float32,
+        _rows_cast_after,
         _rows_floor,
         _rows_uniform_zero,
     ],
