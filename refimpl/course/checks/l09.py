@@ -179,6 +179,28 @@ def _split_float_remainder(pool, shares):  # exact floors, remainders as floats
     return base
 
 
+def _show_shares(shares: Any) -> str:
+    """Shares so they can be typed back: whole when short, else as the repetition
+    that built them (``[1, 2] * 20``), else whole anyway, never cut."""
+    try:
+        items = list(shares)
+    except TypeError:
+        return repr(shares)
+    text = repr(items)
+    n = len(items)
+    if len(text) <= 100:
+        return text
+    for period in range(1, n // 2 + 1):
+        if n % period == 0 and items == items[:period] * (n // period):
+            return f"{items[:period]!r} * {n // period}"
+    return text
+
+
+def _show_split(args: tuple) -> str:
+    pool, shares = args
+    return f"{pool!r}, {_show_shares(shares)}"
+
+
 split_tokens = PureFunctionCheck(
     "09.2 split_tokens",
     reference=_split_tokens,
@@ -201,6 +223,7 @@ split_tokens = PureFunctionCheck(
     ],
     compare=_ints_equal,
     returns=list,
+    show=_show_split,
     hints=[
         "Give everyone the floor of their exact share first; some units are left "
         "(fewer than the number of shares).",
