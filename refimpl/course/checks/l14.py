@@ -72,6 +72,13 @@ def _conflicts_by_txid(txs):
     return out
 
 
+def _conflicts_every_sender(txs):  # senders without a conflict listed with []
+    out = {sender: [] for sender, _, _ in txs}
+    for sender, nonces in _conflicts_by(txs).items():
+        out[sender] = nonces
+    return out
+
+
 def _conflicts_per_extra(txs):  # one entry per extra txid, not per nonce
     seen: dict[tuple, set[str]] = {}
     out: dict[str, list[int]] = {}
@@ -125,6 +132,7 @@ conflicts = PureFunctionCheck(
         lambda txs: _conflicts_by(txs, falsy_bug=True),  # nonce 0 lost
         _conflicts_sorts_input,
         _conflicts_per_extra,
+        _conflicts_every_sender,
         lambda txs: {k: v[::-1] for k, v in _conflicts_by(txs, sort=False).items()},
         lambda txs: {k: set(v) for k, v in _conflicts_by(txs).items()},
         lambda txs: {  # sorted as text: 10 before 2
