@@ -375,6 +375,14 @@ def _round_seconds(
     return (max(capped), sum(capped))
 
 
+def _round_seconds_in_place(latencies, timeout):
+    """Caps the caller's list in place (None becomes the timeout there too)."""
+    for i, t in enumerate(latencies):
+        if t is None or t > timeout:
+            latencies[i] = timeout
+    return (max(latencies), sum(latencies)) if latencies else (0.0, 0.0)
+
+
 def _round_seconds_float32(latencies, timeout):
     """Summed in a float32 numpy array: about 7 digits."""
     import numpy as np
@@ -463,6 +471,7 @@ round_seconds = PureFunctionCheck(
             [None if not x else x for x in lat], t
         ),
         _round_seconds_float32,
+        _round_seconds_in_place,
         lambda lat, t: tuple(  # float32 values as Python floats
             float(x) for x in _round_seconds_float32(lat, t)
         ),
