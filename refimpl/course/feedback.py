@@ -60,6 +60,7 @@ __all__ = [
     "Wrong",
     "all_checks",
     "answers_equal",
+    "args_whole",
     "array_code",
     "short_repr",
 ]
@@ -164,6 +165,13 @@ def short_repr(value: Any, limit: int = 60) -> str:
     else:
         text = _safe_repr(value)
     return _cut(text, limit)
+
+
+def args_whole(args: tuple) -> str:
+    """A failing call's arguments in full, as the learner would type them: for
+    checks whose inputs are small enough to retype (a cut one could hide the very
+    item that makes the answer wrong)."""
+    return ", ".join(repr(a) for a in args)
 
 
 SMALL_ARRAY = 64  # numpy arrays and torch tensors up to this many items are shown whole

@@ -9,7 +9,7 @@ import numpy as np
 from refimpl.course import FunctionCheck, ValueCheck, Wrong
 from refimpl.course.checks._bytes import labelled, same_bytes
 from refimpl.course.course_map import LESSONS
-from refimpl.course.feedback import answers_equal, short_repr
+from refimpl.course.feedback import answers_equal, args_whole, short_repr
 
 __all__ = ["from_hex", "lesson_count", "lessons_in", "to_hex"]
 
@@ -128,11 +128,6 @@ _SMALL = [
 ]
 
 
-def _show_syllabus(args: tuple) -> str:
-    syllabus, package = args
-    return f"{syllabus!r}, {package!r}"
-
-
 lessons_in = FunctionCheck(
     "00.1 lessons_in",
     reference=_lessons_in,
@@ -145,7 +140,7 @@ lessons_in = FunctionCheck(
         (_OTHER, "shop"),
         (_OTHER, "shop.payments"),
     ],
-    show=_show_syllabus,
+    show=args_whole,
     compare=_a_list,
     hints=[
         "A lesson counts if it builds the package itself or a package inside it: "

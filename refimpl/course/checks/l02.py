@@ -14,6 +14,7 @@ import numpy as np
 from refimpl.course import FunctionCheck
 from refimpl.course.checks._bytes import labelled
 from refimpl.course.checks._optional import optional_check
+from refimpl.course.feedback import args_whole
 
 __all__ = ["ec_add", "parse_pubkey", "address_hash160", "verify_strict", "low_s"]
 
@@ -24,11 +25,6 @@ _G = (
     0x79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798,
     0x483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8,
 )
-
-
-def _show_args(args: tuple) -> str:
-    """The call's arguments as the learner would type them."""
-    return ", ".join(repr(a) for a in args)
 
 
 def _add(p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int]:
@@ -173,7 +169,7 @@ ec_add = optional_check(
     "02.1 ec_add",
     reference=_add_any,
     cases=_ec_add_cases,
-    show=_show_args,
+    show=args_whole,
     hints=[
         "On y² = x³ + a·x + b only the tangent's slope changes: differentiate both "
         "sides. Keep the lesson's special cases for None and for P + (-P).",
@@ -320,7 +316,7 @@ parse_pubkey = optional_check(
     "02.2 parse_pubkey",
     reference=_parse_pubkey,
     cases=_parse_cases,
-    show=_show_args,
+    show=args_whole,
     hints=[
         "SEC 1 §2.3.4: 33 bytes starting 02/03 (compressed) or 65 bytes starting 04 "
         "(uncompressed). Anything else is not a key: return None.",
@@ -499,7 +495,7 @@ address_hash160 = optional_check(
     "02.3 address_hash160",
     reference=_address_hash160,
     cases=_address_cases,
-    show=_show_args,
+    show=args_whole,
     hints=[
         "Undo the lesson's steps in reverse: Base58 to bytes, split off the 4-byte "
         "checksum, check it, check the version byte, return the 20 bytes.",

@@ -14,6 +14,7 @@ import numpy as np
 
 from refimpl.course import FunctionCheck, Wrong
 from refimpl.course.checks._optional import optional_check
+from refimpl.course.feedback import args_whole
 
 __all__ = ["relative_loss_vs", "count_params", "suspicious_pairs", "uid_to_prune"]
 
@@ -800,7 +801,7 @@ _PRUNE_SHOWN: list[tuple] = [()]  # the case being run: its immortal uids get a 
 
 def _prune_show(args: tuple) -> str:
     _PRUNE_SHOWN[0] = args
-    return ", ".join(repr(a) for a in args)
+    return args_whole(args)
 
 
 def _immortal_note(args: tuple) -> str:

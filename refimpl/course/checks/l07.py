@@ -12,6 +12,7 @@ import math
 
 from refimpl.course import FunctionCheck, Wrong
 from refimpl.course.checks._pure import error_kind
+from refimpl.course.feedback import args_whole
 
 __all__ = [
     "safe_reward",
@@ -1124,7 +1125,7 @@ subtensor_accepts = FunctionCheck(
     "07.5 subtensor_accepts",
     reference=_subtensor_accepts,
     cases=_accept_cases,
-    show=lambda args: ", ".join(repr(a) for a in args),  # params whole
+    show=args_whole,  # params whole
     hints=[
         "Go through the rules one by one, each a simple test; the exercise lists "
         "them. 'Only itself' means exactly one uid, the sender's: such a row "

@@ -22,7 +22,7 @@ from refimpl.course import Check, Wrong
 from refimpl.course.checks._l14_heldout import HELD_OUT as _OLD_TABLE
 from refimpl.course.checks._l14_heldout import scored_tokens
 from refimpl.course.checks._pure import FLOAT32_NOTE, PureFunctionCheck
-from refimpl.course.feedback import call_learner, reject_stub, short_repr
+from refimpl.course.feedback import args_whole, call_learner, reject_stub, short_repr
 
 __all__ = ["conflicts", "copy_gap", "cycle_lengths", "precision_recall", "wash_rule"]
 
@@ -90,16 +90,10 @@ def _conflicts_per_extra(txs):  # one entry per extra txid, not per nonce
     return {k: sorted(v) for k, v in out.items()}
 
 
-def _show_txs(args: tuple) -> str:
-    """The transactions whole (a few tuples: the learner can retype them; a cut list
-    would hide the tuple that makes a nonce a conflict)."""
-    return ", ".join(repr(a) for a in args)
-
-
 conflicts = PureFunctionCheck(
     "14.1 conflicts",
     reference=_conflicts,
-    show=_show_txs,
+    show=args_whole,
     cases=[
         ([("alice", 0, "t1"), ("alice", 0, "t2")],),
         ([("alice", 0, "t1"), ("alice", 0, "t1")],),
@@ -372,7 +366,7 @@ def _cycles_sorts_sales(minter, sales):
 cycle_lengths = PureFunctionCheck(
     "14.3 cycle_lengths",
     reference=_cycle_lengths,
-    show=lambda args: ", ".join(repr(a) for a in args),  # small: shown whole
+    show=args_whole,  # small: shown whole
     cases=[
         ("A", [(10, "B"), (12, "A")]),
         ("A", [(12, "A"), (10, "B")]),  # the indexer's order is not the chain's

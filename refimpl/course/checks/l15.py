@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from refimpl.course import FunctionCheck, Wrong
+from refimpl.course.checks._noted import NotedCheck
 from refimpl.course.checks._pure import FLOAT32_NOTE, PureFunctionCheck
 
 __all__ = ["request_digest", "axon_status", "accept_nonce", "round_seconds"]
@@ -105,38 +106,25 @@ def _show_request(args: tuple) -> str:
     return ", ".join(_SHOWN.get(a) or repr(a) for a in args)
 
 
-class _DigestCheck(FunctionCheck):
+class _DigestCheck(NotedCheck):
     """A wrong 32-byte digest is told so as a whole: a hash has no "first wrong
     byte" worth reading (one changed character of the hashed text changes every
     byte), so the message points at the text that is hashed instead."""
 
-    def _run(self, answer: Any) -> None:
-        last: list[tuple[tuple, Any]] = []
-
-        def recorded(*args: Any) -> Any:
-            got = answer(*args)
-            last[:] = [(args, got)]
-            return got
-
+    def explain(self, args: tuple, got: Any, message: str) -> str | None:
+        if type(got) is not bytes or len(got) != 32:
+            return None
         try:
-            super()._run(recorded if callable(answer) else answer)
-        except Wrong:
-            if not last:
-                raise
-            args, got = last[0]
-            if type(got) is not bytes or len(got) != 32:
-                raise
-            try:
-                call = f"{self.func_name}({self._show(args)})"
-            except Exception:
-                call = f"{self.func_name}(...)"
-            raise Wrong(
-                f"{call} returned 32 bytes, but not the right digest. Any change in "
-                "the hashed text, one character or one byte of the body, changes the "
-                "whole digest, so comparing bytes tells you nothing: check the text "
-                "you hash (the tag, every field in order, the '|' between them, the "
-                "hex SHA-256 of the whole body, ASCII) and that you take sha256d of it"
-            ) from None
+            call = f"{self.func_name}({self._show(args)})"
+        except Exception:
+            call = f"{self.func_name}(...)"
+        return (
+            f"{call} returned 32 bytes, but not the right digest. Any change in "
+            "the hashed text, one character or one byte of the body, changes the "
+            "whole digest, so comparing bytes tells you nothing: check the text "
+            "you hash (the tag, every field in order, the '|' between them, the "
+            "hex SHA-256 of the whole body, ASCII) and that you take sha256d of it"
+        )
 
 
 request_digest = _DigestCheck(
