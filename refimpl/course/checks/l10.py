@@ -145,6 +145,13 @@ def _float32_quantize(v: float, bits: int) -> int:
     return int(np.floor(x))
 
 
+def _divide_by_step(v: float, bits: int) -> int:
+    """Divides by the step 1 / (2**bits - 1): that quotient is not the product."""
+    x = min(max(v, 0.0), 1.0) / (1 / (2**bits - 1))
+    q = math.floor(x)
+    return q + 1 if x - q >= 0.5 else q
+
+
 def _decimal_quantize(v: float, bits: int) -> int:
     """Rounds the exact value of v times the top, not the float64 product."""
     exact = Decimal(min(max(v, 0.0), 1.0)) * (2**bits - 1)
@@ -179,6 +186,14 @@ def _quantize_cases() -> list[tuple]:
     ]
     cases += [(v, 1) for v in (0.5, 0.49, 0.75)] + [(v, 4) for v in (0.5, 2.5 / 15)]
     cases += [(0.49999999999999994, 1)]  # the float just below 1/2: x + 0.5 rounds
+    # floats next to a half step at other widths: v / (1 / top) is not v * top there
+    cases += [
+        (0.49999999999999994, 2),
+        (0.3571428571428571, 3),
+        (0.09999999999999999, 4),
+        (0.06470588235294117, 8),
+        (0.00025177386129549093, 16),
+    ]
     return cases
 
 
@@ -234,6 +249,7 @@ quantize_bits = _QuantizeCheck(
         lambda v, b: _quantize_bits(v, 8),  # the lesson's 8 bits only
         _decimal_quantize,  # the text asks for the float64 product
         _floor_plus_half,  # x + 0.5 rounds before the floor
+        _divide_by_step,  # v / (1 / top) rounds differently from v * top
     ],
 )
 
