@@ -203,7 +203,7 @@ def _parse_cases() -> list[tuple]:
     def x32(v: int) -> bytes:
         return v.to_bytes(32, "big")
 
-    g1, g2, g3 = _mul(1, _G), _mul(2, _G), _mul(3, _G)
+    g1, g2, g3, g5 = _mul(1, _G), _mul(2, _G), _mul(3, _G), _mul(5, _G)
     x_bad = 5  # x³ + 7 has no square root mod p for x = 5
     return [
         (labelled(b"\x02" + x32(g1[0]), "02 || x(G)"),),
@@ -212,6 +212,12 @@ def _parse_cases() -> list[tuple]:
         (labelled(b"\x04" + x32(g3[0]) + x32(g3[1]), "04 || x(3G) || y(3G)"),),
         (labelled(b"\x04" + x32(g3[0]) + x32(_P - g3[1]), "04 || x(3G) || -y(3G)"),),
         (labelled(b"\x02" + x32(x_bad), "02 || 5 (no curve point)"),),
+        # the square root pow() returns is odd for x(3G) and x(5G), even for x(G)
+        (labelled(b"\x02" + x32(g3[0]), "02 || x(3G)"),),
+        (labelled(b"\x03" + x32(g5[0]), "03 || x(5G)"),),
+        # n <= x < p is a valid x: the range is p (the field), not n (the order)
+        (labelled(b"\x02" + x32(_N), "02 || n (x = n is on the curve)"),),
+        (labelled(b"\x04" + x32(_N) + x32(_Y_AT_N), "04 || n || y"),),
         (
             labelled(
                 b"\x04" + x32(g3[0]) + x32(g3[1] ^ 1),
@@ -239,6 +245,8 @@ def _parse_cases() -> list[tuple]:
 # (x, 1) and (1, y) are on secp256k1: y and x fit 32 bytes even with p added.
 _CBRT_M6 = 0x146D3B65ADD9F54CCCA28533C88E2CBC63F7443E1658783AB41F8EF97C2A10B5
 _Y_AT_1 = 0x4218F20AE6C646B363DB68605822FB14264CA8D2587FDD6FBC750D587E76A7EE
+# (n, y) is on secp256k1 too: x = n is below p, so it is a valid x.
+_Y_AT_N = pow((_N**3 + 7) % _P, (_P + 1) // 4, _P)
 
 
 def _wrong_parse_unreduced(data):
@@ -312,6 +320,29 @@ def _wrong_parse_no_range(data):
     return _parse_pubkey(data)
 
 
+def _wrong_parse_root_always_even(data):
+    # takes the root pow() returns as the even one and negates it for 03
+    if len(data) == 33 and data[0] in (2, 3):
+        x = int.from_bytes(data[1:], "big")
+        if x >= _P:
+            return None
+        y = pow((x**3 + 7) % _P, (_P + 1) // 4, _P)
+        if y * y % _P != (x**3 + 7) % _P:
+            return None
+        return (x, _P - y if data[0] == 3 else y)
+    return _parse_pubkey(data)
+
+
+def _wrong_parse_range_n(data):
+    # bounds x (and y) by the group order n instead of the field prime p
+    if len(data) in (33, 65) and data[0] in (2, 3, 4):
+        if int.from_bytes(data[1:33], "big") >= _N:
+            return None
+        if len(data) == 65 and int.from_bytes(data[33:], "big") >= _N:
+            return None
+    return _parse_pubkey(data)
+
+
 parse_pubkey = optional_check(
     "02.2 parse_pubkey",
     reference=_parse_pubkey,
@@ -337,6 +368,8 @@ parse_pubkey = optional_check(
         _wrong_parse_no_length_04,
         _wrong_parse_04_as_compressed,
         _wrong_parse_65_any_prefix,
+        _wrong_parse_root_always_even,
+        _wrong_parse_range_n,
         lambda data: _parse_pubkey(data) and list(_parse_pubkey(data)),
     ],
 )
