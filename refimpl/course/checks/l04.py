@@ -443,6 +443,10 @@ def _retarget_cases() -> list[tuple]:
         ),
         (0x1F7332C0, _Times([t0 + 7 * t for t in range(20)]), *ours),
         (0x1F7332C0, _Times([t0 + 3 * t for t in range(15)]), *ours),  # mid-window
+        # off a boundary prev_bits come back as they are, even when not written
+        # the canonical way (0x2100007f is the target 0x7f << 240, canonically
+        # 0x1f7f0000): nothing is decoded or re-encoded
+        (0x2100007F, _Times([t0 + 3 * t for t in range(15)]), *ours),
         (0x1F7332C0, _Times([t0 + 5 * t for t in range(29)]), *ours),  # one short
         (
             0x1F00FFFF,
@@ -530,6 +534,14 @@ def _wrong_retarget_keeps_bits_over_limit(prev_bits, ts, interval, t, pow_limit)
     return prev_bits if new > pow_limit else target_to_bits(new)
 
 
+def _wrong_retarget_reencoded(prev_bits, ts, interval, t, pow_limit):
+    """The right rule, then its result decoded and encoded again "to be safe":
+    off a boundary that rewrites prev_bits the canonical way."""
+    return target_to_bits(
+        bits_to_target(_retarget_window(prev_bits, ts, interval, t, pow_limit))
+    )
+
+
 def _wrong_retarget_frozen_at_limit(prev_bits, ts, interval, t, pow_limit):
     """Tests the cap on the parent's target: a chain already at the limit never
     retargets, however fast its window was."""
@@ -560,6 +572,7 @@ retarget_window = FunctionCheck(
         "bits_to_target(prev_bits) * span // T, pow_limit))",
     ],
     wrong=[
+        _wrong_retarget_reencoded,
         # interval gaps: the first block one too early ("fixes" Bitcoin's off-by-one)
         _wrong_window(lambda n, k: n - k - 1),
         # the whole chain, not the last window
