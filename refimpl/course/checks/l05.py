@@ -275,6 +275,9 @@ _APPLY_CASES = [
     ({"alice": 100}, [("alice", "bob", -5)]),
     ({"alice": 100, "bob": 0}, [("alice", "bob", 50), ("bob", "carol", 50)]),
     ({"alice": 10}, [("alice", "bob", 5), ("alice", "bob", 5), ("bob", "alice", 11)]),
+    # a new account that passes on all it got stays, at 0; so does one already at 0
+    ({"alice": 10}, [("alice", "carol", 5), ("carol", "dave", 5)]),
+    ({"alice": 10, "zed": 0}, [("alice", "bob", 1)]),
 ]
 
 
@@ -402,7 +405,20 @@ def _apply_drops_zeros(balances, transfers):  # the text keeps emptied accounts
     return None if out is None else {k: v for k, v in out.items() if v}
 
 
+def _apply_drops_new_zeros(balances, transfers):  # keeps only the input's accounts
+    out = _apply(balances, transfers)
+    if out is None:
+        return None
+    return {k: v for k, v in out.items() if v or k in balances}
+
+
+def _apply_drops_input_zeros(balances, transfers):  # starts without empty accounts
+    return _apply({k: v for k, v in balances.items() if v}, transfers)
+
+
 apply_transfers.wrong = [
+    _apply_drops_new_zeros,
+    _apply_drops_input_zeros,
     _apply_in_place,
     _apply_skip_bad,
     lambda b, t: dict(b),
