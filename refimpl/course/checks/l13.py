@@ -196,6 +196,10 @@ def _near_cases():
     row[0] = 100  # a quarter of the values far off: the median difference is 0
     near = np.zeros(48, np.uint8)
     near[:45] = 2  # a mean difference just under 2: rounding it gives 2
+    third = np.full(48, 10, np.uint8)
+    third[:34] = 11  # a mean difference of 34/48 = 0.708...: above 0.5, below 1
+    most = np.zeros(48, np.uint8)
+    most[:47] = 2  # a mean difference of 94/48 = 1.958...: to 1 decimal it is 2.0
     return [
         (base, base.copy()),
         (base, one),
@@ -213,6 +217,10 @@ def _near_cases():
         (mid, swing),  # +50 and -50: far apart, though the signed mean is 0
         (np.zeros((4, 4, 3), np.uint8), row),
         (np.zeros((4, 4, 3), np.uint8), near.reshape(4, 4, 3)),
+        # fractional means either side of tol: truncated to an int, 0.708 passes
+        # 0.5; rounded to 1 decimal, 1.958 fails 2.0
+        (low, third.reshape(4, 4, 3), 0.5),
+        (np.zeros((4, 4, 3), np.uint8), most.reshape(4, 4, 3), 2.0),
         # white against black: as int8, 255 is -1, one step from 0
         (np.full((4, 4, 3), 255, np.uint8), np.zeros((4, 4, 3), np.uint8)),
         # same height and width, another number of channels: never the same
@@ -245,6 +253,20 @@ def _wrong_near_size_height_width(a, b, tol=2.0):
         return False
     diff = a.ravel().astype(np.int64) - b.ravel().astype(np.int64)
     return bool(np.abs(diff).mean() < tol)
+
+
+def _wrong_near_int_mean(a, b, tol=2.0):
+    if a.shape != b.shape:
+        return False
+    diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
+    return bool(int(diff.mean()) < tol)  # the mean truncated to a whole number
+
+
+def _wrong_near_rounded_mean(a, b, tol=2.0):
+    if a.shape != b.shape:
+        return False
+    diff = np.abs(a.astype(np.int64) - b.astype(np.int64))
+    return bool(round(float(diff.mean()), 1) < tol)  # the mean to 1 decimal
 
 
 def _wrong_near_broadcast(a, b, tol=2.0):
@@ -281,6 +303,8 @@ near_duplicate = PureFunctionCheck(
         "np.abs(a.astype(np.int64) - b.astype(np.int64)).mean() < tol",
     ],
     wrong=[
+        _wrong_near_int_mean,
+        _wrong_near_rounded_mean,
         lambda a, b, tol=2.0: a.shape == b.shape and bool((a == b).all()),
         lambda a, b, tol=2.0: a.shape == b.shape and bool(np.abs(a - b).mean() < tol),
         lambda a, b, tol=2.0: (
