@@ -263,6 +263,12 @@ def _gap_near(got: object, expected: float) -> bool:
     return g != 0.0 and any(g == round(expected, k) for k in range(2, 16))
 
 
+def _gap_guard_empty_prev(uid, weights, prev, nxt):
+    if not any(prev):  # "nothing to copy from": skips the next round's Pearson too
+        return 0.0
+    return _copy_gap(uid, weights, prev, nxt)
+
+
 def _gap_int_zero(uid, weights, prev, nxt):
     gap = _copy_gap(uid, weights, prev, nxt)
     return 0 if gap == 0 else gap  # int 0 where the text says 0.0
@@ -291,6 +297,10 @@ copy_gap = PureFunctionCheck(
         (0, {1: 10, 2: 20}, [0.0, 0.3, 0.5, 0.2], [0.0, 0.2, 0.5, 0.3]),
         (0, {1: 10, 2: 20}, [0.0, 0.3, 0.5, 0.2], [0.0, 0.2, 0.5]),  # prev only
         (0, {1: 10, 2: 20}, [0.0, 0.3, 0.5], [0.0, 0.2, 0.5, 0.3]),  # nxt only
+        # no weights set in the previous round (all zero, or none): its Pearson
+        # is 0.0, but the next round's still counts, so the gap is not 0.0
+        (0, {1: 1, 2: 3}, [0.0, 0.0, 0.0], [0.0, 0.2, 0.8]),
+        (0, {1: 1, 2: 3}, [], [0.0, 0.2, 0.8]),
     ],
     compare=_gap_close,
     near=_gap_near,
@@ -320,6 +330,8 @@ copy_gap = PureFunctionCheck(
         lambda u, w, p, n: round(_copy_gap(u, w, p, n), 6),  # rounded
         lambda u, w, p, n: round(_copy_gap(u, w, p, n), 4),
         _gap_int_zero,
+        _gap_guard_empty_prev,
+        lambda u, w, p, n: 0.0 if not p else _copy_gap(u, w, p, n),  # prev == []
         lambda u, w, p, n: (
             np.int64(0) if not _copy_gap(u, w, p, n) else _copy_gap(u, w, p, n)
         ),
