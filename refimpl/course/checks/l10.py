@@ -492,22 +492,71 @@ def _same_sum(png_a: bytes, png_b: bytes) -> bool:
     )
 
 
-def _png(seed: int, level: int, flip: object = False, shape: tuple = (24, 24)) -> bytes:
+_PNG_CODE: dict[bytes, str] = {}  # each case's PNG -> the code that rebuilds it
+
+_FLIPS = {
+    True: "p[3, 4, 1] ^= 1",
+    "late": "p[20, 20, 2] ^= 1",
+    "swap": "p[[2, 17], [5, 11]] = p[[17, 2], [11, 5]]",
+    "rb": "p = p[:, :, ::-1]",
+    "row": "p[[6, 6], [3, 19]] = p[[6, 6], [19, 3]]",
+}
+
+
+def _channel_means(png_a: bytes, png_b: bytes) -> bool:
+    """Compares each pixel's channel average: red and blue swapped pass."""
+    from refimpl.art import from_png
+
+    a, b = from_png(png_a), from_png(png_b)
+    return a.shape == b.shape and bool(np.array_equal(a.mean(2), b.mean(2)))
+
+
+def _row_sums(png_a: bytes, png_b: bytes) -> bool:
+    """Compares each row's sum: pixels moved within a row pass."""
+    from refimpl.art import from_png
+
+    a, b = from_png(png_a), from_png(png_b)
+    sums_a, sums_b = (
+        a.astype(np.int64).sum(axis=(1, 2)),
+        b.astype(np.int64).sum(axis=(1, 2)),
+    )
+    return a.shape == b.shape and bool(np.array_equal(sums_a, sums_b))
+
+
+def _png(
+    seed: int,
+    level: int,
+    flip: object = False,
+    shape: tuple = (24, 24),
+    style: str = "ink",
+) -> bytes:
     from PIL import Image
 
     from refimpl.art import render
 
-    pixels = render(seed, "ink", 24)
+    pixels = render(seed, style, 24)
     if flip is True:
         pixels[3, 4, 1] ^= 1
     if flip == "late":
         pixels[20, 20, 2] ^= 1
     if flip == "swap":  # two pixels trade places: same colours, another image
         pixels[[2, 17], [5, 11]] = pixels[[17, 2], [11, 5]]
+    if flip == "rb":  # red and blue swapped: the same channel averages
+        pixels = pixels[:, :, ::-1]
+    if flip == "row":  # two pixels of one row trade places: the same row sums
+        pixels[[6, 6], [3, 19]] = pixels[[6, 6], [19, 3]]
     pixels = np.ascontiguousarray(pixels).reshape(*shape, 3)
     buf = io.BytesIO()
     Image.fromarray(pixels, "RGB").save(buf, format="PNG", compress_level=level)
-    return buf.getvalue()
+    data = buf.getvalue()
+    steps = [f"p = render({seed}, {style!r}, 24)"]
+    if flip in _FLIPS:
+        steps.append(_FLIPS[flip])
+    if shape != (24, 24):
+        steps.append(f"p = p.reshape({shape[0]}, {shape[1]}, 3)")
+    steps.append(f"Image.fromarray(p).save(f, 'PNG', compress_level={level})")
+    _PNG_CODE[data] = "<PNG from " + "; ".join(steps) + ">"
+    return data
 
 
 def _png_cases() -> list[tuple]:
@@ -523,6 +572,11 @@ def _png_cases() -> list[tuple]:
         (_png(5, 9), _png(5, 9, flip="swap")),  # same colours, two pixels moved
         # width and height swapped: the same bytes, the same sorted shape
         (_png(1, 9, shape=(12, 48)), _png(1, 9, shape=(48, 12))),
+        (
+            _png(6, 9, style="sunset"),
+            _png(6, 9, "rb", style="sunset"),
+        ),  # red and blue swapped
+        (_png(7, 9), _png(7, 9, flip="row")),  # two pixels swapped within a row
     ]
 
 
@@ -543,9 +597,13 @@ class _BoolCheck(FunctionCheck):
 
 
 def _show_pngs(args: tuple) -> str:
-    """Each PNG as its size and byte count, read from its header."""
+    """Each PNG as the code that made it (so it can be rebuilt), else its size and
+    byte count, read from its header."""
     parts = []
     for data in args:
+        if isinstance(data, bytes) and data in _PNG_CODE:
+            parts.append(_PNG_CODE[data])
+            continue
         width, height = struct.unpack(">II", data[16:24])
         parts.append(f"<PNG {width}x{height} pixels, {len(data)} bytes>")
     return ", ".join(parts)
@@ -576,5 +634,7 @@ same_image = _BoolCheck(
         _same_sorted,
         _same_sum,
         _same_sorted_shape,
+        _channel_means,  # the average of a pixel's channels, not the channels
+        _row_sums,  # row sums: blind to pixels moved within a row
     ],
 )
