@@ -63,6 +63,7 @@ def _spare_bits_of(cid: str) -> int:
 def _cid_inputs() -> list[tuple[str, bool]]:
     """(cid, valid?) pairs: good CIDs the lesson did not show, then traps."""
     good = [_cid(b"chainmind"), _cid(bytes(range(256))), _cid(b"\x00" * 7)]
+    good.append(_cid(b"chainmind 13"))  # ends in '4': its two spare bits are 0 too
     base = _cid(b"an artwork")
     bad = [
         "B" + base[1:].upper(),  # base32upper: valid multibase, not our form
@@ -199,6 +200,13 @@ def _padding_bit_checked(bit: int):
     return answer
 
 
+def _digest_last_letter_listed(cid: str) -> bytes:
+    """Lists the last letters with both spare bits zero, and forgets '4'."""
+    if not isinstance(cid, str) or len(cid) != 59 or cid[-1] not in "aeimquy":
+        raise ValueError(f"not a canonical CID: {cid!r}")
+    return _digest(cid)
+
+
 def _digest_any_case(cid: str) -> bytes:
     return _digest("b" + cid[1:].lower()) if cid[:1] in "bB" else _digest(cid)
 
@@ -230,6 +238,7 @@ digest_from_cid = Check(
         lambda cid: bytearray(_digest(cid)),
         _padding_bit_checked(1),  # last letter & 1 only
         _padding_bit_checked(2),  # last letter & 2 only
+        _digest_last_letter_listed,  # "aeimquy": forgets '4' (index 28, bits 00)
     ],
 )
 
