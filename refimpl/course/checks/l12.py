@@ -44,6 +44,14 @@ _MD_B = b'{"name":"Sunset #7","seed":7}'
 _MD_C = b'{"name":"Sunset #7","seed":7} '  # one byte more
 
 
+def _which_case_blind(token_uri: str, files: dict) -> str | None:
+    """Sorts the names ignoring case: 'a' before 'Z', where sorted() puts 'Z' first."""
+    for name in sorted(files, key=str.lower):
+        if token_uri == "ipfs://" + _cid(files[name]):
+            return name
+    return None
+
+
 def _which(token_uri: str, files: dict) -> str | None:
     from refimpl.nft import cid_v1
 
@@ -77,6 +85,8 @@ def _which_cases() -> list[tuple]:
         ("http://" + _cid(_MD_A), three(12)),  # another scheme
         ("IPFS://" + _cid(_MD_A), three(13)),  # the scheme is lower case
         (" ipfs://" + _cid(_MD_A) + "\n", three(14)),  # spaces are not stripped
+        # twins whose sorted order puts the capital first ('Z' < 'a')
+        ("ipfs://" + _cid(_MD_C), {"15a.json": _MD_C, "15Z.json": _MD_C}),
     ]
 
 
@@ -149,6 +159,7 @@ which_metadata = PureFunctionCheck(
         ),  # "" instead of None
         lambda uri, files: _which(uri, files) or sorted(files)[0] if files else None,
         _which_by_prefix,
+        _which_case_blind,  # sorted(files, key=str.lower): not sorted order
         _which_any_scheme,
         _which_skips_seven,
         lambda uri, files: next(
