@@ -589,10 +589,35 @@ def _show_broken(args: tuple) -> str:
         file = f"<PNG {width}x{height}, {depth}-bit {kind}, {len(png)} bytes>"
     shown = f"{seed}, {style!r}, {size}, {digest!r}, {file}"
     _BROKEN_SHOWN[0] = f"broken_links({shown})"
+    _BROKEN_ARGS[0] = args
     return shown
 
 
 _BROKEN_SHOWN = ["broken_links(...)"]  # the call being judged, for _links_compare
+_BROKEN_ARGS: list = [None]  # its arguments, for _file_trouble
+
+
+def _file_trouble() -> str | None:
+    """What is wrong with the judged call's file that the answer may have missed:
+    it does not decode, or it decodes to another shape than the record's image."""
+    from refimpl.art import ArtError, from_png
+
+    args = _BROKEN_ARGS[0]
+    if args is None:
+        return None
+    size, png = args[2], args[4]
+    try:
+        pixels = from_png(bytes(png))
+    except ArtError as err:
+        return f"the file does not decode (from_png says: {err})"
+    except Exception:
+        return None
+    if pixels.shape != (size, size, 3):
+        return (
+            f"the file decodes to pixels of shape {pixels.shape}, and the record is "
+            f"for a {size}x{size} image: shape {(size, size, 3)}"
+        )
+    return None
 
 
 def _links_compare(got, expected) -> bool:
@@ -625,6 +650,9 @@ def _links_compare(got, expected) -> bool:
             f"{call} returned a list naming {named} only, but the {missing[0]} link "
             "is broken here too: check both links, always"
         )
+    trouble = _file_trouble() if "file" in missing else None
+    if missing and trouble:
+        raise Wrong(f"{call} returned [], but {trouble}")
     if missing:
         raise Wrong(f"{call} returned [], but a link is broken here: check both links")
     raise Wrong(
