@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import struct
+from typing import Any
 
 import numpy as np
 
@@ -192,7 +193,25 @@ def _income_floats_below_2_50(prices: list[int], bps: int) -> int:
     return sum(p * bps // 10_000 for p in prices)
 
 
-artist_income = PureFunctionCheck(
+class _IncomeCheck(PureFunctionCheck):
+    """Says, for None on the empty list, that the text asks for a total there too
+    (the answer did return: the stub message's "forget a return" would mislead)."""
+
+    def _run(self, answer: Any) -> None:
+        try:
+            super()._run(answer)
+        except Wrong as err:
+            text = str(err)
+            stub = "did you forget a `return`?"
+            if text.startswith("artist_income([],") and text.endswith(stub):
+                raise Wrong(
+                    text.removesuffix(stub) + "the text asks for the total royalty, "
+                    "an int, for every list of prices: the empty list (no sales) too"
+                ) from None
+            raise
+
+
+artist_income = _IncomeCheck(
     "12.2 artist_income",
     reference=_income,
     cases=lambda: [
@@ -225,6 +244,7 @@ artist_income = PureFunctionCheck(
         lambda ps, b: sum(p * b / 10_000 for p in ps) // 1,
         lambda ps, b: [p * b // 10_000 for p in ps],
         _income_floats_below_2_50,
+        lambda ps, b: sum(p * b // 10_000 for p in ps) if ps else None,  # no sales
     ],
 )
 # numpy integer scalars are ints in this course: a right sum in np.int64 passes
