@@ -555,7 +555,8 @@ def _png(
     if shape != (24, 24):
         steps.append(f"p = p.reshape({shape[0]}, {shape[1]}, 3)")
     steps.append(f"Image.fromarray(p).save(f, 'PNG', compress_level={level})")
-    _PNG_CODE[data] = "<PNG from " + "; ".join(steps) + ">"
+    size = f"{shape[1]}x{shape[0]} pixels"  # width x height, as the header says
+    _PNG_CODE[data] = f"<PNG {size}, made by " + "; ".join(steps) + ">"
     return data
 
 
