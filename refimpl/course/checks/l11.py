@@ -93,6 +93,8 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         " " + base[1:],
         " " + base + "\n",  # spaces around a good CID: not the CID itself
         "B" + base[1:],  # upper-case multibase letter, lower-case body
+        base.replace("i", "\u0131", 1),  # dotless ı: .upper() makes it I
+        base[:30] + "\u017f" + base[31:],  # long s: .upper() makes it S
     ]
     return [(c, True) for c in good] + [(c, False) for c in bad]
 
@@ -207,6 +209,20 @@ def _digest_last_letter_listed(cid: str) -> bytes:
     return _digest(cid)
 
 
+def _digest_upper_first(cid: str) -> bytes:  # .upper() before decoding
+    if len(cid) != 59 or cid[0] != "b" or cid[1:] != cid[1:].lower():
+        raise ValueError(cid)
+    if cid[-1] not in "aeimquy4":  # the last letter's two padding bits are 0
+        raise ValueError(cid)
+    try:  # 'ı'.upper() is 'I' and 'ſ'.upper() is 'S': not base32 letters themselves
+        raw = base64.b32decode(cid[1:].upper() + "======")
+    except Exception:
+        raise ValueError(cid) from None
+    if raw[:4] != b"\x01\x55\x12\x20":
+        raise ValueError(cid)
+    return raw[4:]
+
+
 def _digest_any_case(cid: str) -> bytes:
     return _digest("b" + cid[1:].lower()) if cid[:1] in "bB" else _digest(cid)
 
@@ -227,6 +243,7 @@ digest_from_cid = Check(
         _digest_lenient,
         _digest_prefix_only,
         _digest_any_case,
+        _digest_upper_first,
         lambda cid: _digest(cid).hex(),
         lambda cid: base64.b32decode(cid[1:].upper() + "======")[4:],
         lambda cid: _digest(cid)[:31],
@@ -426,6 +443,13 @@ def _any_case(owner, approved, operators, caller, from_, to):
     return _transfer_error(owner, approved, operators, caller, from_, to)
 
 
+def _from_zero_first(owner, approved, operators, caller, from_, to):
+    """Wrong: refuses a zero from_ before the token and the caller are checked."""
+    if to != _ZERO and from_ == _ZERO:
+        return "IncorrectOwner"
+    return _transfer_error(owner, approved, operators, caller, from_, to)
+
+
 def _transfer_cases() -> list[tuple]:
     o, a, p, x, z = "alice", "bob", "carol", "mallory", _ZERO
     return [
@@ -447,6 +471,8 @@ def _transfer_cases() -> list[tuple]:
         (o, z, {x}, "eve", x, a),  # from_ is an operator, the caller is not
         (o, z, set(), "Alice", o, a),  # addresses compare exactly: not the owner
         (o, z, set(), o, "ALICE", a),  # ... and not the token's owner as from_
+        (o, z, set(), x, z, a),  # from_ is the zero address: authorization first
+        (None, z, set(), x, z, a),  # ... and the token's existence before that
     ]
 
 
@@ -512,6 +538,7 @@ transfer_error = Check(
         _auth_from_argument,
         _from_is_operator,
         _any_case,
+        _from_zero_first,
         # receiver checked last
         lambda o, a, ops, c, f, t: (
             _transfer_error(o, a, ops, c, f, "someone")
