@@ -49,3 +49,10 @@ def test_a_float32_step_is_named_and_the_input_shown_whole(capsys):
     assert "np.array([[0.3, 0.3, 0.3, 0.1, 0.0], [0.05, 0.05, 0.05, 0.05, 0.8]])" in (
         result.message
     )
+
+
+def test_a_mutating_answer_is_shown_the_call_it_changed():
+    result = l08.normalize_rows.evaluate(l08._rows_in_place)
+    assert result.status == INCORRECT
+    assert "changed its argument number 1 in place" in result.message
+    assert result.message.startswith("normalize_rows(np.array([[4.0, 2.0, 2.0, 0.0]")

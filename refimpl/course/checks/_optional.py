@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from refimpl.course import Check, Wrong
-from refimpl.course.feedback import call_learner, describe_mismatch
+from refimpl.course.feedback import call_learner, describe_mismatch, short_repr
 
 __all__ = ["optional_check"]
 
@@ -66,7 +66,7 @@ def optional_check(
                 raise Wrong(f"{call} returned None, which is not right for this input")
             if not _same(got, expected):
                 if expected is None:
-                    raise Wrong(f"{call} returned {describe_what(got)}, not None")
+                    raise Wrong(f"{call} returned {short_repr(got)}, not None")
                 if type(_plain(got)) is not type(expected) and not isinstance(
                     expected, bool
                 ):

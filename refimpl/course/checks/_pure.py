@@ -172,12 +172,15 @@ class PureFunctionCheck(FunctionCheck):
                 return got
             finally:
                 for pos, (old, new) in enumerate(zip(before, args, strict=True)):
-                    if not same_value(old, new):
-                        problems.setdefault(
-                            "mutated",
-                            f"{name}(...) changed its argument number {pos + 1} in "
+                    if not same_value(old, new) and "mutated" not in problems:
+                        try:  # the call as it was made, before the change
+                            call = f"{name}({self._show(tuple(before))})"
+                        except Exception:
+                            call = f"{name}(...)"
+                        problems["mutated"] = (
+                            f"{call} changed its argument number {pos + 1} in "
                             "place; work on a copy (or build a new value) and "
-                            "return it, so the caller's data stays as it was",
+                            "return it, so the caller's data stays as it was"
                         )
 
         watched.__name__ = getattr(answer, "__name__", "answer")
