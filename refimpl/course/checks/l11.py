@@ -93,6 +93,8 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         " " + base[1:],
         " " + base + "\n",  # spaces around a good CID: not the CID itself
         "B" + base[1:],  # upper-case multibase letter, lower-case body
+        # 'bafkrei' holds 30 of the prefix's 32 bits: length byte 0x21, same 59 letters
+        _b32(b"\x01\x55\x12\x21" + hashlib.sha256(b"x").digest()),
         base.replace("i", "\u0131", 1),  # dotless ı: .upper() makes it I
         base[:30] + "\u017f" + base[31:],  # long s: .upper() makes it S
     ]
@@ -180,6 +182,15 @@ def _digest_no_length(cid: str) -> bytes:  # canonical, right prefix, any length
     return raw[4:]
 
 
+def _digest_bafkrei_prefix(cid: str) -> bytes:  # the lesson's startswith test
+    if not cid.startswith("bafkrei") or len(cid) != 59:
+        raise ValueError("bad CID")
+    body = cid[1:]
+    if any(c not in _B32 for c in body) or _B32.index(body[-1]) & 3:
+        raise ValueError("bad CID")
+    return base64.b32decode(body.upper() + "======")[4:]
+
+
 def _digest_startswith(cid: str) -> bytes:  # 'bafkrei' then anything canonical
     if not cid.startswith("bafkrei"):
         raise ValueError("bad CID")
@@ -244,6 +255,7 @@ digest_from_cid = Check(
         _digest_prefix_only,
         _digest_any_case,
         _digest_upper_first,
+        _digest_bafkrei_prefix,
         lambda cid: _digest(cid).hex(),
         lambda cid: base64.b32decode(cid[1:].upper() + "======")[4:],
         lambda cid: _digest(cid)[:31],
@@ -569,6 +581,12 @@ _MD_CASES = [
         0,  # a falsy seed
         "neon",
     ),
+    (
+        "Big #1",
+        "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e",
+        2**40 + 7,  # seeds run to 2**64 - 1: no 32-bit truncation
+        " sunset ",  # a style is kept exactly as passed, spaces too
+    ),
 ]
 
 
@@ -619,6 +637,8 @@ make_metadata = Check(
     test=_test_metadata,
     right=[_make_metadata],
     wrong=[
+        lambda n, c, s, st: _make_metadata(n, c, s & 0xFFFFFFFF, st),  # 32-bit seed
+        lambda n, c, s, st: _make_metadata(n, c, s, st.strip()),  # style stripped
         lambda n, c, s, st: {**_make_metadata(n, c, s, st), "image": c},
         lambda n, c, s, st: {
             k: v for k, v in _make_metadata(n, c, s, st).items() if k != "attributes"
