@@ -5,17 +5,12 @@ import ast
 import random
 
 import torch
+from check_replay import refused as _refused
 
-from refimpl.course import CORRECT, INCORRECT
+from refimpl.course import CORRECT
 from refimpl.course.checks import l06, l07, l11, l12
 from refimpl.market.weights import weights_to_u16
 from refimpl.nft import InvalidCID, cid_v1, sha256_from_cid
-
-
-def _refused(check, answer) -> str:
-    result = check.evaluate(answer)
-    assert result.status == INCORRECT, result.message
-    return result.message
 
 
 # -- 07.3 ---------------------------------------------------------------------------

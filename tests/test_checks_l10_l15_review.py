@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from check_replay import refused as _refused
 
 from refimpl.course.checks import _l14_heldout, l10, l13, l14, l15
 from refimpl.course.checks._pure import error_kind
@@ -26,12 +27,6 @@ def _markdown(lesson: str) -> str:
     return "\n".join(
         "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
     )
-
-
-def _refused(check, answer) -> str:
-    result = check.evaluate(answer)
-    assert result.status == "incorrect", result.message
-    return result.message
 
 
 # -- the "right only to about 7 digits (float32)" note ------------------------------
@@ -75,16 +70,8 @@ def test_l10_cppn_float32_explained_once():
 
 # -- inputs shown whole --------------------------------------------------------------
 def test_l14_cycle_lengths_shows_the_whole_input():
-    def from_first(minter, sales):
-        owners = [minter] + [b for _, b in sorted(sales)]
-        first: dict[str, int] = {}
-        out = []
-        for i, who in enumerate(owners):
-            if who in first:
-                out.append(i - first[who])
-            else:
-                first[who] = i
-        return out
+    def from_first(minter, sales):  # the check's own wrong answer: cycles from the
+        return l14._cycles_from_first(l14._owners(minter, sales))  # first holding
 
     message = _refused(l14.cycle_lengths, from_first)
     assert "(35, 'A')])" in message and "…" not in message

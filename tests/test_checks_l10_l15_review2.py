@@ -14,17 +14,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from check_replay import refused as _refused
 
 from refimpl.art import from_png, pixel_sha256
 from refimpl.course.checks import l10, l13, l14, l15
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _refused(check, answer) -> str:
-    result = check.evaluate(answer)
-    assert result.status == "incorrect", result.message
-    return result.message
 
 
 def _markdown(folder: str, lesson: str) -> list[str]:

@@ -8,6 +8,8 @@ while the right answer still passes.
 from __future__ import annotations
 
 import numpy as np
+from check_replay import passes as _passes
+from check_replay import refused as _refused
 
 from refimpl.audit import pearson
 from refimpl.chain import bits_to_target, target_to_bits
@@ -15,17 +17,6 @@ from refimpl.course.checks import l02, l04, l13, l14
 
 P = 2**256 - 2**32 - 977
 N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-
-
-def _refused(check, answer) -> str:
-    result = check.evaluate(answer)
-    assert result.status == "incorrect", result.message
-    return result.message
-
-
-def _passes(check, answer) -> None:
-    result = check.evaluate(answer)
-    assert result.status == "correct", result.message
 
 
 # -- 02.2 parse_pubkey ----------------------------------------------------------------

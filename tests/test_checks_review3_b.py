@@ -11,21 +11,12 @@ import base64
 import math
 
 import numpy as np
+from check_replay import passes as _passes
+from check_replay import refused as _refused
 
 from refimpl.art import ArtError, from_png, pixel_sha256, render
 from refimpl.course.checks import l10, l11, l12
 from refimpl.nft import cid_v1, royalty_amount, sha256_from_cid
-
-
-def _refused(check, answer) -> str:
-    result = check.evaluate(answer)
-    assert result.status == "incorrect", result.message
-    return result.message
-
-
-def _passes(check, answer) -> None:
-    result = check.evaluate(answer)
-    assert result.status == "correct", result.message
 
 
 # -- 10.3 quantize_bits ---------------------------------------------------------------
