@@ -463,7 +463,17 @@ def test_str_and_list_messages_point_at_the_first_difference():
         hints=["h"],
     )
     message = items.evaluate(lambda xs: [2, 4]).message
-    assert message == "double([1, 2, 3]) returned 2 items; that length is not right"
+    assert message == (
+        "double([1, 2, 3]) returned 2 items; that length is not right: those 2 are "
+        "right, but some are missing"
+    )
+    message = items.evaluate(lambda xs: [2, 4, 6, 9]).message
+    assert message == (
+        "double([1, 2, 3]) returned 4 items; that length is not right: the first 3 "
+        "are right, and item [3] 9 is one too many"
+    )  # the learner's own extra item is named; the expected list never is
+    message = items.evaluate(lambda xs: []).message
+    assert "returned 0 items; that length is not right" in message
     message = items.evaluate(lambda xs: [2, 5, 7]).message
     assert (
         message

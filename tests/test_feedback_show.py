@@ -56,3 +56,40 @@ def test_a_mutating_answer_is_shown_the_call_it_changed():
     assert result.status == INCORRECT
     assert "changed its argument number 1 in place" in result.message
     assert result.message.startswith("normalize_rows(np.array([[4.0, 2.0, 2.0, 0.0]")
+
+
+def _call_in(message: str, name: str) -> str:
+    """The text between ``name(`` and the matching ``)`` of a check message."""
+    start = message.index(f"{name}(") + len(name) + 1
+    depth = 1
+    for end in range(start, len(message)):
+        depth += {"(": 1, ")": -1}.get(message[end], 0)
+        if depth == 0:
+            return message[start:end]
+    raise AssertionError(f"no closing parenthesis in {message!r}")
+
+
+def test_hashes_and_bytes_in_messages_are_shown_whole():
+    """03.3 and 12.3 show their inputs whole: the call in the message rebuilds them,
+    so a root one bit off never looks like the real one."""
+    from refimpl.course.checks import l03, l12
+
+    def says_yes(leaf, index, branch, root):
+        return len(branch) > 0  # says yes to every branch, the bad ones too
+
+    message = l03.verify_indexed.evaluate(says_yes).message
+    args = eval(f"({_call_in(message, 'verify_indexed')},)")  # noqa: S307 - ours
+    leaf, index, branch, root = args
+    assert len(leaf) == len(root) == 32 and all(len(s) == 32 for s in branch)
+    assert says_yes(*args) is True  # the shown call reproduces the answer
+
+    def drops_big_sizes(data):
+        import hashlib
+
+        size = len(data) if len(data) < 40 else 0
+        return {"sha256": hashlib.sha256(data).hexdigest(), "size": size}
+
+    message = l12.manifest_entry.evaluate(drops_big_sizes).message
+    data = eval(_call_in(message, "manifest_entry"))  # noqa: S307 - our own text
+    assert isinstance(data, bytes) and len(data) == 48
+    assert drops_big_sizes(data)["size"] != len(data)

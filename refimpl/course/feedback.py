@@ -590,7 +590,17 @@ def _sequence_mismatch(got: Any, expected: Any, verb: str, hex_ints: bool) -> st
             return f"{verb} {_a(kind)} whose item [{index}] {why}"
     if len(got) != len(expected):
         items = "item" if len(got) == 1 else "items"
-        return f"{_has(verb)} {len(got)} {items}; that length is not right"
+        head = f"{_has(verb)} {len(got)} {items}; that length is not right"
+        if len(got) > len(expected):  # the learner's own extra item, never ours
+            extra = len(got) - len(expected)
+            more = "one too many" if extra == 1 else f"the first of {extra} too many"
+            return (
+                f"{head}: the first {len(expected)} are right, and item "
+                f"[{len(expected)}] {short_repr(got[len(expected)], 80)} is {more}"
+            )
+        if got:
+            return f"{head}: those {len(got)} are right, but some are missing"
+        return head
     return f"{verb} {short_repr(got)}, which is not right (compare the items exactly)"
 
 

@@ -51,8 +51,9 @@ def _b100k() -> list[bytes]:
 
 
 def _node(h: bytes) -> str:
-    """A 32-byte node as feedback prints it: its first 8 hex digits."""
-    return f"{h[:4].hex()}…"
+    """A 32-byte node as feedback prints it: whole, so the call can be rebuilt (a
+    root one bit off must not look like the real one)."""
+    return f"bytes.fromhex('{h.hex()}')"
 
 
 # -- 03.1 read_compact_size: the inverse of the lesson's encoder ---------------------

@@ -360,7 +360,13 @@ def _round_seconds(
     capped = [timeout if (t is None or t > timeout) else t for t in latencies]
     if not capped:
         return (0.0, 0.0)
-    return (max(capped), sum(capped))
+    return (float(max(capped)), float(sum(capped)))
+
+
+def _round_seconds_ints_stay(latencies, timeout):
+    """Right on float inputs, but whole seconds in give ints out."""
+    capped = [timeout if (t is None or t > timeout) else t for t in latencies]
+    return (max(capped), sum(capped)) if capped else (0.0, 0.0)
 
 
 def _round_seconds_in_place(latencies, timeout):
@@ -437,6 +443,7 @@ round_seconds = PureFunctionCheck(
         ([0.05] * 64, 2.0),
         ([0.123, 0.0456], 2.0),  # not rounded
         ([0.0, 0.1], 2.0),  # an answer in 0 seconds is alive, not dead
+        ([1, None, 3], 2),  # whole seconds in, floats out all the same
     ],
     compare=_close_pair,
     hints=[
@@ -445,7 +452,8 @@ round_seconds = PureFunctionCheck(
         "A miner that is dead (None) or slower than the timeout costs exactly the "
         "timeout, never more: cap each latency first.",
         "capped = [timeout if t is None or t > timeout else t for t in latencies]; "
-        "return (max(capped), sum(capped)), and (0.0, 0.0) with no miners.",
+        "return (float(max(capped)), float(sum(capped))), and (0.0, 0.0) with no "
+        "miners.",
     ],
     wrong=[
         lambda lat, t: (max([x or t for x in lat] or [0.0]), sum(x or t for x in lat)),
@@ -460,6 +468,7 @@ round_seconds = PureFunctionCheck(
         ),
         _round_seconds_float32,
         _round_seconds_in_place,
+        _round_seconds_ints_stay,
         lambda lat, t: tuple(  # float32 values as Python floats
             float(x) for x in _round_seconds_float32(lat, t)
         ),
