@@ -120,7 +120,12 @@ def _ihdr(data: bytes) -> tuple[int, int, int, int, int]:
         pos = end
         if kind == b"IEND":
             break
-    if not kinds or kinds[-1] != b"IEND" or pos != len(data):
+    if kinds and kinds[-1] == b"IEND" and pos != len(data):
+        raise ArtError(
+            f"not a readable PNG: {len(data) - pos} bytes after its IEND chunk (a "
+            "PNG ends there)"
+        )
+    if not kinds or kinds[-1] != b"IEND":
         raise ArtError("not a readable PNG: no IEND at the end (truncated?)")
     if b"IDAT" not in kinds:
         raise ArtError("not a readable PNG: no image data (IDAT)")

@@ -188,7 +188,7 @@ def array_code(value: Any) -> str | None:
         if np is not None and isinstance(value, np.ndarray):
             if value.size > SMALL_ARRAY or value.dtype.kind not in "biuf":
                 return None
-            body = repr(value.tolist())
+            body = _non_finite(repr(value.tolist()), "np.nan", "np.inf")
             dtype = (
                 ""
                 if value.dtype in (np.float64, np.int64)
@@ -204,11 +204,20 @@ def array_code(value: Any) -> str | None:
             dtype = str(value.dtype).replace("torch.", "")
             if value.numel() == 0:
                 return f"torch.zeros({tuple(value.shape)}, dtype=torch.{dtype})"
-            body = repr(value.detach().cpu().tolist())
+            body = _non_finite(
+                repr(value.detach().cpu().tolist()), "float('nan')", "float('inf')"
+            )
             return f"torch.tensor({body}, dtype=torch.{dtype})"
     except Exception:
         return None
     return None
+
+
+def _non_finite(body: str, nan: str, inf: str) -> str:
+    """A list's repr with nan and inf written as code that rebuilds them."""
+    import re
+
+    return re.sub(r"\binf\b", inf, re.sub(r"\bnan\b", nan, body))
 
 
 def _cut(text: str, limit: int) -> str:
@@ -591,17 +600,27 @@ def _sequence_mismatch(got: Any, expected: Any, verb: str, hex_ints: bool) -> st
     if len(got) != len(expected):
         items = "item" if len(got) == 1 else "items"
         head = f"{_has(verb)} {len(got)} {items}; that length is not right"
-        if len(got) > len(expected):  # the learner's own extra item, never ours
+        if len(got) > len(expected) > 0:  # the learner's own extra item, never ours
             extra = len(got) - len(expected)
             more = "one too many" if extra == 1 else f"the first of {extra} too many"
+            right = (
+                "the first item is right"
+                if len(expected) == 1
+                else f"the first {len(expected)} are right"
+            )
             return (
-                f"{head}: the first {len(expected)} are right, and item "
-                f"[{len(expected)}] {short_repr(got[len(expected)], 80)} is {more}"
+                f"{head}: {right}, and item [{len(expected)}] "
+                f"{short_repr(got[len(expected)], 80)} is {more}"
             )
         if got:
-            return f"{head}: those {len(got)} are right, but some are missing"
+            those = "that one is" if len(got) == 1 else f"those {len(got)} are"
+            return f"{head}: {those} right, but some are missing"
         return head
-    return f"{verb} {short_repr(got)}, which is not right (compare the items exactly)"
+    return (
+        f"{verb} {short_repr(got)}, which is not right: each item is close to the "
+        "right one, but not all are equal to it (a small difference in precision or "
+        "rounding?)"
+    )
 
 
 def _array_mismatch(got: Any, expected: Any, verb: str) -> str:

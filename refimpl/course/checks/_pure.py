@@ -18,7 +18,7 @@ import numpy as np
 
 from refimpl.course import FunctionCheck, Wrong
 
-__all__ = ["PureFunctionCheck", "error_kind", "same_value"]
+__all__ = ["PureFunctionCheck", "error_kind", "near_float", "same_value"]
 
 
 def _a(noun: str) -> str:
@@ -111,6 +111,20 @@ def error_kind(got: Any, expected: Any) -> str | None:
     if max(rel) <= 1e-5 and (all(_f32_exact(g) for g, _ in diff) or 1e-8 <= max(rel)):
         return "float32"
     return None
+
+
+def near_float(got: float, expected: float, convert: str) -> str:
+    """Why a float ``got`` is close to ``expected`` but not equal. float32 sums can
+    be off by any amount from 1e-11 to 1e-5 (errors cancel or grow), and so can a
+    formula with an epsilon in it: the size of the error cannot tell the two apart,
+    so the message names both. ``convert`` says how to compute in float64."""
+    rel = abs(got - expected) / max(abs(expected), 1e-300)
+    return (
+        f"which is close but not exact (off by a relative {rel:.0e}): a precision "
+        "problem if you computed in float32 (torch's default dtype), so "
+        f"{convert}; if you already work in float64, the formula itself differs a "
+        "little (an epsilon added, another denominator?)"
+    )
 
 
 class PureFunctionCheck(FunctionCheck):

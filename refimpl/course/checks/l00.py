@@ -125,6 +125,8 @@ _SMALL = [
     # exactly means exactly: a space or a newline is part of a name
     ([(2, "shop "), (3, " shop.pay"), (4, "shop\n"), (6, "shop")], "shop"),
     ([(2, "shop"), (3, "shop.pay")], "shop "),
+    # numbers sort as numbers: 9 before 10 (as text, "10" < "9")
+    ([(10, "a"), (9, "a.b"), (100, "a")], "a"),
 ]
 
 
@@ -151,6 +153,10 @@ lessons_in = FunctionCheck(
         "b in syllabus if b == package or b.startswith(package + '.')})",
     ],
     wrong=[
+        # sorted as text: [10, 100, 9]
+        lambda s, p: sorted(
+            {n for n, b in s if b == p or b.startswith(p + ".")}, key=str
+        ),
         # exact names only: misses the sub-package refimpl.market.yuma
         lambda s, p: sorted(n for n, b in s if b == p),
         # a bare prefix: refimpl.artnet is not part of refimpl.art

@@ -71,6 +71,7 @@ _ROTL_CASES = [
     (0xDEADBEEF, 13),
     (0xFFFFFFFE, 7),
     (0x00F00000, 16),
+    (0xFFFFFFFF, 1),  # all ones: a remainder by 2**32 - 1 (the mask) gives 1
 ]
 
 
@@ -120,6 +121,7 @@ rotl = Check(
         lambda x, n: float(_rotl(x, n)),  # a float, not an int
         lambda x, n: _ref_rotr(x, 31 - n),  # off by one
         lambda x, n: ((x << n) | (x >> (31 - n))) & _M,  # off by one on the way back
+        lambda x, n: ((x << n) % _M) | (x >> (32 - n)),  # % by the mask, not 2**32
     ],
 )
 

@@ -239,6 +239,8 @@ def _parse_cases() -> list[tuple]:
         (labelled(b"\x04" + x32(_P + 1) + x32(_Y_AT_1), "04 || p + 1 || y"),),
         (labelled(b"\x04" + x32(g3[0]) + x32(g3[1]) + b"\x00", "04 || x || y || 00"),),
         (labelled(b"\x04" + x32(g3[0]) + x32(g3[1])[:31], "04 || x || 31-byte y"),),
+        # 64 bytes, no prefix: a raw x || y (as some libraries keep keys) is no SEC 1
+        (labelled(x32(g1[0]) + x32(g1[1]), "x(G) || y(G) (64 bytes, no prefix)"),),
     ]
 
 
@@ -247,6 +249,15 @@ _CBRT_M6 = 0x146D3B65ADD9F54CCCA28533C88E2CBC63F7443E1658783AB41F8EF97C2A10B5
 _Y_AT_1 = 0x4218F20AE6C646B363DB68605822FB14264CA8D2587FDD6FBC750D587E76A7EE
 # (n, y) is on secp256k1 too: x = n is below p, so it is a valid x.
 _Y_AT_N = pow((_N**3 + 7) % _P, (_P + 1) // 4, _P)
+
+
+def _wrong_parse_raw_64(data):
+    # also reads a prefix-less x || y of 64 bytes
+    if len(data) == 64:
+        x, y = int.from_bytes(data[:32], "big"), int.from_bytes(data[32:], "big")
+        if x < _P and y < _P and (y * y - x**3 - 7) % _P == 0:
+            return (x, y)
+    return _parse_pubkey(data)
 
 
 def _wrong_parse_unreduced(data):
@@ -371,6 +382,7 @@ parse_pubkey = optional_check(
         _wrong_parse_root_always_even,
         _wrong_parse_range_n,
         lambda data: _parse_pubkey(data) and list(_parse_pubkey(data)),
+        _wrong_parse_raw_64,
     ],
 )
 
@@ -424,6 +436,11 @@ def _address_cases() -> list[tuple]:
             ),
         ),
         ("",),
+        # characters Base58 leaves out (0, O, I, l): a typo, not another spelling
+        ("l" + key1[1:],),
+        (key1[:6] + "O" + key1[7:],),
+        (key1[:9] + "I" + key1[10:],),
+        (key1[:4] + "0" + key1[5:],),
     ]
 
 
@@ -535,8 +552,8 @@ address_hash160 = optional_check(
         "Each leading '1' is one leading zero byte; int.to_bytes loses them, so add "
         "them back. The decoded bytes must be 25: version 0x00, 20 hash bytes, 4 "
         "checksum bytes equal to sha256d(first 21)[:4].",
-        "n = 0; for c in address: n = n * 58 + B58.index(c)  (None for a character "
-        "not in B58); raw = bytes(number of leading '1's) + n.to_bytes(...)",
+        "n = 0; for c in address: if c not in B58: return None; n = n * 58 + "
+        "B58.index(c); raw = bytes(number of leading '1's) + n.to_bytes(...)",
     ],
     wrong=[
         _wrong_hash160_drops_zero_bytes,
@@ -547,6 +564,10 @@ address_hash160 = optional_check(
         _wrong_hash160_short_checksum,
         lambda a: _address_hash160(a.strip()),  # forgives spaces and newlines
         lambda a: (_address_hash160(a) or b"").hex() or None,  # hex text, not bytes
+        # the look-alikes read as digits, as some OCR fix-ups do
+        lambda a: _address_hash160(
+            a.replace("l", "1").replace("I", "1").replace("O", "o").replace("0", "o")
+        ),
     ],
 )
 
@@ -620,6 +641,13 @@ def _strict_cases() -> list[tuple]:
     cases.append((q_big, two, _num(x, "N + 2"), two, 27 + (y & 1)))
     # the high twin written as a negative s: -s ≡ N - s, so only s >= 1 refuses it
     cases.append((q, z, r, _num(-s_int, "-s"), 55 - v))
+    # a digest above p (and n): z is reduced mod n, the group order, never mod p
+    top = b"\xff" * 32
+    v_t, r_t, s_t = ec.ecdsa_raw_sign(top, d.to_bytes(32, "big"))
+    if s_t > _N // 2:
+        s_t, v_t = _N - s_t, 55 - v_t
+    z_t = _num(int.from_bytes(top, "big"), "2**256 - 1")
+    cases.append((q, z_t, _num(r_t, "r'"), _num(s_t, "s'"), v_t))
     return cases
 
 
@@ -687,6 +715,17 @@ def _wrong_strict_s_not_positive(q, z, r, s, v):
     return big_r[0] == r and v == 27 + (big_r[1] & 1)
 
 
+def _wrong_strict_z_mod_p(q, z, r, s, v):
+    # z reduced by p, the field prime, where n, the group order, belongs
+    if not (1 <= r < _N and 1 <= s <= _N // 2) or v not in (27, 28):
+        return False
+    from py_ecc.secp256k1 import secp256k1 as ec
+
+    w = pow(s, -1, _N)
+    big_r = ec.add(ec.multiply(_G, (z % _P) * w % _N), ec.multiply(q, r * w % _N))
+    return big_r[0] == r and v == 27 + (big_r[1] & 1)
+
+
 verify_strict = FunctionCheck(
     "02.4 verify_strict",
     reference=_verify_strict,
@@ -731,6 +770,7 @@ verify_strict = FunctionCheck(
         ),  # s reduced mod n first: accepts s + N
         _wrong_strict_r_unbounded,
         _wrong_strict_s_not_positive,
+        _wrong_strict_z_mod_p,
     ],
 )
 

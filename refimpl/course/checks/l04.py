@@ -100,7 +100,15 @@ def _parse_cases() -> list[tuple]:
                 "<a header stamped after January 2038 (timestamp's top bit set)>",
             ),
         ),
+        # exactly 2**31 read unsigned: the most negative version, not 2147483648
+        (labelled(_with(_GENESIS, version=-(2**31)), "<version bytes 00 00 00 80>"),),
     ]
+
+
+def _parse_sign_off_by_one(data: bytes) -> tuple:
+    """Wrong: the sign taken from ``v > 2**31``, not ``v >= 2**31``."""
+    v, *rest = struct.unpack("<I32s32sIII", data)
+    return (v - 2**32 if v > 2**31 else v, *rest)
 
 
 def _fields(got: object, expected: tuple) -> bool:
@@ -140,6 +148,7 @@ parse_header = FunctionCheck(
         ),  # hashes reversed to display order
         lambda d: list(struct.unpack("<i32s32sIII", d)),  # a list
         lambda d: struct.unpack("<i32s32sIII", d)[:5],  # nonce forgotten
+        _parse_sign_off_by_one,
         lambda d: (lambda v, p, r, t, b, n: (v, p.hex(), r.hex(), t, b, n))(
             *struct.unpack("<i32s32sIII", d)
         ),  # hex text, not bytes
@@ -176,6 +185,16 @@ def _bits_size_from_hex(target: int) -> int:
     return compact | (size << 24)
 
 
+def _bits_size_from_log(target: int) -> int:
+    """Wrong: the size from a float logarithm (short by one at 2**56, 2**64, ...)."""
+    size = math.ceil(math.log2(target + 1) / 8) if target else 0
+    compact = target << 8 * (3 - size) if size <= 3 else target >> 8 * (size - 3)
+    if compact & 0x800000:
+        compact >>= 8
+        size += 1
+    return compact | (size << 24)
+
+
 target_bits = FunctionCheck(
     "04.2 target_bits",
     reference=_target_bits,
@@ -193,6 +212,11 @@ target_bits = FunctionCheck(
         (1,),
         (2**255,),
         (2**256 - 1,),
+        # exact powers of 256 from 2**56 up: a size from a float logarithm comes
+        # out one byte short (float(2**56 + 1) is 2**56)
+        (2**56,),
+        (2**64,),
+        (2**200,),
     ],
     show=lambda args: f"{args[0]:#x}",
     hex_ints=True,
@@ -214,6 +238,7 @@ target_bits = FunctionCheck(
         lambda t: target_to_bits(t) & 0x00FFFFFF,  # the size byte forgotten
         lambda t: target_to_bits(t) if t < 2**224 else 0x1D00FFFF,  # only the lesson's
         lambda t: float(target_to_bits(t)),
+        _bits_size_from_log,
     ],
 )
 
@@ -236,12 +261,28 @@ def _mined(bits: int, target: int) -> bytes:
     raise RuntimeError("no nonce found")  # pragma: no cover - 1 in 256 tries succeed
 
 
+def _missed(bits: int, limit: int) -> bytes:
+    """The easy header at ``bits`` with a nonce whose hash misses the target those
+    bits encode but is still below ``limit`` (the hash must meet its own target)."""
+    target = bits_to_target(bits)
+    for nonce in range(1_000_000):
+        header = _with(_EASY, bits=bits, nonce=nonce)
+        if target < int.from_bytes(_sha256d(header), "little") <= limit:
+            return header
+    raise RuntimeError("no nonce found")  # pragma: no cover - half of them do
+
+
 def _pow_cases() -> list[tuple]:
     at_limit = _mined(0x207FFFFF, REGTEST_LIMIT)
     signed = _mined(0x2080FFFF, 0xFFFF << (8 * 29))  # meets the target sign-cleared
     wraps = _mined(0x21123456, (0x123456 << 240) % 2**256)  # meets it wrapped
     long_form = _mined(0x2100007F, 0x7F << 240)  # below the limit, bits written long
+    missed = _missed(0x1F00FFFF, REGTEST_LIMIT)  # under the limit, not its own target
     return [
+        (
+            labelled(missed, "<bits 0x1f00ffff, a hash above that target>"),
+            REGTEST_LIMIT,
+        ),
         (labelled(_GENESIS, "<genesis header>"), POW_LIMIT),
         (labelled(_BLOCK1, "<block 1 header>"), POW_LIMIT),
         (
@@ -310,6 +351,12 @@ def _wrong_pow_overflow_wraps(header, limit):
     return 0 < target <= limit and _hash_int(header) <= target
 
 
+def _wrong_pow_meets_limit(header, limit):
+    # the hash compared with the limit, not with the header's own target
+    target = _pow_target(header)
+    return bool(target) and target <= limit and _hash_int(header) <= limit
+
+
 def _wrong_pow_compares_bits(header, limit):
     # compares the compact words, not the targets they stand for
     bits = struct.unpack_from("<I", header, 72)[0]
@@ -326,10 +373,10 @@ check_pow = FunctionCheck(
         "Read bits from the header itself (bytes 72 to 76, little-endian), decode the "
         "target, then compare the hash as a little-endian number with it.",
         "Bitcoin's CheckProofOfWork refuses bits that are negative (sign bit with a "
-        "non-zero mantissa), overflow 256 bits, decode to 0, or give a target above "
-        "pow_limit, however well the hash meets it. A target equal to the limit is "
-        "fine. Compare targets, not bits: the same target has more than one bits "
-        "word.",
+        "non-zero mantissa, after an exponent <= 3 has shifted it), overflow 256 "
+        "bits, decode to 0, or give a target above pow_limit, however well the "
+        "hash meets it. A target equal to the limit is fine. Compare targets, not "
+        "bits: the same target has more than one bits word.",
         "try: target = bits_to_target(bits) except ValueError: return False; "
         "return 0 < target <= pow_limit and int.from_bytes(sha256d(header), "
         "'little') <= target",
@@ -343,6 +390,7 @@ check_pow = FunctionCheck(
         _wrong_pow_overflow_wraps,
         _wrong_pow_compares_bits,
         lambda h, lim: int(_check_pow(h, lim)),  # an int, not a bool
+        _wrong_pow_meets_limit,
     ],
     # the header by its label, the limit in hex as chainparams.cpp writes it
     show=lambda args: f"{args[0]!r}, {args[1]:#x}",
@@ -479,6 +527,8 @@ def _retarget_cases() -> list[tuple]:
             *btc,
         ),
         (0x207FFF00, _Times([0] * 9 + [80]), 10, 20, 0x7FFFFF * 2**232),
+        # divided by T as a float, then multiplied: one unit short in the mantissa
+        (0x1814E671, _Times([0] * 9 + [60]), 10, 20, 0x7FFFFF * 2**232),
     ]
 
 
@@ -540,6 +590,15 @@ def _wrong_retarget_reencoded(prev_bits, ts, interval, t, pow_limit):
     return target_to_bits(
         bits_to_target(_retarget_window(prev_bits, ts, interval, t, pow_limit))
     )
+
+
+def _wrong_retarget_float_divide_first(prev_bits, ts, interval, t, pow_limit):
+    """Divides by the timespan as a float first: int(target / T * span)."""
+    if len(ts) % interval:
+        return prev_bits
+    span = min(max(ts[-1] - ts[-interval], t // 4), t * 4)
+    new = int(bits_to_target(prev_bits) / t * span)
+    return target_to_bits(min(new, pow_limit))
 
 
 def _wrong_retarget_frozen_at_limit(prev_bits, ts, interval, t, pow_limit):
@@ -656,6 +715,7 @@ retarget_window = FunctionCheck(
         ),
         _wrong_retarget_frozen_at_limit,
         _wrong_retarget_keeps_bits_over_limit,
+        _wrong_retarget_float_divide_first,
         _wrong_retarget_rounded,
         lambda b, ts, k, t, lim: _wrong_retarget_rounded(b, ts, k, t, lim, up=True),
         # a negative span made positive ("time cannot run backwards")

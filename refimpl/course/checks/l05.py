@@ -194,6 +194,14 @@ def _reorg_depth(old: list[str], new: list[str]) -> int:
     return len(old) - common
 
 
+def _reorg_first_label_missing(old: list[str], new: list[str]) -> int:
+    """Wrong: the split found at the first old label that is nowhere on ``new``."""
+    for i, label in enumerate(old):
+        if label not in new:
+            return len(old) - i
+    return 0
+
+
 reorg_depth = FunctionCheck(
     "05.2 reorg_depth",
     reference=_reorg_depth,
@@ -209,6 +217,9 @@ reorg_depth = FunctionCheck(
         # the same labels after the split (the same transactions mined again on the
         # other branch): different blocks, since their parents differ; still undone
         (["g", "a", "x", "c"], ["g", "b", "x", "c"]),
+        # ... also when the old branch's first label reappears later on the new one
+        (["g", "a"], ["g", "x", "a"]),
+        (["g", "a", "b"], ["g", "b", "a"]),
     ],
     hints=[
         "Both branches start at genesis. How many blocks do they share from the start?",
@@ -224,6 +235,7 @@ reorg_depth = FunctionCheck(
         lambda old, new: abs(len(old) - len(new)),
         lambda old, new: max(0, len(old) - _common(old, new) - 1),  # off by one
         lambda old, new: float(_reorg_depth(old, new)),  # a count is an int
+        _reorg_first_label_missing,
     ],
 )
 # The type policy: a numpy integer is an int (a count from np.argmin, np.sum, ...).
@@ -627,6 +639,9 @@ def _wait_cases() -> list[tuple]:
         (0.1, 0.0),
         (0.0, 0.0),  # no hash power: P is 0.0 from z = 1 on, still not below 0
         (0.3, -0.5),
+        # a majority attacker with a bound above 1: still no wait is enough
+        (0.5, 1.01),
+        (0.6, 2.0),
     ]
 
 
@@ -679,6 +694,13 @@ def _wait_no_bound_guard(q, max_probability):
     return _stuck_loop(q, max_probability)
 
 
+def _wait_bound_first(q, max_probability):
+    """Wrong: a bound above 1 answers 0 before the majority test."""
+    if max_probability > 1:
+        return 0
+    return _confirmations_needed(q, max_probability)
+
+
 def _wait_capped(q, max_probability):  # gives up after 200 blocks
     for z in range(200):
         if race_success_probability(q, z) < max_probability:
@@ -709,5 +731,6 @@ confirmations_needed = optional_check(
         _wait_capped,
         _wait_negative_bound_only,
         _wait_no_bound_guard,
+        _wait_bound_first,
     ],
 )

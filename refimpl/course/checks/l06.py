@@ -14,6 +14,7 @@ import numpy as np
 
 from refimpl.course import FunctionCheck, Wrong
 from refimpl.course.checks._optional import optional_check
+from refimpl.course.checks._pure import near_float
 from refimpl.course.feedback import args_whole
 
 __all__ = ["relative_loss_vs", "count_params", "suspicious_pairs", "uid_to_prune"]
@@ -30,6 +31,11 @@ def _close(got, expected) -> bool:
         got, float | int | np.integer
     ):
         return False
+    if isinstance(got, int | np.integer):  # the type policy: a float is asked for
+        raise Wrong(
+            f"relative_loss_vs returned the int {int(got)!r}; the exercise asks for a "
+            "Python float (write 0.0, not 0)"
+        )
     if math.isinf(expected) or math.isnan(expected):
         return isinstance(got, float) and (got == expected)
     if math.isclose(float(got), expected, rel_tol=1e-12, abs_tol=0.0):
@@ -38,10 +44,8 @@ def _close(got, expected) -> bool:
         # float64 agrees to ~1e-15 here; a float32 step (torch's default dtype) is
         # off by 1e-8..1e-6, as no other realistic mistake is
         raise Wrong(
-            f"relative_loss_vs({_LOSS_SHOWN[0]}) returned {got!r}, which is close "
-            "but not exact: a "
-            "precision problem. float32 (torch's default dtype) keeps only about 7 "
-            "digits: convert pred, y and base with .double() before subtracting"
+            f"relative_loss_vs({_LOSS_SHOWN[0]}) returned {got!r}, "
+            + near_float(got, expected, "convert pred, y and base with .double() first")
         )
     return False
 
@@ -221,6 +225,10 @@ relative_loss_vs = FunctionCheck(
         "if theirs == 0: return 0.0 if ours == 0 else math.inf; return ours / theirs",
     ],
     wrong=[
+        # an int 0 where both errors are 0 (the text says 0.0)
+        lambda pred, y, base: (lambda v: 0 if v == 0.0 else v)(
+            _relative_loss_vs(pred, y, base)
+        ),
         _rl_float32,
         _rl_subtract_float32,
         _rl_guard_float32,
@@ -729,10 +737,28 @@ _PRUNE_CASES = [
     ([0, 45], [0, 5], 50, 20, {0}, 0),  # an immortal uid past its immunity
     # ... is not counted as free: 1 free uid, not 2, is not above the floor of 1
     ([0, 0, 45], [5, 3, 1], 50, 20, {0}, 1),
+    # the tie rule holds in the immune pool too: registration, then uid
+    ([45, 40, 40], [0, 0, 0], 50, 20, set(), 0),
+    ([40, 40, 45], [0, 0, 0], 50, 20, set(), 0),
     # many full ties (36 uids): an unstable sort may not return the lowest uid
     ([0] * 36, [1, 1, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 1, 2, 2, 1, 1, 1, 2, 0, 2, 2, 0, 1,
                 2, 1, 0, 2, 2, 2, 0, 0, 2, 0, 1, 0], 50, 20, set(), 0),
 ]  # fmt: skip
+
+
+def _prune_immune_key(key):
+    """Wrong: the immune pool ranked by another key than (emission, registered_at,
+    uid) (a second min() written with a shorter key)."""
+
+    def answer(r, e, h, i, immortal, m):
+        pool = [u for u in range(len(r)) if u not in immortal]
+        free = [u for u in pool if h - r[u] >= i]
+        if len(free) > m:
+            return min(free, key=lambda u: (e[u], r[u], u))
+        immune = [u for u in pool if h - r[u] < i]
+        return min(immune, key=lambda u: key(u, e, r)) if immune else None
+
+    return answer
 
 
 def _wrong_prune_no_immortal(r, e, h, i, immortal, m):
@@ -868,6 +894,10 @@ uid_to_prune = _with_immortal_note(
             _wrong_prune_immortal_free_only,
             _wrong_prune_immortal_immune_only,
             _wrong_prune_immortal_counted_free,
+            _prune_immune_key((lambda u, e, r: e[u])),  # emission only
+            _prune_immune_key((lambda u, e, r: (e[u], u))),  # no registration
+            _prune_immune_key((lambda u, e, r: (e[u], -r[u], u))),  # latest first
+            _prune_immune_key((lambda u, e, r: (e[u], r[u], -u))),  # highest uid
         ],
     )
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from refimpl.course import FunctionCheck, Wrong
-from refimpl.course.checks._pure import error_kind
+from refimpl.course.checks._pure import error_kind, near_float
 from refimpl.course.feedback import args_whole
 
 __all__ = [
@@ -47,9 +47,10 @@ def _tight(got, expected) -> bool:
         # float64 sums agree to ~1e-15; a float32 MSE (torch's default dtype) is off
         # by 1e-10..1e-6 here, as no other realistic mistake is
         raise Wrong(
-            f"safe_reward returned {got!r}, which is close but not exact: a precision "
-            "problem. float32 (torch's default dtype) keeps only about 7 digits: "
-            "compute the MSE and mean(y**2) in float64 (.double())"
+            f"safe_reward returned {got!r}, "
+            + near_float(
+                got, expected, "compute the MSE and mean(y**2) in float64 (.double())"
+            )
         )
     return False
 
@@ -149,6 +150,8 @@ _REWARD_RECIPES = [
     f"{_Y5}; pred = torch.tensor(5.0)",  # 0-d
     f"{_Y5}; pred = torch.full((1,), 5.0)",
     f"{_Y5}; pred = torch.full((64,), 5.0)",
+    # same rows, more columns: [64, 3] against [64, 1] broadcasts too
+    f"{_Y5}; pred = y.repeat(1, 3)",
     # every target 0: the trivial answer is already perfect, nobody can beat it
     "y = torch.zeros(64, 1); pred = torch.zeros(64, 1)",
     f"y = torch.zeros(64, 1); pred = 0.1 * {_randn(77)}",
@@ -226,6 +229,13 @@ def _reward_nan_to_zero(pred, y):
 
 def _reward_first_dim_only(pred, y):
     if pred is None or pred.shape[0] != y.shape[0]:  # [64] passes against [64, 1]
+        return 0.0
+    return _reward_no_guards(pred, y) if _finite(pred) else 0.0
+
+
+def _reward_rows_and_dims(pred, y):
+    # same number of dimensions and rows, columns never compared
+    if pred is None or pred.dim() != y.dim() or pred.shape[0] != y.shape[0]:
         return 0.0
     return _reward_no_guards(pred, y) if _finite(pred) else 0.0
 
@@ -327,6 +337,7 @@ safe_reward = _RecipeCheck(
         _reward_float32,
         lambda pred, y: 1.0 - _safe_reward(pred, y) if pred is not None else 0.0,
         _reward_first_dim_only,
+        _reward_rows_and_dims,
         _reward_try_except,
         lambda pred, y: _safe_reward(pred, y) or 0,  # the int 0, not 0.0
         _reward_dim_only,
@@ -380,6 +391,11 @@ def _avg_cases():
         (np.array([0.4, 0.6, 0.8]), [0.2, 0.8, 0.5], [1, 2, 1], 0.5),
         # a nan reward (a broken score) counts as 0, as the template's nan_to_num
         (np.array([0.4, 0.6, 0.8]), [float("nan"), 0.5], [0, 2], 0.1),
+        # ... also when it is the last reward of a uid listed twice: 0, not 0.5
+        (np.array([0.0, 0.0]), [0.5, float("nan")], [1, 1], 0.5),
+        # rewards as a numpy array (as a validator's reward function returns them):
+        # not to be changed either
+        (np.array([0.4, 0.6]), np.array([float("nan"), 0.5]), [0, 1], 0.1),
     ]
 
 
@@ -453,6 +469,25 @@ def _avg_nan_skipped(scores, rewards, uids, alpha):
     return out
 
 
+def _avg_nan_loop(scores, rewards, uids, alpha):
+    import numpy as np
+
+    s = np.array(scores, dtype=np.float64)
+    scattered = np.zeros_like(s)
+    for u, r in zip(uids, rewards, strict=True):
+        if not np.isnan(r):  # a nan skipped: an earlier reward of that uid stays
+            scattered[u] = r
+    return alpha * scattered + (1 - alpha) * s
+
+
+def _avg_rewards_cleaned_in_place(scores, rewards, uids, alpha):
+    import numpy as np
+
+    if isinstance(rewards, np.ndarray):
+        rewards[np.isnan(rewards)] = 0  # the caller's rewards array changes
+    return _moving_average(scores, rewards, uids, alpha)
+
+
 moving_average = FunctionCheck(
     "07.2 moving_average",
     reference=_moving_average,
@@ -483,6 +518,8 @@ moving_average = FunctionCheck(
         _avg_first_reward_kept,
         _avg_keeps_nan,
         _avg_nan_skipped,
+        _avg_nan_loop,
+        _avg_rewards_cleaned_in_place,
         _avg_float32_then_float64,
     ],
 )
@@ -720,6 +757,8 @@ def _gate_cases():
         ),
         # large logits: exp(1000) overflows unless the softmax subtracts the max
         (torch.tensor([[1000.0, 999.0, 0.0]]), torch.tensor([[1.0, 2.0, 3.0]]), 2),
+        # very negative logits: a mask of -1e9 is no longer "exactly 0" for the rest
+        (torch.tensor([[-3e9, -4e9, -5e9]]), torch.tensor([[1.0, 2.0, 3.0]]), 1),
     ]
 
 
@@ -805,6 +844,14 @@ def _topk_own_softmax(logits, outputs, k):
     return (e / e.sum(dim=-1, keepdim=True) * outputs).sum(dim=-1, keepdim=True)
 
 
+def _topk_big_negative(logits, outputs, k):
+    import torch
+
+    top = torch.topk(logits, min(k, logits.shape[-1]), dim=-1)
+    masked = torch.full_like(logits, -1e9).scatter(-1, top.indices, top.values)
+    return (torch.softmax(masked, dim=-1) * outputs).sum(dim=-1, keepdim=True)
+
+
 def _topk_smallest(logits, outputs, k):
     return _topk_gated(-logits, outputs, k)
 
@@ -832,6 +879,7 @@ topk_gated_answer = FunctionCheck(
         _topk_zero_logits,
         _topk_over_batch,
         _topk_smallest,
+        _topk_big_negative,  # -1e9 for -inf
         lambda lg, out, k: _topk_gated(lg, out, k).squeeze(-1),  # shape [B]
         _topk_threshold,
         _topk_own_softmax,
@@ -950,6 +998,8 @@ def _accept_cases() -> list[tuple]:
         ([9], [70000], 9, 10, False, 5000, 7, free_7),
         ([10], [5], 10, 10, False, 5000, 7, free_7),  # ... and a uid out of range
         ([9], [65535], 9, 10, False, 999, 7, free_7),  # ... and the minimum stake
+        ([9], [65535], 9, 10, False, 5000, 6, p),  # ... and the version key
+        ([9], [1, 2], 9, 10, False, 5000, 7, p),  # ... and equal lengths
         # a top share of exactly 21845/65535 = 1/3: within the limit (<=, not <)
         ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, limit(21845)),
         ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, limit(21844)),
@@ -1121,6 +1171,25 @@ def _wrong_key_zero_blocks(uids, values, my_uid, n, permit, stake, version, para
     return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
 
 
+def _self_only_early(rest):
+    """Wrong: an only-itself row returns early, checking stake, range and ``rest``
+    only (the text spares it the permit rule and the next one, never the others)."""
+
+    def answer(uids, values, my_uid, n, permit, stake, version, params):
+        if list(uids) == [my_uid]:
+            return bool(
+                stake >= params["min_stake"]
+                and 0 <= my_uid < n
+                and all(0 <= v <= U16_MAX for v in values)
+                and rest(values, version, params)
+            )
+        return _subtensor_accepts(
+            uids, values, my_uid, n, permit, stake, version, params
+        )
+
+    return answer
+
+
 subtensor_accepts = FunctionCheck(
     "07.5 subtensor_accepts",
     reference=_subtensor_accepts,
@@ -1144,6 +1213,10 @@ subtensor_accepts = FunctionCheck(
         "sum(up)",
     ],
     wrong=[
+        _self_only_early(lambda v, version, p: len(v) == 1),  # no version check
+        _self_only_early(  # no length check
+            lambda v, version, p: p["version_key"] == 0 or version >= p["version_key"]
+        ),
         _wrong_no_zero_rows,
         _wrong_no_self,
         _limit_by(_raw_values_within),

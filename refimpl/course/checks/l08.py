@@ -206,6 +206,17 @@ def _median_sorts_in_place(stake, column, kappa):
     return _median_by(stake, column, kappa)
 
 
+def _median_isclose(stake, column, kappa):
+    # support "close to" kappa counts: np.isclose's tolerance is 5e-6 here
+    s, c = np.asarray(stake, float), np.asarray(column, float)
+    found = [
+        float(w)
+        for w, si in zip(c, s, strict=True)
+        if si > 0 and (s[c >= w].sum() > kappa or np.isclose(s[c >= w].sum(), kappa))
+    ]
+    return max(found) if found else 0.0
+
+
 weighted_median = PureFunctionCheck(
     "08.2 weighted_median",
     reference=_weighted_median,
@@ -223,6 +234,11 @@ weighted_median = PureFunctionCheck(
         (np.array([0.25, 0.75]), np.array([0.1, 0.7]), 1.0),  # everyone must back it
         # two validators tie at the top: each alone is short of kappa, together not
         (np.array([0.25, 0.25, 0.5]), np.array([0.5, 0.5, 0.125]), 0.5),
+        # support just below kappa is not enough: no slack, no "close to" (the
+        # shares are exact in binary, so a plain >= decides)
+        (np.array([0.4375, 0.5625]), np.array([0.9, 0.1]), 0.5),
+        (np.array([63 / 128, 65 / 128]), np.array([0.9, 0.1]), 0.5),
+        (np.array([0.5 - 2**-20, 0.5 + 2**-20]), np.array([0.9, 0.1]), 0.5),
     ],
     compare=_close,
     near=_near,
@@ -245,6 +261,9 @@ weighted_median = PureFunctionCheck(
         lambda s, c, k: _median_by(s, c, 0.5),  # kappa ignored
         _median_sorts_in_place,
         _median_own_plus_above,
+        lambda s, c, k: _median_by(s, c, k - 0.1),  # a slack below kappa
+        lambda s, c, k: _median_by(s, c, k - 0.01),
+        _median_isclose,
         lambda s, c, k: (
             int(_median_by(s, c, k))
             if _median_by(s, c, k) == 0
@@ -294,6 +313,8 @@ clip_weights = PureFunctionCheck(
         (_m([[0.5, 0.5], [0.5, 0.5]]), np.array([0.5, 0.5])),  # square, nothing cut
         # rows that do not sum to 1: trust is the clipped sum itself, not a share
         (_m([[0.6, 0.6, 0.0], [0.2, 0.1, 0.0]]), np.array([0.4, 0.3, 0.1])),
+        # a trust with more digits than two or three decimals hold
+        (_m([[0.1234567, 0.8765433]]), np.array([0.1234567, 0.5])),
     ],
     compare=_close,
     near=_near,
@@ -319,6 +340,7 @@ clip_weights = PureFunctionCheck(
             np.minimum(W, C),
             list(np.minimum(W, C).sum(axis=1)),
         ),
+        lambda W, C: (np.minimum(W, C), np.minimum(W, C).sum(axis=1).round(3)),
         lambda W, C: (  # trust as a share of the row
             np.minimum(W, C),
             np.minimum(W, C).sum(axis=1) / np.maximum(W.sum(axis=1), 1e-300),
@@ -370,12 +392,16 @@ incentive = PureFunctionCheck(
         (np.array([2, 2]), np.array([[0, 0], [0, 0]]), 0.5),  # nobody weights
         (np.array([0, 0]), np.array([[1, 0], [0, 1]]), 0.5),  # nobody staked
         (np.array([8, 4, 4]), np.array([[9, 1], [1, 9], [5, 5]]), 0.5),
+        # support a little below kappa: 0.45 and 0.499 of the stake are not half
+        (np.array([9, 11]), np.array([[1, 0], [0, 1]]), 0.5),
+        (np.array([499, 501]), np.array([[1, 0], [0, 1]]), 0.5),
     ],
     compare=_close,
     near=_near,
     returns=np.ndarray,
     hints=[
-        "Four steps: S = stake / stake.sum(); Wn = normalize_rows(W); C[j] = "
+        "Four steps: S = stake / stake.sum() (zeros if that sum is 0); Wn = "
+        "normalize_rows(W); C[j] = "
         "weighted_median(S, Wn[:, j], kappa) for each miner; ranks = S @ min(Wn, C).",
         "Clip before ranking: ranks come from the clipped weights, not from Wn. Use "
         "the normalised stake in the median, since kappa is a share of the stake.",
@@ -390,6 +416,12 @@ incentive = PureFunctionCheck(
             s, W, k, median=lambda a, b, c: _median_by(a, b, c, strict=True)
         ),
         lambda s, W, k: _pipeline(s, W, 0.5),
+        lambda s, W, k: _pipeline(  # a slack below kappa in the median
+            s, W, k, median=lambda a, b, c: _median_by(a, b, c - 0.1)
+        ),
+        lambda s, W, k: _pipeline(
+            s, W, k, median=lambda a, b, c: _median_by(a, b, c - 1e-3)
+        ),
         lambda s, W, k: _pipeline(
             s, W, k, median=lambda a, b, c: float(np.asarray(a) @ np.asarray(b))
         ),

@@ -69,6 +69,15 @@ def _pixel_of(x: float, n: int) -> int:
     return min(math.floor((x + 1.0) * n / 2.0), n - 1)
 
 
+def _pixel_walk(x: float, n: int) -> int:
+    left, width = -1.0, 2 / n
+    for j in range(n):
+        left += width
+        if x < left:
+            return j
+    return n - 1
+
+
 pixel_of = FunctionCheck(
     "10.2 pixel_of",
     reference=_pixel_of,
@@ -100,6 +109,12 @@ pixel_of = FunctionCheck(
         (-0.25, 5),
         (0.0, 5),
         (0.0, 7),
+        # borders where (x + 1) * n / 2 is exact but 2 / n is not: dividing by a
+        # rounded cell width, or adding it up cell by cell, lands one pixel short
+        (0.0, 10),
+        (-0.5, 20),
+        (0.0, 18),
+        (-0.75, 24),
     ],
     compare=is_whole,
     hints=[
@@ -119,6 +134,8 @@ pixel_of = FunctionCheck(
         lambda x, n: _pixel_of(x, n) + 1 if x >= 1.0 else _pixel_of(x, n),
         lambda x, n: min(int((x + 1.0) * n / 2.0 + 0.5), n - 1),
         lambda x, n: min(math.floor(x * (n // 2) + n // 2), n - 1),  # even n only
+        lambda x, n: min(int((x + 1) // (2 / n)), n - 1),  # by the rounded width
+        _pixel_walk,  # the borders added up one cell width at a time
     ],
 )
 
@@ -500,7 +517,31 @@ _FLIPS = {
     "swap": "p[[2, 17], [5, 11]] = p[[17, 2], [11, 5]]",
     "rb": "p = p[:, :, ::-1]",
     "row": "p[[6, 6], [3, 19]] = p[[6, 6], [19, 3]]",
+    "T": "p = p.transpose(1, 0, 2)",
 }
+
+
+def _same_idat(png_a: bytes, png_b: bytes) -> bool:
+    """Compares the decompressed IDAT: filtered scanlines, not pixels."""
+    import zlib
+
+    def idat(png: bytes) -> bytes:
+        pos, out = 8, b""
+        while pos < len(png):
+            size = int.from_bytes(png[pos : pos + 4], "big")
+            if png[pos + 4 : pos + 8] == b"IDAT":
+                out += png[pos + 8 : pos + 8 + size]
+            pos += 12 + size
+        return zlib.decompress(out)
+
+    return idat(png_a) == idat(png_b)
+
+
+def _same_up_to_transpose(png_a: bytes, png_b: bytes) -> bool:
+    from refimpl.art import from_png
+
+    a, b = from_png(png_a), from_png(png_b)
+    return bool(np.array_equal(a, b) or np.array_equal(a.transpose(1, 0, 2), b))
 
 
 def _channel_means(png_a: bytes, png_b: bytes) -> bool:
@@ -545,6 +586,8 @@ def _png(
         pixels = pixels[:, :, ::-1]
     if flip == "row":  # two pixels of one row trade places: the same row sums
         pixels[[6, 6], [3, 19]] = pixels[[6, 6], [19, 3]]
+    if flip == "T":  # rows become columns: a square image, another picture
+        pixels = pixels.transpose(1, 0, 2)
     pixels = np.ascontiguousarray(pixels).reshape(*shape, 3)
     buf = io.BytesIO()
     Image.fromarray(pixels, "RGB").save(buf, format="PNG", compress_level=level)
@@ -557,6 +600,39 @@ def _png(
     steps.append(f"Image.fromarray(p).save(f, 'PNG', compress_level={level})")
     size = f"{shape[1]}x{shape[0]} pixels"  # width x height, as the header says
     _PNG_CODE[data] = f"<PNG {size}, made by " + "; ".join(steps) + ">"
+    return data
+
+
+def _png_sub(seed: int) -> bytes:
+    """``render(seed, 'ink', 24)`` as a PNG whose every row uses filter 1 (Sub:
+    each byte stored minus the byte one pixel to its left), written by hand. Pillow
+    picks other filters, so the compressed data (IDAT) differ; the pixels do not."""
+    import zlib
+
+    from refimpl.art import render
+
+    pixels = render(seed, "ink", 24)
+    height, width, _ = pixels.shape
+    raw = bytearray()
+    for row in pixels.astype(np.int16).reshape(height, width * 3):
+        left = np.concatenate([np.zeros(3, np.int16), row[:-3]])
+        raw += b"\x01" + ((row - left) % 256).astype(np.uint8).tobytes()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(raw), 9))
+        + chunk(b"IEND", b"")
+    )
+    _PNG_CODE[data] = (
+        f"<PNG 24x24 pixels: render({seed}, 'ink', 24) written by hand with PNG "
+        "filter 1 (Sub) on every row>"
+    )
     return data
 
 
@@ -578,6 +654,9 @@ def _png_cases() -> list[tuple]:
             _png(6, 9, "rb", style="sunset"),
         ),  # red and blue swapped
         (_png(7, 9), _png(7, 9, flip="row")),  # two pixels swapped within a row
+        # the same pixels, filtered another way: another IDAT, the same image
+        (_png(1, 9), _png_sub(1)),
+        (_png(8, 9), _png(8, 9, flip="T")),  # a square image and its transpose
     ]
 
 
@@ -637,5 +716,7 @@ same_image = _BoolCheck(
         _same_sorted_shape,
         _channel_means,  # the average of a pixel's channels, not the channels
         _row_sums,  # row sums: blind to pixels moved within a row
+        _same_idat,
+        _same_up_to_transpose,
     ],
 )

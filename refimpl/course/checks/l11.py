@@ -10,6 +10,7 @@ in ``transferFrom``; ``tests/test_checks_refs.py`` holds it equal to
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import math
 
@@ -60,6 +61,18 @@ def _spare_bits_of(cid: str) -> int:
     return _B32.index(cid[-1]) & 3 if len(cid) == 59 and cid[-1] in _B32 else 0
 
 
+def _digit_for_letter(letter: str, digit: str) -> str:
+    """A good CID with its first ``letter`` after the prefix spelled as ``digit``
+    (base32 has no 0, 1, 8 or 9; ``b32decode(..., map01=...)`` reads 0 as O, 1 as
+    I or L)."""
+    for i in range(1000):
+        cid = _cid(b"%d" % i)
+        if letter in cid[8:]:
+            at = cid.index(letter, 8)
+            return cid[:at] + digit + cid[at + 1 :]
+    raise AssertionError("unreachable: some CID holds the letter")
+
+
 def _cid_inputs() -> list[tuple[str, bool]]:
     """(cid, valid?) pairs: good CIDs the lesson did not show, then traps."""
     good = [_cid(b"chainmind"), _cid(bytes(range(256))), _cid(b"\x00" * 7)]
@@ -97,6 +110,29 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         _b32(b"\x01\x55\x12\x21" + hashlib.sha256(b"x").digest()),
         base.replace("i", "\u0131", 1),  # dotless ı: .upper() makes it I
         base[:30] + "\u017f" + base[31:],  # long s: .upper() makes it S
+        # a general multihash reader: the length byte agrees with the digest it
+        # carries, but only 32 bytes, and so only 59 letters, are ours
+        _b32(b"\x01\x55\x12\x1f" + hashlib.sha256(b"x").digest()[:31]),
+        _b32(b"\x01\x55\x12\x00"),  # 'bafkreaa': an empty digest, said so
+        _b32(b"\x01\x55\x12\x21" + hashlib.sha256(b"x").digest() + b"\x00"),
+        base + "\n",  # a regex's '$' also matches before a final newline
+        "",
+        "b",
+        # each prefix byte, more than one wrong value: a whitelist is not the rule
+        _cid(b"x", b"\x02\x55\x12\x20"),  # version 2
+        _cid(b"x", b"\x03\x55\x12\x20"),  # version 3
+        _cid(b"x", b"\x01\x71\x12\x20"),  # dag-cbor codec
+        _cid(b"x", b"\x01\x00\x12\x20"),  # identity codec
+        _cid(b"x", b"\x01\x55\x16\x20"),  # sha3-256
+        _cid(b"x", b"\x01\x55\x1e\x20"),  # blake3
+        _cid(b"x", b"\x01\x55\x12\x40"),  # a 64-byte digest said, 32 given
+        base + "======",  # base32 padding put back: not the lesson's spelling
+        base + " ",  # a trailing space alone
+        base[1:],  # no multibase letter at all
+        "b" + base,  # two of them
+        "x" + base,
+        _digit_for_letter("l", "1"),  # map01: '1' is not base32, whatever it maps to
+        _digit_for_letter("o", "0"),  # ... nor is '0'
     ]
     return [(c, True) for c in good] + [(c, False) for c in bad]
 
@@ -115,7 +151,10 @@ def _test_digest(answer: object) -> None:
                     "return bytes(...) of it"
                 )
             if type(got) is not bytes:
-                raise Wrong(f"{call} returned {short_repr(got)}; 32 bytes are wanted")
+                raise Wrong(
+                    f"{call} returned {_a_type(got)}; bytes are wanted (the 32 of "
+                    "the digest): return bytes(...) of it"
+                )
             if got != _digest(cid):
                 raise Wrong(
                     f"{call} returned {short_repr(got)}, which is not the digest inside"
@@ -141,8 +180,27 @@ def _test_digest(answer: object) -> None:
             )
         raise Wrong(
             f"{call} returned {short_repr(got)}, but this is not a raw "
-            "sha2-256 CIDv1 in lower-case base32: raise ValueError"
+            f"sha2-256 CIDv1 in lower-case base32{_not_ascii(cid)}: raise ValueError"
         )
+
+
+def _a_type(value: object) -> str:
+    name = type(value).__name__
+    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name} ({short_repr(value)})"
+
+
+def _not_ascii(cid: str) -> str:
+    """Where a CID hides a letter that only looks like base32 (ı, ſ), say which."""
+    import unicodedata
+
+    for i, c in enumerate(cid):
+        if ord(c) > 127:
+            name = unicodedata.name(c, "unnamed").lower()
+            return (
+                f" (its character [{i}] is {c!r}, U+{ord(c):04X} {name}: not an "
+                f"ASCII letter, though {c!r}.upper() is {c.upper()!r})"
+            )
+    return ""
 
 
 def _digest_lenient(cid: str) -> bytes:  # no canonical re-encoding
@@ -234,6 +292,56 @@ def _digest_upper_first(cid: str) -> bytes:  # .upper() before decoding
     return raw[4:]
 
 
+def _digest_multihash(cid: str) -> bytes:
+    """Wrong: a general multihash reader; the digest is as long as its length byte
+    says, so no string length is checked."""
+    if not isinstance(cid, str) or not cid.startswith("b") or cid != cid.lower():
+        raise ValueError("not lower-case base32")
+    body = cid[1:]
+    raw = base64.b32decode(body.upper() + "=" * (-len(body) % 8))
+    if raw[:3] != b"\x01\x55\x12" or raw[3] != len(raw) - 4:
+        raise ValueError("not a raw sha2-256 CIDv1")
+    if _b32(raw) != cid:
+        raise ValueError("not canonical")
+    return raw[4:]
+
+
+def _digest_regex_dollar(cid: str) -> bytes:
+    """Wrong: ``re.match(r"b[a-z2-7]{58}$")``: '$' matches before a final newline."""
+    import re
+
+    if not re.match(r"b([a-z2-7]{58})$", cid):
+        raise ValueError("not a CIDv1 string")
+    return _digest(cid.rstrip("\n"))
+
+
+def _digest_whitelist(prefixes: tuple[bytes, ...]):
+    """Wrong: the 4 prefix bytes checked against a list with one more entry."""
+
+    def answer(cid: str) -> bytes:
+        if len(cid) != 59 or cid[:1] != "b" or cid != cid.lower():
+            raise ValueError("not a lower-case base32 CIDv1 of 59 characters")
+        try:
+            raw = base64.b32decode(cid[1:].upper() + "======")
+        except Exception:
+            raise ValueError("not base32") from None
+        if raw[:4] not in prefixes or _b32(raw) != cid:
+            raise ValueError("not ours")
+        return raw[4:]
+
+    return answer
+
+
+def _digest_map01(cid: str) -> bytes:
+    """Wrong: ``b32decode(..., map01="L")`` reads '0' as 'O' and '1' as 'L'."""
+    if not cid.isascii() or cid[:1] != "b" or len(cid) != 59 or cid != cid.lower():
+        raise ValueError("not a lower-case base32 CIDv1 of 59 characters")
+    raw = base64.b32decode(cid[1:].upper() + "=" * 6, map01="L")
+    if raw[:4] != b"\x01\x55\x12\x20" or cid[-1] not in "aeimquy4":
+        raise ValueError("not ours, or not canonical")
+    return raw[4:]
+
+
 def _digest_any_case(cid: str) -> bytes:
     return _digest("b" + cid[1:].lower()) if cid[:1] in "bB" else _digest(cid)
 
@@ -268,6 +376,23 @@ digest_from_cid = Check(
         _padding_bit_checked(1),  # last letter & 1 only
         _padding_bit_checked(2),  # last letter & 2 only
         _digest_last_letter_listed,  # "aeimquy": forgets '4' (index 28, bits 00)
+        _digest_multihash,
+        _digest_regex_dollar,
+        lambda cid: _digest(cid) if cid[0] == "b" else _digest(cid),  # IndexError
+        _digest_whitelist((b"\x01\x55\x12\x20", b"\x02\x55\x12\x20")),  # v2
+        _digest_whitelist((b"\x01\x55\x12\x20", b"\x03\x55\x12\x20")),  # v3
+        _digest_whitelist((b"\x01\x55\x12\x20", b"\x01\x71\x12\x20")),
+        _digest_whitelist((b"\x01\x55\x12\x20", b"\x01\x55\x16\x20")),
+        _digest_whitelist((b"\x01\x55\x12\x20", b"\x01\x55\x1e\x20")),
+        _digest_whitelist((b"\x01\x55\x12\x20", b"\x01\x55\x12\x40")),
+        _digest_whitelist((b"\x01\x55\x12\x20", b"\x01\x00\x12\x20")),
+        lambda cid: _digest(cid.rstrip("=")),  # padding taken off first
+        lambda cid: _digest(cid.rstrip()),  # trailing white space taken off
+        lambda cid: _digest("b" + cid.removeprefix("b")),  # the 'b' made optional
+        lambda cid: _digest("b" + cid.lstrip("b")),
+        lambda cid: _digest("b" + cid.split("b", 1)[-1]),
+        _digest_map01,
+        lambda cid: memoryview(_digest(cid)),
     ],
 )
 
@@ -297,6 +422,11 @@ _SPLIT_OK = [
     (19_999, 5, 5),
     (3, 3333, 3333),
     (999_999, 777, 250),
+    # 30 digits, beyond Decimal's 28: its royalty comes out one too high
+    (123456789012345678901234567891, 333, 0),
+    (2**100, 333, 250),
+    (2**200 + 12_345, 9999, 0),  # beyond 50 digits too: no precision is enough
+    (5_128_598_692_741, 8278, 0),  # below 2**53, and still a float's error
 ]
 _SPLIT_BAD = [
     (1000, 10_001, 0),
@@ -308,6 +438,11 @@ _SPLIT_BAD = [
     (10, 20_000, 0),
     (1000, 6000, 5000),
     (1000, 5001, 5000),
+    # each rate on its own, not only their sum: -1 + 5 is in range, -1 is not
+    (1000, -1, 5),
+    (1000, 5, -1),
+    (1000, 10_001, -1),
+    (1000, -1, 10_001),
 ]
 
 
@@ -326,9 +461,14 @@ def _test_split(answer: object) -> None:
             isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
             for x in got
         ):
+            odd = next(
+                type(x).__name__
+                for x in got
+                if not isinstance(x, int | np.integer) or isinstance(x, bool | np.bool_)
+            )
             raise Wrong(
                 f"{call} returned {short_repr(got)}; all three parts must "
-                "be ints (whole base units), not floats"
+                f"be ints (whole base units), not {odd}"
             )
         if got != want:
             raise Wrong(f"{call} {describe_mismatch(got, want)}")
@@ -346,6 +486,43 @@ def _test_split(answer: object) -> None:
             f"{call} returned {short_repr(got)}; it is out of range and "
             "must raise ValueError"
         )
+
+
+def _split_decimal(p: int, b: int, f: int) -> tuple[int, int, int]:
+    """Wrong: Decimal arithmetic, exact only to 28 significant digits."""
+    from decimal import Decimal
+
+    if not (0 <= b <= 10_000 and 0 <= f <= 10_000 and b + f <= 10_000 and p >= 0):
+        raise ValueError("out of range")
+    royalty, fee = (int(Decimal(p) * r / 10_000) for r in (b, f))
+    return royalty, fee, p - royalty - fee
+
+
+def _split_decimal_50(p: int, b: int, f: int) -> tuple[int, int, int]:
+    """Wrong: Decimal with 50 digits: more, never enough."""
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return _split_decimal(p, b, f)
+
+
+def _split_float_when_small(p: int, b: int, f: int) -> tuple[int, int, int]:
+    """Wrong: floats while the price fits a float exactly (the product need not)."""
+    if p > 2**53:
+        return _royalty_split(p, b, f)
+    if not (0 <= b <= 10_000 and 0 <= f <= 10_000 and b + f <= 10_000 and p >= 0):
+        raise ValueError("out of range")
+    royalty, fee = int(p * b / 10_000), int(p * f / 10_000)
+    return royalty, fee, p - royalty - fee
+
+
+def _split_total_guard_only(p: int, b: int, f: int) -> tuple[int, int, int]:
+    """Wrong: only the sum of the two rates is checked."""
+    if not 0 <= b + f <= 10_000 or p < 0:
+        raise ValueError("out of range")
+    royalty, fee = p * b // 10_000, p * f // 10_000
+    return royalty, fee, p - royalty - fee
 
 
 def _split_by(
@@ -378,7 +555,9 @@ royalty_split = Check(
     test=_test_split,
     right=[
         _royalty_split,
-        lambda p, b, f: tuple(np.int64(x) for x in _royalty_split(p, b, f)),
+        lambda p, b, f: tuple(  # numpy integers are ints here, where they fit
+            np.int64(x) if abs(x) < 2**63 else x for x in _royalty_split(p, b, f)
+        ),
     ],
     hints=[
         "Basis points are hundredths of a percent: 10000 bps is the whole price. "
@@ -412,6 +591,10 @@ royalty_split = Check(
         lambda p, b, f: (lambda r, fee, s: (r, fee, s + fee))(  # seller keeps fee
             *_royalty_split(p, b, f)
         ),
+        _split_decimal,
+        _split_total_guard_only,
+        _split_decimal_50,
+        _split_float_when_small,
     ],
 )
 
@@ -462,6 +645,93 @@ def _from_zero_first(owner, approved, operators, caller, from_, to):
     return _transfer_error(owner, approved, operators, caller, from_, to)
 
 
+def _zero_caller_early(owner, approved, operators, caller, from_, to):
+    """Wrong: a zero caller refused before the receiver and the token are checked."""
+    if caller == _ZERO and to != _ZERO:
+        return "InsufficientApproval"
+    return _transfer_error(owner, approved, operators, caller, from_, to)
+
+
+def _zero_caller_first(owner, approved, operators, caller, from_, to):
+    """Wrong: a zero caller refused before anything else."""
+    if caller == _ZERO:
+        return "InsufficientApproval"
+    return _transfer_error(owner, approved, operators, caller, from_, to)
+
+
+def _invalid_sender(owner, approved, operators, caller, from_, to):
+    """Wrong: adds ERC-6093's InvalidSender, which transferFrom never raises."""
+    verdict = _transfer_error(owner, approved, operators, caller, from_, to)
+    if verdict == "IncorrectOwner" and from_ == _ZERO:
+        return "InvalidSender"
+    return verdict
+
+
+def _stripped(owner, approved, operators, caller, from_, to):
+    """Wrong: accounts compared after .strip()."""
+    return _transfer_error(
+        owner, approved, operators, caller.strip(), from_.strip(), to.strip()
+    )
+
+
+def _zero_only_as_approved(owner, approved, operators, caller, from_, to):
+    """Wrong: the zero rule applied to the approved address only."""
+    if to == _ZERO:
+        return "InvalidReceiver"
+    if owner is None:
+        return "NonexistentToken"
+    allowed = caller == owner or caller in operators
+    if not (allowed or (approved != _ZERO and caller == approved)):
+        return "InsufficientApproval"
+    return "IncorrectOwner" if from_ != owner else "ok"
+
+
+def _stale_approval(owner, approved, operators, caller, from_, to):
+    """Wrong: a missing token's leftover approval still authorizes."""
+    if owner is None and to != _ZERO and caller == approved != _ZERO:
+        return "IncorrectOwner"
+    return _transfer_error(owner, approved, operators, caller, from_, to)
+
+
+def _from_caller_or_owner(owner, approved, operators, caller, from_, to):
+    """Wrong: from_ may be the caller as well as the owner."""
+    verdict = _transfer_error(owner, approved, operators, caller, from_, to)
+    return "ok" if verdict == "IncorrectOwner" and from_ == caller else verdict
+
+
+def _substring(owner, approved, operators, caller, from_, to):
+    """Wrong: ``in`` on strings (a substring test) where == was meant."""
+    if to in _ZERO:
+        return "InvalidReceiver"
+    if owner is None:
+        return "NonexistentToken"
+    if caller in _ZERO or not (
+        caller in owner or caller in approved or any(caller in op for op in operators)
+    ):
+        return "InsufficientApproval"
+    return "IncorrectOwner" if not owner.startswith(from_) else "ok"
+
+
+def _by_identity(owner, approved, operators, caller, from_, to):
+    """Wrong: ``is`` where == was meant (equal strings need not be one object)."""
+    if to is _ZERO:
+        return "InvalidReceiver"
+    if owner is None:
+        return "NonexistentToken"
+    if caller is _ZERO or not (
+        caller == owner or caller == approved or caller in operators
+    ):
+        return "InsufficientApproval"
+    return "IncorrectOwner" if from_ != owner else "ok"
+
+
+def _to_prefix(owner, approved, operators, caller, from_, to):
+    """Wrong: the zero address recognised by its run of 1s."""
+    if to.startswith("111111"):
+        return "InvalidReceiver"
+    return _transfer_error(owner, approved, operators, caller, from_, to)
+
+
 def _transfer_cases() -> list[tuple]:
     o, a, p, x, z = "alice", "bob", "carol", "mallory", _ZERO
     return [
@@ -485,6 +755,24 @@ def _transfer_cases() -> list[tuple]:
         (o, z, set(), o, "ALICE", a),  # ... and not the token's owner as from_
         (o, z, set(), x, z, a),  # from_ is the zero address: authorization first
         (None, z, set(), x, z, a),  # ... and the token's existence before that
+        (None, z, set(), z, z, x),  # a zero caller: the missing token comes first
+        (o, z, set(), z, o, z),  # ... and the zero receiver before both
+        (o, z, set(), o, z, a),  # the owner, from_ zero: IncorrectOwner, nothing new
+        (o, z, set(), "alice ", o, a),  # a trailing space: another account
+        (o, z, {z}, z, o, x),  # the zero address authorizes nothing, listed or not
+        (None, a, set(), a, o, x),  # a burnt token's stale approval: nothing
+        (o, a, set(), a, a, x),  # the approved caller names itself as from_
+        (o, z, set(), o, "ali", a),  # a from_ that is only the start of the owner
+        (o, a, set(), "bo", o, x),  # a caller that is only part of the approved
+        (o, z, {p}, "car", o, x),  # ... or part of an operator
+        (o, z, set(), "ali", o, x),  # ... or part of the owner
+        (o, z, set(), " alice", o, a),  # a leading space: another account
+        (o, z, set(), o, o, _ZERO[:-1] + "3"),  # 27 letters like zero's: a receiver
+        (o, z, set(), o, o, "1"),  # a short account, inside the zero address's text
+        ("1", z, set(), "1", "1", a),  # ... as owner and caller
+        # equal to the zero address, but another str object: compare with ==, not is
+        (o, z, set(), o, o, "".join(list(_ZERO))),
+        (o, z, set(), "".join(list(_ZERO)), o, x),
     ]
 
 
@@ -519,8 +807,9 @@ transfer_error = Check(
         "Order: zero receiver (InvalidReceiver), no owner (NonexistentToken), caller "
         "not owner/approved/operator (InsufficientApproval), wrong from "
         "(IncorrectOwner).",
-        "The zero address is never authorized: an approved address of ZERO_ADDRESS "
-        "means 'nobody', so a caller equal to it must not pass as approved.",
+        "The zero address is never authorized: not as the approved address (there "
+        "it means 'nobody'), not as an operator, not as anything. Test "
+        "caller == ZERO_ADDRESS before the three ways a caller may be allowed.",
     ],
     wrong=[
         # wrong precedence: from checked before authorization
@@ -551,6 +840,17 @@ transfer_error = Check(
         _from_is_operator,
         _any_case,
         _from_zero_first,
+        _zero_caller_early,
+        _zero_caller_first,
+        _invalid_sender,
+        _stripped,
+        _zero_only_as_approved,
+        _stale_approval,
+        _from_caller_or_owner,
+        _substring,
+        _by_identity,
+        _to_prefix,
+        lambda o, a, ops, c, f, t: _transfer_error(o, a, ops, c.strip(), f, t),
         # receiver checked last
         lambda o, a, ops, c, f, t: (
             _transfer_error(o, a, ops, c, f, "someone")
@@ -587,6 +887,30 @@ _MD_CASES = [
         2**40 + 7,  # seeds run to 2**64 - 1: no 32-bit truncation
         " sunset ",  # a style is kept exactly as passed, spaces too
     ),
+    (
+        " Dawn #7 ",  # a name is kept exactly as passed, spaces too
+        "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+        2**53 + 1,  # not a float's: int(float(seed)) gives 2**53
+        "Sunset",  # and capitals too
+    ),
+    (
+        "Last",
+        "bafkreieq5jui4j25lacwomsqgjeswwl3y5zcdrresptwgmfylxo2depppq",
+        2**64 - 1,  # the largest seed the art package takes
+        "INK",
+    ),
+    (
+        "Sunset #1",  # a name seen before, with another image, seed and style
+        "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+        99,
+        "ink",
+    ),
+    (
+        "A much longer title than thirty-two characters, kept whole",
+        "bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e",
+        5,
+        "neon",
+    ),
 ]
 
 
@@ -605,20 +929,63 @@ def _make_metadata(name: str, image_cid: str, seed: int, style: str) -> dict:
     }
 
 
+_SHARED: dict = {}
+
+
+def _md_shared(name: str, image_cid: str, seed: int, style: str) -> dict:
+    """Wrong: one dict, cleared and refilled on every call."""
+    _SHARED.clear()
+    _SHARED.update(_make_metadata(name, image_cid, seed, style))
+    return _SHARED
+
+
+def _md_cached_by_name():
+    """Wrong: a cache keyed by the name alone (a fresh one per evaluation)."""
+    cache: dict = {}
+
+    def make(name: str, image_cid: str, seed: int, style: str) -> dict:
+        if name not in cache:
+            cache[name] = _make_metadata(name, image_cid, seed, style)
+        return cache[name]
+
+    return make
+
+
 def _test_metadata(answer: object) -> None:
     from refimpl.nft.errors import MetadataError
-    from refimpl.nft.metadata import validate_metadata
+    from refimpl.nft.metadata import metadata_bytes, parse_metadata, validate_metadata
 
     calls = [(args, f"make_metadata{args!r}") for args in _MD_CASES]
+    returned: list[tuple[str, dict, dict]] = []
     for args, call, md in answers(
         answer, "make_metadata(name, image_cid, seed, style)", calls
     ):
         try:
             validate_metadata(md, args[1])
+            # a dict is metadata once it is written as JSON and read back
+            parse_metadata(metadata_bytes(md), args[1])
         except MetadataError as e:
             raise Wrong(f"{call}: {e}") from None
-        if md["name"] != args[0] or md["seed"] != args[2] or md.get("style") != args[3]:
-            raise Wrong(f"{call}: name, seed and style must be the ones passed in")
+        wanted = {"name": args[0], "seed": args[2], "style": args[3]}
+        for field, value in wanted.items():
+            if field not in md:
+                raise Wrong(f"{call}: the dict has no {field!r} field")
+            if md[field] != value:
+                raise Wrong(
+                    f"{call}: its {field!r} is {short_repr(md[field])}; it must be "
+                    f"the {field} passed in, exactly"
+                )
+        seeds = [
+            a.get("value")
+            for a in md["attributes"]
+            if isinstance(a, dict) and a.get("trait_type") == "seed"
+        ]
+        if any(s != args[2] or type(s) is not int for s in seeds):
+            raise Wrong(
+                f"{call}: a 'seed' trait must hold this seed, as an int (or leave "
+                "the trait out)"
+            )
+        returned.append((call, md, copy.deepcopy(md)))
         styles = [
             a.get("value")
             for a in md["attributes"]
@@ -629,6 +996,12 @@ def _test_metadata(answer: object) -> None:
         if styles != [args[3]]:
             raise Wrong(
                 f"{call}: the 'style' trait must hold the style passed in, once"
+            )
+    for call, md, then in returned:
+        if md != then:
+            raise Wrong(
+                f"the dict that {call} returned changed when you made a later call: "
+                "build a new dict (and a new attributes list) on every call"
             )
 
 
@@ -660,6 +1033,27 @@ make_metadata = Check(
             k: v for k, v in _make_metadata(n, c, s, st).items() if k != "model"
         },
         lambda n, c, s, st: {**_make_metadata(n, c, s or 1, st)},  # seed 0 lost
+        lambda n, c, s, st: _make_metadata(n, c, int(float(s)), st),  # via a float
+        lambda n, c, s, st: _make_metadata(n, c, s, st.lower()),  # style lowered
+        lambda n, c, s, st: _make_metadata(n.strip(), c, s, st),  # name stripped
+        lambda n, c, s, st: _make_metadata(n, c, s % 2**63, st),  # a signed 64-bit
+        lambda n, c, s, st: {**_make_metadata(n, c, s, st), "tags": {"ai", "cppn"}},
+        lambda n, c, s, st: {**_make_metadata(n, c, s, st), "score": float("nan")},
+        lambda n, c, s, st: {**_make_metadata(n, c, s, st), "png": bytes(4)},
+        _md_shared,
+        _md_cached_by_name(),
+        lambda n, c, s, st: _make_metadata(n[:32], c, s, st),  # a name cut short
+        lambda n, c, s, st: {  # the lesson's seed trait, not this seed
+            **_make_metadata(n, c, s, st),
+            "attributes": [
+                {"trait_type": "style", "value": st},
+                {"trait_type": "seed", "value": 7},
+            ],
+        },
+        lambda n, c, s, st: {  # 'prompt' where 'style' belongs
+            k if k != "style" else "prompt": v
+            for k, v in _make_metadata(n, c, s, st).items()
+        },
     ],
     hints=[
         "EIP-721 wants name, description and image; the course adds attributes, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import struct
 from typing import Any
 
@@ -211,6 +212,13 @@ class _IncomeCheck(PureFunctionCheck):
             raise
 
 
+def _income_decimal(prices: list[int], bps: int) -> int:
+    """Wrong: Decimal arithmetic, exact only to 28 significant digits."""
+    from decimal import Decimal
+
+    return sum(int(Decimal(p) * bps / 10_000) for p in prices)
+
+
 artist_income = _IncomeCheck(
     "12.2 artist_income",
     reference=_income,
@@ -226,6 +234,8 @@ artist_income = _IncomeCheck(
         # p * 9999 / 10000 as a float rounds up to the next integer
         ([10**13 + 1], 9999),
         ([19, 19, 19, 19, 19], 500),
+        # 30 digits, beyond Decimal's 28: its royalty comes out one too high
+        ([123456789012345678901234567891], 333),
     ],
     compare=_is_int_equal,
     hints=[
@@ -245,10 +255,15 @@ artist_income = _IncomeCheck(
         lambda ps, b: [p * b // 10_000 for p in ps],
         _income_floats_below_2_50,
         lambda ps, b: sum(p * b // 10_000 for p in ps) if ps else None,  # no sales
+        _income_decimal,
     ],
 )
 # numpy integer scalars are ints in this course: a right sum in np.int64 passes
-artist_income.right.append(lambda ps, b: np.int64(sum(p * b // 10_000 for p in ps)))
+artist_income.right.append(
+    lambda ps, b: (lambda t: np.int64(t) if abs(t) < 2**63 else t)(
+        sum(p * b // 10_000 for p in ps)
+    )
+)
 
 
 # -- 12.3 ---------------------------------------------------------------------------
@@ -261,6 +276,8 @@ _ENTRY_CASES = [
     (b"\x89PNG\r\n\x1a\n" + bytes(40),),
     (b'{"name":"x"}',),
     (b"x",),  # one byte: a size of True equals 1 but is a bool
+    (b"{}\n",),  # a JSON file ends in a newline, and it is part of the file
+    (b" x ",),
 ]
 # each input as code that rebuilds it, whole (48 bytes of repr would be a wall)
 _ENTRY_SHOWN = [
@@ -268,6 +285,8 @@ _ENTRY_SHOWN = [
     "b'\\x89PNG\\r\\n\\x1a\\n' + bytes(40)",
     """b'{"name":"x"}'""",
     "b'x'",
+    "b'{}\\n'",
+    "b' x '",
 ]
 
 
@@ -331,6 +350,12 @@ manifest_entry = Check(
             "sha256": hashlib.sha256(d).hexdigest(),
             "size": True if len(d) == 1 else len(d),
         },  # a bool for one byte
+        lambda d: {"sha256": hashlib.sha256(d.strip()).hexdigest(), "size": len(d)},
+        lambda d: (
+            {"sha256": hashlib.sha256(d.strip()).hexdigest(), "size": len(d)}
+            if d.strip()
+            else _entry(d)
+        ),  # stripped only when something is left
     ],
 )
 
@@ -359,6 +384,11 @@ def _first_bad_missing_as_empty(files: dict, manifest: dict) -> str:
         if entry != manifest[name]:
             return name
     return "ok"
+
+
+def _last_digit_off(data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    return digest[:-1] + "0123456789abcdef"[int(digest[-1], 16) ^ 1]
 
 
 def _bad_cases() -> list[tuple]:
@@ -397,6 +427,14 @@ def _bad_cases() -> list[tuple]:
                 "images/a.png": _entry(png),
             },
         ),
+        # the manifest's hash differs from the file's only in its last hex digit
+        (
+            {"images/a.png": png, "metadata/0.json": md},
+            {
+                "images/a.png": _entry(png),
+                "metadata/0.json": {**_entry(md), "sha256": _last_digit_off(md)},
+            },
+        ),
         # the right hash, but the manifest records another size
         (
             {"images/a.png": png, "metadata/0.json": md},
@@ -427,6 +465,7 @@ def _test_first_bad(answer: object) -> None:
         "no files, and a manifest listing one empty file",
         "a collection whose empty file is missing",
         "two bad files whose names sort with capitals first",
+        "a manifest whose hash is off in its last digit",
         "a file whose size is not the manifest's",
     ]
     calls = [
@@ -493,6 +532,16 @@ first_bad_file = Check(
             ),
             "ok",
         ),  # case-insensitive order
+        lambda files, man: next(
+            (
+                n
+                for n in sorted(man)
+                if n not in files
+                or len(files[n]) != man[n]["size"]
+                or hashlib.sha256(files[n]).hexdigest()[:16] != man[n]["sha256"][:16]
+            ),
+            "ok",
+        ),  # the first 16 hex digits only, as the lesson prints them
     ],
     hints=[
         "Go through the manifest's names in sorted order; a file is bad if it is "
@@ -580,6 +629,8 @@ def _broken_cases() -> list[tuple]:
         (7, "sunset", 16, h7, _pil_png(7, "sunset", 16, "grey")),  # 8-bit grey
         (8, "sunset", 16, h7, _pil_png(7, "sunset", 16, "16-bit")),  # and a seed
         (3, "ink", 12, h3, b"GIF89a"),  # not a PNG at all
+        # a good PNG with bytes after its end: from_png refuses it (pillow does not)
+        (7, "sunset", 16, h7, _png_of(7, "sunset", 16) + b"junk"),
     ]
 
 
@@ -594,6 +645,7 @@ def _png_labels() -> dict[bytes, str]:
     made = render.format(7, "sunset", 16)
     labels[_png_of(7, "sunset", 16, (8, 32))] = f"to_png({made}.reshape(8, 32, 3))"
     labels[_png_of(7, "sunset", 16)[:-20]] = f"to_png({made})[:-20]"
+    labels[_png_of(7, "sunset", 16) + b"junk"] = f"to_png({made}) + b'junk'"
     labels[_pil_png(7, "sunset", 16, "grey")] = (
         f"the PNG pillow saves of Image.fromarray({made}).convert('L')"
     )
@@ -696,6 +748,25 @@ def _broken_shape_blind(seed, style, size, digest, png):
     return broken + ([] if _pixel_hash(seed, style, size) == digest else ["render"])
 
 
+def _broken_pillow_decodes(seed, style, size, h, png):
+    """Wrong: the file read with pillow, which forgives bytes after the PNG's end."""
+    from PIL import Image
+
+    out = []
+    try:
+        Image.open(io.BytesIO(png)).verify()
+        pixels = np.asarray(Image.open(io.BytesIO(png)))
+        ok = pixels.shape == (size, size, 3) and pixels.dtype == np.uint8
+        ok = ok and hashlib.sha256(pixels.tobytes()).hexdigest() == h
+    except Exception:
+        ok = False
+    if not ok:
+        out.append("file")
+    if _pixel_hash(seed, style, size) != h:
+        out.append("render")
+    return out
+
+
 def _broken_prefix16(seed, style, size, digest, png):
     from refimpl.art import from_png, pixel_sha256
 
@@ -767,5 +838,6 @@ broken_links = PureFunctionCheck(
         _broken_prefix16,
         _broken_decoder_raises,
         _broken_stops_at_bad_file,
+        _broken_pillow_decodes,
     ],
 )

@@ -35,11 +35,15 @@ def _over_epochs(one_epoch, *, memory="all"):
 
     def run(epochs, registered_at):
         seen: set[str] = set()
+        history: list[set[str]] = []
         out = []
         for cids in epochs:
             out.append(one_epoch(cids, registered_at, seen if memory else ()))
+            history.append(set(cids))
             if memory == "last":
                 seen = set(cids)
+            elif memory == "two":
+                seen = set().union(*history[-2:])
             else:
                 seen |= set(cids)
         return out
@@ -94,6 +98,16 @@ def _epochs_seen_too_soon(epochs, registered_at):  # this epoch counted as earli
     return out
 
 
+def _epochs_first_only(epochs, registered_at):
+    seen: set[str] = set()
+    out = []
+    for k, cids in enumerate(epochs):
+        out.append(_dups_by(cids, registered_at, seen))
+        if k == 0:
+            seen = set(cids)
+    return out
+
+
 def _show_ids(cids: object) -> str:
     """One epoch's ids whole; many one-letter ids as ``list('dbad...')``."""
     if (
@@ -137,6 +151,13 @@ find_duplicates = PureFunctionCheck(
             [list("bxyzbxyzbxyzbxyzbxyzbxy"), list("adcbdabdcbccddaabccccad")],
             [2, 2, 1, 1, 1, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 1, 2, 1, 2],
         ),
+        # an id first sent in a middle epoch, sent again later
+        ([["a", "b"], ["c", "d"], ["e", "c"]], [1, 2]),
+        # ... and one back three epochs later: any earlier epoch counts
+        ([["a", "b"], ["c", "d"], ["e", "f"], ["a", "g"]], [1, 2]),
+        # block numbers with more digits: compared as numbers (10 after 9)
+        ([["a", "a"]], [10, 9]),
+        ([["k", "k", "k"]], [100, 20, 3]),
     ],
     returns=list,
     hints=[
@@ -165,6 +186,11 @@ find_duplicates = PureFunctionCheck(
         lambda e, r: tuple(_find_duplicates(e, r)),
         _epochs_grow_first,
         _epochs_seen_too_soon,
+        _epochs_first_only,  # only the first epoch's ids count as seen
+        _over_epochs(_one_epoch, memory="two"),  # the last two epochs only
+        _over_epochs(  # registration times compared as text
+            lambda c, r, s=(): _dups_by(c, [str(t) for t in r], s)
+        ),
     ],
 )
 

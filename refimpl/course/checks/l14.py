@@ -90,6 +90,16 @@ def _conflicts_per_extra(txs):  # one entry per extra txid, not per nonce
     return {k: sorted(v) for k, v in out.items()}
 
 
+def _conflicts_by_sender_only(txs):
+    """Wrong: a sender with two txids at any nonces, not at one nonce."""
+    ids: dict = {}
+    nonces: dict = {}
+    for sender, nonce, txid in txs:
+        ids.setdefault(sender, set()).add(txid)
+        nonces.setdefault(sender, set()).add(nonce)
+    return {s: sorted(nonces[s]) for s in ids if len(ids[s]) > 1}
+
+
 conflicts = PureFunctionCheck(
     "14.1 conflicts",
     reference=_conflicts,
@@ -108,6 +118,12 @@ conflicts = PureFunctionCheck(
         ([("c", 0, "p"), ("c", 0, "q"), ("c", 1, "x"), ("c", 1, "y")],),
         # nonces sort as numbers: 2 before 10
         ([("d", 10, "a"), ("d", 2, "b"), ("d", 10, "c"), ("d", 2, "e")],),
+        # an honest sender: one transaction per nonce, nonces in a row
+        ([("alice", 0, "t1"), ("alice", 1, "t2"), ("alice", 2, "t3")],),
+        # one clean nonce beside one double spend: only the double spend is listed
+        ([("bob", 0, "a"), ("bob", 1, "b"), ("bob", 1, "c"), ("bob", 2, "d")],),
+        # txids that share a long prefix are still different transactions
+        ([("cy", 3, "7f3a9c0e11d2b4a5"), ("cy", 3, "7f3a9c0e11d2b4a6")],),
     ],
     hints=[
         "Group the transactions by (sender, nonce) and look at the txids in each "
@@ -129,6 +145,10 @@ conflicts = PureFunctionCheck(
         _conflicts_every_sender,
         lambda txs: {k: v[::-1] for k, v in _conflicts_by(txs, sort=False).items()},
         lambda txs: {k: set(v) for k, v in _conflicts_by(txs).items()},
+        _conflicts_by_sender_only,
+        lambda txs: _conflicts(  # txids compared by their first 8 characters
+            [(s, n, t[:8]) for s, n, t in txs]
+        ),
         lambda txs: {  # sorted as text: 10 before 2
             k: sorted(v, key=str) for k, v in _conflicts_by(txs).items()
         },
@@ -169,6 +189,15 @@ def _copy_gap(uid: int, weights: dict, prev: list[float], nxt: list[float]) -> f
     features compute it (``tests/test_checks_refs.py`` holds the two equal)."""
     w, cp, cn = _aligned(uid, weights, prev, nxt)
     return pearson(w, cp) - pearson(w, cn)
+
+
+def _pearson_flat_below(a: list[float], b: list[float]) -> float:
+    """Wrong: a vector whose values span less than 1e-3 taken as constant."""
+    if max(a, default=0) - min(a, default=0) < 1e-3:
+        return 0.0
+    if max(b, default=0) - min(b, default=0) < 1e-3:
+        return 0.0
+    return _pearson(a, b)
 
 
 def _gap_with(corr, **kwargs):
@@ -301,6 +330,8 @@ copy_gap = PureFunctionCheck(
         # is 0.0, but the next round's still counts, so the gap is not 0.0
         (0, {1: 1, 2: 3}, [0.0, 0.0, 0.0], [0.0, 0.2, 0.8]),
         (0, {1: 1, 2: 3}, [], [0.0, 0.2, 0.8]),
+        # a nearly constant vector is not a constant one: its Pearson is real
+        (0, {1: 1, 2: 2, 3: 3}, [0.0, 0.3, 0.3002, 0.3004], [0.0, 0.1, 0.5, 0.4]),
     ],
     compare=_gap_close,
     near=_gap_near,
@@ -325,6 +356,7 @@ copy_gap = PureFunctionCheck(
         lambda u, w, p, n: float(_copy_gap_f32(u, w, p, n)),
         _copy_gap_f32,  # a numpy float32
         _gap_n_from,  # n = max(weights) + 1: the lists' own length ignored
+        _gap_with(_pearson_flat_below),  # "constant" up to a tolerance
         lambda u, w, p, n: _gap_n_from(u, w, p, n, lists=("nxt",)),  # ignores prev
         lambda u, w, p, n: _gap_n_from(u, w, p, n, lists=("prev",)),  # ignores nxt
         lambda u, w, p, n: round(_copy_gap(u, w, p, n), 6),  # rounded

@@ -28,8 +28,15 @@ def _request_digest(
     method: str, path: str, sender: str, receiver: str, nonce: int, ts: int, body: bytes
 ) -> bytes:
     body_hash = hashlib.sha256(body).hexdigest()
-    fields = ["chainmind-request-v1", method, path, sender, receiver]
+    fields = ["chainmind-request-v1", method.upper(), path, sender, receiver]
     fields += [str(nonce), str(ts), body_hash]
+    return _sha256d("|".join(fields).encode("ascii"))
+
+
+def _digest_method_as_given(method, path, sender, receiver, nonce, ts, body):
+    """Wrong: the method hashed as given, not in capitals as sign_request signs it."""
+    fields = ["chainmind-request-v1", method, path, sender, receiver]
+    fields += [str(nonce), str(ts), hashlib.sha256(body).hexdigest()]
     return _sha256d("|".join(fields).encode("ascii"))
 
 
@@ -152,6 +159,9 @@ request_digest = _DigestCheck(
         *(("POST", "/Predict", _PK, _RX, 11, 12, body) for body, _ in _BIG),
         # a body that is not UTF-8 text (raw bytes): hash the bytes, never decode
         ("POST", "/Predict", _PK, _RX, 13, 14, b'\xff\xfe{"x":[[1]]}\x80'),
+        # the method as a caller may write it: signed in capitals all the same
+        ("post", "/Predict", _PK, _RX, 15, 16, b"{}"),
+        ("Get", "/", _PK, _RX, 17, 18, b""),
     ],
     show=_show_request,
     compare=_same_digest,
@@ -161,11 +171,12 @@ request_digest = _DigestCheck(
         "Every field goes in, in order: tag, method, path, sender, receiver, nonce, "
         "timestamp, body hash. Leave the body out and a man in the middle can swap "
         "it; leave the path out and a request can be replayed to another route.",
-        "fields = ['chainmind-request-v1', method, path, sender, receiver, "
+        "fields = ['chainmind-request-v1', method.upper(), path, sender, receiver, "
         "str(nonce), str(ts), hashlib.sha256(body).hexdigest()]; return "
         "sha256d('|'.join(fields).encode('ascii')).",
     ],
     wrong=[
+        _digest_method_as_given,
         _digest_without_body,
         _digest_without_path,
         _digest_single_sha,

@@ -1,0 +1,82 @@
+"""Round five of learner review (all lessons): what it changed outside the checks'
+``wrong=`` lists (those are replayed by tests/test_checks.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from refimpl.art import ArtError, from_png, render, to_png
+from refimpl.course.checks import l01, l10
+from refimpl.course.feedback import array_code
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.array([np.nan, -np.inf, 1.0]),
+        np.array([[np.inf], [0.5]], dtype=np.float32),
+        torch.tensor([float("nan"), float("-inf"), 2.0]),
+    ],
+    ids=["np", "np32", "torch"],
+)
+def test_non_finite_values_are_shown_as_code_that_rebuilds_them(value):
+    code = array_code(value)
+    assert code is not None and "nan," not in code.replace("np.nan,", "")
+    rebuilt = eval(code, {"np": np, "torch": torch})  # noqa: S307 - our own text
+    assert rebuilt.dtype == value.dtype
+    a, b = np.asarray(rebuilt, dtype=np.float64), np.asarray(value, dtype=np.float64)
+    assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_a_png_with_bytes_after_its_end_is_told_so_not_called_truncated():
+    png = to_png(render(7, "sunset", 16))
+    with pytest.raises(ArtError, match="4 bytes after its IEND chunk"):
+        from_png(png + b"junk")
+    with pytest.raises(ArtError, match="truncated"):
+        from_png(png[:-20])
+
+
+def test_a_labelled_input_returned_as_is_is_called_bytes():
+    from refimpl.crypto import sha256d
+
+    def returns_the_header(parent, header):
+        return header[4:36] == sha256d(parent) and header
+
+    message = l01.is_parent.evaluate(returns_the_header).message
+    assert "returned a bytes" in message and "_Labelled" not in message
+
+
+def test_a_close_float_names_both_causes_never_only_float32():
+    from refimpl.course.checks import l07
+    from refimpl.course.checks.l07 import _safe_reward
+
+    def wrong_denominator(pred, y):  # float64 throughout, off by a hair
+        value = _safe_reward(pred, y)
+        return value * (1 + 1e-12) if value else value
+
+    message = l07.safe_reward.evaluate(wrong_denominator).message
+    assert "float32" in message and "the formula itself differs" in message
+
+
+def test_exercise_14_5_says_how_many_washed_tokens_it_scores():
+    from refimpl.course.checks._l14_heldout import scored_tokens
+
+    washed = sum(1 for _, is_washed in scored_tokens() if is_washed)
+    nb = json.loads((ROOT / "exercises" / "14_ai_auditor.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in nb["cells"])
+    assert f"There are {washed} washed tokens among them" in text
+    assert f"catching all {washed}" in text
+
+
+def test_the_hand_filtered_png_holds_the_same_pixels_as_pillows():
+    from refimpl.course.checks.l10 import _png, _png_sub  # the check's own files
+
+    assert np.array_equal(from_png(_png(1, 9)), from_png(_png_sub(1)))
+    assert l10.same_image.evaluate(lambda a, b: a == b).status != "correct"
