@@ -198,7 +198,7 @@ def _strict_s_nonzero(q, z, r, s, v):  # the reviewer's: s == 0 refused, -s let 
 @pytest.mark.parametrize(
     "answer, call",
     [
-        (_strict_r_unbounded, "(R - G, x(R) = N + 2, 2, N + 2, 2, "),
+        (_strict_r_unbounded, "(R - G where x(R) = N + 2, 2, N + 2, 2, "),
         (_strict_s_nonzero, "(Q(key 0xc0ffee), z('pay 5 to bob'), r, -s, "),
     ],
 )

@@ -144,7 +144,7 @@ def test_l10_same_image_refuses_shapes_compared_as_sorted_sizes():
         x, y = from_png(a), from_png(b)
         return sorted(x.shape) == sorted(y.shape) and pixel_sha256(x) == pixel_sha256(y)
 
-    assert "48x12" in _refused(l10.same_image, sorted_shape)
+    assert "48 wide x 12 high" in _refused(l10.same_image, sorted_shape)
 
 
 def test_l15_accept_nonce_refuses_whole_second_rounding_on_fractional_windows():

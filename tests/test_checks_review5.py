@@ -80,3 +80,24 @@ def test_the_hand_filtered_png_holds_the_same_pixels_as_pillows():
 
     assert np.array_equal(from_png(_png(1, 9)), from_png(_png_sub(1)))
     assert l10.same_image.evaluate(lambda a, b: a == b).status != "correct"
+
+
+def test_exercise_05_4_keeps_to_the_range_its_text_promises():
+    """The text says z <= 30 and every expected probability 0 or >= 0.001 (where
+    1 - sum(...) is exact enough): hold the check's cases to it."""
+    from refimpl.course.checks.l05 import _RACE_CASES, _race_success
+
+    assert max(z for _, z, _, _ in _RACE_CASES) <= 30
+    for case in _RACE_CASES:
+        value = _race_success(*case)
+        assert value == 0.0 or value >= 0.001, case
+
+
+def test_an_empty_expected_list_is_never_called_a_prefix_of_the_answer():
+    from refimpl.course import FunctionCheck
+
+    check = FunctionCheck(
+        "T.1 evens", reference=lambda xs: [], cases=[([1, 3],)], hints=["h"]
+    )
+    message = check.evaluate(lambda xs: [1]).message
+    assert "right" not in message.split("that length is not right")[-1]

@@ -62,7 +62,10 @@ def from_png(data: bytes) -> np.ndarray:
     width, height, depth, colour, interlace = _ihdr(data)
     if colour != 2 or depth != 8:
         kind = _COLOUR_TYPES.get(colour, f"colour type {colour}")
-        raise ArtError(f"expected an 8-bit RGB PNG, got a {depth}-bit {kind} PNG")
+        article = "an" if str(depth).startswith(("8", "11", "18")) else "a"
+        raise ArtError(
+            f"expected an 8-bit RGB PNG, got {article} {depth}-bit {kind} PNG"
+        )
     if interlace != 0:
         raise ArtError("expected a non-interlaced PNG, got an interlaced (Adam7) one")
     if width * height > MAX_PNG_PIXELS:

@@ -341,6 +341,13 @@ def call_learner(
         raise LearnerError(
             call_text, outcome.error, outcome.timed_out, time_limit
         ) from None
+    np = _np()
+    if np is not None and isinstance(outcome.value, np.ndarray):
+        if any(outcome.value is a for a in given):
+            raise Wrong(
+                f"{call_text} returned its own argument, the very array it was "
+                "given; return a new array (the caller's would change with it)"
+            )
     if not may_change_inputs:
         position = limits.changed_argument(tuple(args), given)
         if position is not None:
@@ -612,7 +619,7 @@ def _sequence_mismatch(got: Any, expected: Any, verb: str, hex_ints: bool) -> st
                 f"{head}: {right}, and item [{len(expected)}] "
                 f"{short_repr(got[len(expected)], 80)} is {more}"
             )
-        if got:
+        if got and len(got) < len(expected):
             those = "that one is" if len(got) == 1 else f"those {len(got)} are"
             return f"{head}: {those} right, but some are missing"
         return head

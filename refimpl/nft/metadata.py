@@ -176,7 +176,7 @@ def validate_metadata(md: Any, image_cid: str | None = None) -> None:
             raise MetadataError(f"provenance names image {prov['cid']}, not {cid}")
         if "seed" in prov and prov["seed"] != seed:
             raise MetadataError(
-                f"provenance seed {prov['seed']} != metadata seed {seed}"
+                f"provenance seed {prov['seed']!r} != metadata seed {seed!r}"
             )
 
 

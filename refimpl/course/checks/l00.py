@@ -127,6 +127,9 @@ _SMALL = [
     ([(2, "shop"), (3, "shop.pay")], "shop "),
     # numbers sort as numbers: 9 before 10 (as text, "10" < "9")
     ([(10, "a"), (9, "a.b"), (100, "a")], "a"),
+    # a lesson listed twice whose matching package comes first (dict() keeps
+    # only its last one)
+    ([(3, "refimpl.chain"), (3, "refimpl.crypto")], "refimpl.chain"),
 ]
 
 
@@ -153,6 +156,10 @@ lessons_in = FunctionCheck(
         "b in syllabus if b == package or b.startswith(package + '.')})",
     ],
     wrong=[
+        # dict(syllabus): a lesson's last package only
+        lambda s, p: sorted(
+            n for n, b in dict(s).items() if b == p or b.startswith(p + ".")
+        ),
         # sorted as text: [10, 100, 9]
         lambda s, p: sorted(
             {n for n, b in s if b == p or b.startswith(p + ".")}, key=str

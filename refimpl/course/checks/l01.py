@@ -501,6 +501,8 @@ is_parent = FunctionCheck(
 def _test_zero_prefix(answer: object) -> None:
     if type(answer) is not bytes:
         fix = "; wrap it: bytes(message)" if isinstance(answer, bytearray) else ""
+        if callable(answer):
+            fix = "; this exercise wants the message itself: call your function"
         raise Wrong(
             f"expected bytes (like b'ChainMind 1'), got {type(answer).__name__}{fix}"
         )

@@ -132,6 +132,8 @@ def _ec_add_cases() -> list[tuple]:
         (_P256_G, g2, -3, p256),
         (_pt(1), _pt(1), 0, p_k1),  # secp256k1: a = 0
         (_pt(2), _pt(5), 0, p_k1),
+        # y values that cancel (10 + 87 = 97) on two different x: not mirrors
+        ((0, 10), (17, 87), 2, 97),
     ]
 
 
@@ -154,6 +156,12 @@ def _wrong_add_vertical_tangent(p1, p2, a, p):
 def _wrong_add_mirror_same_x(p1, p2, a, p):
     if p1 is not None and p2 is not None and p1[0] == p2[0]:
         return None  # equal x does not always mean P + (-P)
+    return _add_any(p1, p2, a, p)
+
+
+def _wrong_add_mirror_y_only(p1, p2, a, p):
+    if p1 is not None and p2 is not None and (p1[1] + p2[1]) % p == 0:
+        return None  # the x test forgotten: y1 + y2 = 0 alone is not a mirror
     return _add_any(p1, p2, a, p)
 
 
@@ -184,6 +192,7 @@ ec_add = optional_check(
         _wrong_add_vertical_tangent,
         _wrong_add_mirror_same_x,
         _wrong_add_no_mod,
+        _wrong_add_mirror_y_only,
         lambda p1, p2, a, p: _add_any(p1, p2, a, p) and list(_add_any(p1, p2, a, p)),
     ],
 )
@@ -441,6 +450,12 @@ def _address_cases() -> list[tuple]:
         (key1[:6] + "O" + key1[7:],),
         (key1[:9] + "I" + key1[10:],),
         (key1[:4] + "0" + key1[5:],),
+        # a look-alike inside an address whose checksum still matches once the
+        # bad letter reads as -1 or 0; one leading '1' too few or too many
+        ("1BgGZ9tcN4rm9KC0Dn7KprQz87SZ26SAMH",),
+        ("1cMh228HTCiwS8ZsaakH8A8wze0JR5ZsP",),
+        ("111111111111111111114oLvT2",),
+        ("1112D2adLM3UKy4Z4giRbReR6gjWuvHUqB",),
     ]
 
 
@@ -461,6 +476,45 @@ def _b58decode_no_pad(text: str) -> bytes:
     for c in text:
         n = n * 58 + ALPHABET.index(c)
     return n.to_bytes((n.bit_length() + 7) // 8, "big")
+
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"  # the lesson's
+
+
+def _hash160_from_digits(address: str, value) -> bytes | None:
+    n = 0
+    for c in address:
+        n = n * 58 + value(c)
+    ones = len(address) - len(address.lstrip("1"))
+    raw = bytes(ones) + (n.to_bytes((n.bit_length() + 7) // 8, "big") if n > 0 else b"")
+    if len(raw) != 25 or raw[0] != 0 or _sha256d(raw[:21])[:4] != raw[21:]:
+        return None
+    return raw[1:21]
+
+
+def _wrong_hash160_find(address):
+    # str.find gives -1 for a letter Base58 leaves out, and nothing checks it
+    return _hash160_from_digits(address, _B58.find)
+
+
+def _wrong_hash160_unknown_zero(address):
+    # a letter Base58 leaves out read as 0
+    return _hash160_from_digits(address, lambda c: _B58.find(c) if c in _B58 else 0)
+
+
+def _wrong_hash160_fixed_25(address):
+    # always 25 bytes: the number of leading '1's is never compared
+    if not address or any(c not in _B58 for c in address):
+        return None
+    n = 0
+    for c in address:
+        n = n * 58 + _B58.index(c)
+    if n >= 2**200:
+        return None
+    raw = n.to_bytes(25, "big")
+    if raw[0] != 0 or _sha256d(raw[:21])[:4] != raw[21:]:
+        return None
+    return raw[1:21]
 
 
 def _wrong_hash160_drops_zero_bytes(address):
@@ -564,6 +618,9 @@ address_hash160 = optional_check(
         _wrong_hash160_short_checksum,
         lambda a: _address_hash160(a.strip()),  # forgives spaces and newlines
         lambda a: (_address_hash160(a) or b"").hex() or None,  # hex text, not bytes
+        _wrong_hash160_find,
+        _wrong_hash160_unknown_zero,
+        _wrong_hash160_fixed_25,
         # the look-alikes read as digits, as some OCR fix-ups do
         lambda a: _address_hash160(
             a.replace("l", "1").replace("I", "1").replace("O", "o").replace("0", "o")
@@ -633,9 +690,11 @@ def _strict_cases() -> list[tuple]:
     # without v, accepts it).
     x = _N + 2
     y = pow((x**3 + 7) % ec.P, (ec.P + 1) // 4, ec.P)
-    q_big = _pt_raw(ec.add((x, y), (_G[0], ec.P - _G[1])), "R - G, x(R) = N + 2")
+    q_big = _pt_raw(ec.add((x, y), (_G[0], ec.P - _G[1])), "R - G where x(R) = N + 2")
     two = _num(2, "2")
     cases.append((q_big, two, two, two, 27 + (y & 1)))
+    # ... and with the recovery id Ethereum and libsecp256k1 give it (+2 for x >= n)
+    cases.append((q_big, two, two, two, 29 + (y & 1)))
     # the same R signed as r = N + 2 (out of range): x(R) == r exactly, and
     # u2 = r·w mod N is unchanged, so only r's upper bound refuses it
     cases.append((q_big, two, _num(x, "N + 2"), two, 27 + (y & 1)))
@@ -648,6 +707,10 @@ def _strict_cases() -> list[tuple]:
         s_t, v_t = _N - s_t, 55 - v_t
     z_t = _num(int.from_bytes(top, "big"), "2**256 - 1")
     cases.append((q, z_t, _num(r_t, "r'"), _num(s_t, "s'"), v_t))
+    # the right parity written another way: 0/1 (yParity) or 31/32 (Bitcoin's
+    # compressed-key message header) are not 27/28
+    cases.append((q, z, r, s, v - 27))
+    cases.append((q, z, r, s, v + 4))
     return cases
 
 
@@ -715,6 +778,27 @@ def _wrong_strict_s_not_positive(q, z, r, s, v):
     return big_r[0] == r and v == 27 + (big_r[1] & 1)
 
 
+def _wrong_strict_any_v_form(q, z, r, s, v):
+    # 27/28, 0/1 and 31/32 all read as the parity
+    if not (1 <= r < _N and 1 <= s <= _N // 2):
+        return False
+    recid = v - 31 if v >= 31 else v - 27 if v >= 27 else v
+    return _textbook(q, z, r, s) and recid == _parity(q, z, r, s)
+
+
+def _wrong_strict_full_recid(q, z, r, s, v):
+    # x >= n accepted through the recovery id's second bit instead of refused
+    if not (1 <= r < _N and 1 <= s <= _N // 2):
+        return False
+    from py_ecc.secp256k1 import secp256k1 as ec
+
+    w = pow(s, -1, _N)
+    big_r = ec.add(ec.multiply(_G, z * w % _N), ec.multiply(q, r * w % _N))
+    if big_r[0] % _N != r:
+        return False
+    return v == 27 + (big_r[1] & 1) + 2 * (big_r[0] >= _N)
+
+
 def _wrong_strict_z_mod_p(q, z, r, s, v):
     # z reduced by p, the field prime, where n, the group order, belongs
     if not (1 <= r < _N and 1 <= s <= _N // 2) or v not in (27, 28):
@@ -771,6 +855,8 @@ verify_strict = FunctionCheck(
         _wrong_strict_r_unbounded,
         _wrong_strict_s_not_positive,
         _wrong_strict_z_mod_p,
+        _wrong_strict_any_v_form,
+        _wrong_strict_full_recid,
     ],
 )
 
@@ -870,10 +956,11 @@ def _n_relative(value: int, args: tuple = ()) -> str:
     for base, name in named:
         if value == _N - base:
             return f"N - {name}"
-    digits = f"{value:x}"
+    sign, digits = ("-", f"{-value:x}") if value < 0 else ("", f"{value:x}")
     if len(digits) <= 40:
-        return f"{value:#x}"
-    return f"0x{digits[:16]}…{digits[-16:]} ({len(digits)} hex digits)"
+        return f"{sign}0x{digits}"
+    negative = ", negative" if sign else ""
+    return f"{sign}0x{digits[:16]}…{digits[-16:]} ({len(digits)} hex digits{negative})"
 
 
 def _named_item(item: object, args: tuple) -> object:

@@ -97,6 +97,10 @@ _CS_CASES = [
     "",
     "05deadbeef",  # followed by other bytes: only the length is read
     "fd0302ff",
+    # zero written long: it fits one byte, so every longer form is non-canonical
+    "fd0000",
+    "fe00000000",
+    "ff0000000000000000",
 ]
 
 
@@ -162,6 +166,14 @@ def _wrong_cs_signed_64(data):
     return (n, 1 + size) if n >= floor else None
 
 
+def _wrong_cs_zero_exempt(data):
+    # the canonical test skipped for a value of 0
+    got = _cs_unchecked(data, "little")
+    if got is None or got[1] == 1 or got[0] == 0:
+        return got
+    return _read_compact_size(data)
+
+
 def _wrong_cs_no_length_check(data):
     # the slice silently gives fewer bytes when the data runs out
     if not data:
@@ -197,6 +209,7 @@ read_compact_size = optional_check(
         _wrong_cs_canonical_off_by_one,
         _wrong_cs_no_length_check,
         _wrong_cs_signed_64,
+        _wrong_cs_zero_exempt,
         lambda d: (got := _read_compact_size(d)) and got[0],  # n only
         lambda d: (got := _read_compact_size(d)) and [got[0], got[1]],  # a list
     ],

@@ -527,6 +527,15 @@ def _retarget_cases() -> list[tuple]:
             *btc,
         ),
         (0x207FFF00, _Times([0] * 9 + [80]), 10, 20, 0x7FFFFF * 2**232),
+        # on a boundary, a window of exactly T: the target is unchanged, yet it is
+        # encoded again, so bits written the long way come back canonical
+        (
+            0x2100007F,
+            _Times([1_700_000_000 + 2 * i for i in range(9)] + [1_700_000_020]),
+            10,
+            20,
+            0x7FFFFF * 2**232,
+        ),
         # divided by T as a float, then multiplied: one unit short in the mantissa
         (0x1814E671, _Times([0] * 9 + [60]), 10, 20, 0x7FFFFF * 2**232),
     ]
@@ -590,6 +599,16 @@ def _wrong_retarget_reencoded(prev_bits, ts, interval, t, pow_limit):
     return target_to_bits(
         bits_to_target(_retarget_window(prev_bits, ts, interval, t, pow_limit))
     )
+
+
+def _wrong_retarget_same_span_kept(prev_bits, ts, interval, t, pow_limit):
+    """A window of exactly the target time keeps prev_bits as they are."""
+    if len(ts) % interval:
+        return prev_bits
+    span = min(max(ts[-1] - ts[-interval], t // 4), t * 4)
+    if span == t:
+        return prev_bits
+    return target_to_bits(min(bits_to_target(prev_bits) * span // t, pow_limit))
 
 
 def _wrong_retarget_float_divide_first(prev_bits, ts, interval, t, pow_limit):
@@ -716,6 +735,7 @@ retarget_window = FunctionCheck(
         _wrong_retarget_frozen_at_limit,
         _wrong_retarget_keeps_bits_over_limit,
         _wrong_retarget_float_divide_first,
+        _wrong_retarget_same_span_kept,
         _wrong_retarget_rounded,
         lambda b, ts, k, t, lim: _wrong_retarget_rounded(b, ts, k, t, lim, up=True),
         # a negative span made positive ("time cannot run backwards")

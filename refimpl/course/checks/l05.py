@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 
 import numpy as np
 
@@ -97,6 +98,12 @@ _TIP_CASES = [  # one-letter names, arrival order
     # though the other branch is longer
     ([("g", None, 0x2000FFFF), ("a", "g", 0x1F7FC100), ("b", "g", 0x2000FFFF),
       ("c", "b", 0x2000FFFF)],),
+    # ... and the same tie with the longer branch seen first: it stays
+    ([("g", None, 0x2000FFFF), ("b", "g", 0x2000FFFF), ("c", "b", 0x2000FFFF),
+      ("a", "g", 0x1F7FC100)],),
+    # targets one apart: the work of each differs by a few hashes, not by
+    # "difficulty" rounded to an integer
+    ([("g", None, 0x207FFFFF), ("a", "g", 0x1F00FFFF), ("b", "g", 0x1F00FFFE)],),
 ]  # fmt: skip
 
 
@@ -144,6 +151,24 @@ def _longest_then_work(blocks):
     return _tip(blocks, lambda bits: 2**300 + work_from_bits(bits))
 
 
+def _tie_to_shorter(blocks):
+    # on equal work the branch with fewer blocks wins
+    best, best_key = "", (-1, 0)
+    seen: dict[str, tuple[int, int]] = {}
+    for name, parent, bits in blocks:
+        work, height = seen[parent] if parent is not None else (0, -1)
+        seen[name] = (work + work_from_bits(bits), height + 1)
+        if (seen[name][0], -seen[name][1]) > best_key:
+            best, best_key = name, (seen[name][0], -seen[name][1])
+    return best
+
+
+def _difficulty_work(blocks):
+    # integer difficulty against the easiest target: targets close together tie
+    easiest = bits_to_target(0x207FFFFF)
+    return _tip(blocks, lambda bits: easiest // bits_to_target(bits))
+
+
 def _tie_to_longer(blocks):
     # compares (cumulative work, height): on equal work the longer branch wins
     best, best_key = "", (-1, -1)
@@ -179,6 +204,8 @@ best_tip = FunctionCheck(
         _work_without_plus_one,
         _tie_by_name,
         _tie_to_longer,
+        _tie_to_shorter,
+        _difficulty_work,
     ],
     show=_show_blocks,
 )
@@ -220,6 +247,8 @@ reorg_depth = FunctionCheck(
         # ... also when the old branch's first label reappears later on the new one
         (["g", "a"], ["g", "x", "a"]),
         (["g", "a", "b"], ["g", "b", "a"]),
+        # labels longer than a letter: compared whole, not character by character
+        (["g", "a1", "b"], ["g", "a2", "b"]),
     ],
     hints=[
         "Both branches start at genesis. How many blocks do they share from the start?",
@@ -236,6 +265,10 @@ reorg_depth = FunctionCheck(
         lambda old, new: max(0, len(old) - _common(old, new) - 1),  # off by one
         lambda old, new: float(_reorg_depth(old, new)),  # a count is an int
         _reorg_first_label_missing,
+        lambda old, new: (
+            len(old)  # the joined text's common prefix
+            - len(os.path.commonprefix(["".join(old), "".join(new)]))
+        ),
     ],
 )
 # The type policy: a numpy integer is an int (a count from np.argmin, np.sum, ...).
@@ -642,6 +675,9 @@ def _wait_cases() -> list[tuple]:
         # a majority attacker with a bound above 1: still no wait is enough
         (0.5, 1.01),
         (0.6, 2.0),
+        # thousands of blocks: no cap on the loop, and no majority test below 0.5
+        (0.48, 0.001),
+        (0.49, 0.1),
     ]
 
 
@@ -701,6 +737,15 @@ def _wait_bound_first(q, max_probability):
     return _confirmations_needed(q, max_probability)
 
 
+def _wait_capped_2000(q, max_probability):  # gives up after 2000 blocks
+    if q >= 0.5 or max_probability <= 0:
+        return None
+    for z in range(2000):
+        if race_success_probability(q, z) < max_probability:
+            return z
+    return None
+
+
 def _wait_capped(q, max_probability):  # gives up after 200 blocks
     for z in range(200):
         if race_success_probability(q, z) < max_probability:
@@ -732,5 +777,7 @@ confirmations_needed = optional_check(
         _wait_negative_bound_only,
         _wait_no_bound_guard,
         _wait_bound_first,
+        lambda q, m: None if q >= 0.49 else _confirmations_needed(q, m),
+        _wait_capped_2000,
     ],
 )

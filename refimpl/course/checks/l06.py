@@ -131,6 +131,18 @@ def _built_loss_cases():
         ),
         # errors of 1e-30: their squares (1e-60) underflow float32 to 0, not float64
         shown(torch.tensor([1e-30]), torch.tensor([0.0]), torch.tensor([1e-30])),
+        # a perfect baseline against an answer 1e-6 off: not perfect, so inf
+        shown(
+            torch.tensor([[1.0], [2.0]], dtype=torch.float64) + 1e-6,
+            torch.tensor([[1.0], [2.0]], dtype=torch.float64),
+            torch.tensor([[1.0], [2.0]], dtype=torch.float64),
+        ),
+        # float64 tensors: .double() returns them as they are, not a copy
+        shown(
+            torch.tensor([[1.5], [2.5]], dtype=torch.float64),
+            torch.tensor([[1.0], [2.0]], dtype=torch.float64),
+            torch.zeros(2, 1, dtype=torch.float64),
+        ),
     ]
 
 
@@ -170,6 +182,27 @@ def _rl_tensor(pred, y, base):
     import torch
 
     return torch.tensor(_relative_loss_vs(pred, y, base), dtype=torch.float64)
+
+
+def _rl_allclose_perfect(pred, y, base):
+    import torch
+
+    ours = float(((pred.double() - y.double()) ** 2).mean())
+    theirs = float(((base.double() - y.double()) ** 2).mean())
+    if theirs == 0:  # "perfect" up to allclose's tolerance
+        return 0.0 if torch.allclose(pred.double(), y.double()) else math.inf
+    return ours / theirs
+
+
+def _rl_in_place(pred, y, base):
+    p = pred.double()
+    p -= y.double()  # the caller's pred, when it is float64 already
+    b = base.double()
+    b -= y.double()
+    ours, theirs = float((p**2).mean()), float((b**2).mean())
+    if theirs == 0:
+        return 0.0 if ours == 0 else math.inf
+    return ours / theirs
 
 
 def _rl_isclose_zero(pred, y, base):
@@ -231,6 +264,8 @@ relative_loss_vs = FunctionCheck(
         ),
         _rl_float32,
         _rl_subtract_float32,
+        _rl_allclose_perfect,
+        _rl_in_place,
         _rl_guard_float32,
         _rl_nan,
         lambda pred, y, base: _relative_loss_vs(pred, y, base * 0),  # the zero baseline
@@ -740,6 +775,10 @@ _PRUNE_CASES = [
     # the tie rule holds in the immune pool too: registration, then uid
     ([45, 40, 40], [0, 0, 0], 50, 20, set(), 0),
     ([40, 40, 45], [0, 0, 0], 50, 20, set(), 0),
+    # other heights and immunity periods than the lesson's 50 and 20
+    ([0, 90], [1, 0], 100, 20, set(), 0),
+    ([0, 10, 12], [2, 1, 0], 14, 3, set(), 0),
+    ([5, 6, 7], [3, 2, 1], 8, 5, set(), 0),
     # many full ties (36 uids): an unstable sort may not return the lowest uid
     ([0] * 36, [1, 1, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 1, 2, 2, 1, 1, 1, 2, 0, 2, 2, 0, 1,
                 2, 1, 0, 2, 2, 2, 0, 0, 2, 0, 1, 0], 50, 20, set(), 0),
@@ -898,6 +937,7 @@ uid_to_prune = _with_immortal_note(
             _prune_immune_key((lambda u, e, r: (e[u], u))),  # no registration
             _prune_immune_key((lambda u, e, r: (e[u], -r[u], u))),  # latest first
             _prune_immune_key((lambda u, e, r: (e[u], r[u], -u))),  # highest uid
+            lambda r, e, h, i, immortal, m: _uid_to_prune(r, e, 50, 20, immortal, m),
         ],
     )
 )

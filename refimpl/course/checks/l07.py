@@ -393,6 +393,8 @@ def _avg_cases():
         (np.array([0.4, 0.6, 0.8]), [float("nan"), 0.5], [0, 2], 0.1),
         # ... also when it is the last reward of a uid listed twice: 0, not 0.5
         (np.array([0.0, 0.0]), [0.5, float("nan")], [1, 1], 0.5),
+        # integer scores (a fresh validator's zeros as ints): the result is float64
+        (np.array([1, 0, 2]), [0.5], [1], 0.1),
         # rewards as a numpy array (as a validator's reward function returns them):
         # not to be changed either
         (np.array([0.4, 0.6]), np.array([float("nan"), 0.5]), [0, 1], 0.1),
@@ -469,6 +471,14 @@ def _avg_nan_skipped(scores, rewards, uids, alpha):
     return out
 
 
+def _avg_int_buffer(scores, rewards, uids, alpha):
+    import numpy as np
+
+    scattered = np.zeros_like(scores)  # an int array for int scores: 0.5 becomes 0
+    scattered[list(uids)] = np.nan_to_num(np.asarray(rewards, dtype=float))
+    return alpha * scattered + (1 - alpha) * np.asarray(scores, dtype=np.float64)
+
+
 def _avg_nan_loop(scores, rewards, uids, alpha):
     import numpy as np
 
@@ -519,6 +529,7 @@ moving_average = FunctionCheck(
         _avg_keeps_nan,
         _avg_nan_skipped,
         _avg_nan_loop,
+        _avg_int_buffer,
         _avg_rewards_cleaned_in_place,
         _avg_float32_then_float64,
     ],
@@ -526,6 +537,17 @@ moving_average = FunctionCheck(
 
 
 # -- 07.3 to_u16 ---------------------------------------------------------------------
+def _u16_exact(weights):
+    """Wrong: exact fractions, not the SDK's float64."""
+    from fractions import Fraction
+
+    if not weights or max(weights) <= 0:
+        return [], []
+    m = Fraction(max(weights))
+    out = [(i, round(Fraction(w) / m * U16_MAX)) for i, w in enumerate(weights)]
+    return [i for i, v in out if v], [v for _, v in out if v]
+
+
 def _to_u16(weights):
     from refimpl.market.weights import weights_to_u16
 
@@ -684,6 +706,8 @@ to_u16 = FunctionCheck(
         ([9.0, 8.1],),  # the same: 58981.4999... divided first, 58981.5 scaled first
         ([],),  # an empty row: nothing to send, ([], []) as the SDK mirror gives
         ([0.7, 3.0],),  # 15291.4999... divided by the max, 15291.5 normalised first
+        # float64, as the SDK computes: exact fractions round 54612.5... up
+        ([1.2, 1.0],),
     ],
     compare=_u16_compare,
     hints=[
@@ -698,6 +722,7 @@ to_u16 = FunctionCheck(
         "the pairs whose value is not 0",
     ],
     wrong=[
+        _u16_exact,
         _sum_scaled,
         _keeps_zeros,
         lambda w: _rounded_with(w, math.floor),
@@ -759,6 +784,8 @@ def _gate_cases():
         (torch.tensor([[1000.0, 999.0, 0.0]]), torch.tensor([[1.0, 2.0, 3.0]]), 2),
         # very negative logits: a mask of -1e9 is no longer "exactly 0" for the rest
         (torch.tensor([[-3e9, -4e9, -5e9]]), torch.tensor([[1.0, 2.0, 3.0]]), 1),
+        # ... near float32's lowest: no finite fill is low enough, only -inf
+        (torch.tensor([[-3e38, -3.1e38, -3.2e38]]), torch.tensor([[1.0, 2.0, 3.0]]), 1),
     ]
 
 
@@ -844,6 +871,14 @@ def _topk_own_softmax(logits, outputs, k):
     return (e / e.sum(dim=-1, keepdim=True) * outputs).sum(dim=-1, keepdim=True)
 
 
+def _topk_fill(logits, outputs, k, fill):
+    import torch
+
+    top = torch.topk(logits, min(k, logits.shape[-1]), dim=-1)
+    masked = torch.full_like(logits, fill).scatter(-1, top.indices, top.values)
+    return (torch.softmax(masked, dim=-1) * outputs).sum(dim=-1, keepdim=True)
+
+
 def _topk_big_negative(logits, outputs, k):
     import torch
 
@@ -880,6 +915,7 @@ topk_gated_answer = FunctionCheck(
         _topk_over_batch,
         _topk_smallest,
         _topk_big_negative,  # -1e9 for -inf
+        lambda logits, outputs, k: _topk_fill(logits, outputs, k, -1e30),
         lambda lg, out, k: _topk_gated(lg, out, k).squeeze(-1),  # shape [B]
         _topk_threshold,
         _topk_own_softmax,
@@ -1000,6 +1036,37 @@ def _accept_cases() -> list[tuple]:
         ([9], [65535], 9, 10, False, 999, 7, free_7),  # ... and the minimum stake
         ([9], [65535], 9, 10, False, 5000, 6, p),  # ... and the version key
         ([9], [1, 2], 9, 10, False, 5000, 7, p),  # ... and equal lengths
+        # other subnets' parameters than the lesson's
+        (
+            [0, 1],
+            [5, 5],
+            9,
+            10,
+            True,
+            60,
+            3,
+            dict(p, min_stake=50, version_key=3, min_allowed_weights=2),
+        ),
+        (
+            [0, 1],
+            [5, 5],
+            9,
+            10,
+            True,
+            49,
+            3,
+            dict(p, min_stake=50, version_key=3, min_allowed_weights=2),
+        ),
+        (
+            [0, 1],
+            [5, 5],
+            9,
+            10,
+            True,
+            60,
+            2,
+            dict(p, min_stake=50, version_key=3, min_allowed_weights=2),
+        ),
         # a top share of exactly 21845/65535 = 1/3: within the limit (<=, not <)
         ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, limit(21845)),
         ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, limit(21844)),
@@ -1213,6 +1280,9 @@ subtensor_accepts = FunctionCheck(
         "sum(up)",
     ],
     wrong=[
+        lambda u, v, me, n, permit, stake, version, p: _subtensor_accepts(
+            u, v, me, n, permit, stake, version, dict(p, min_stake=1000, version_key=7)
+        ),  # the lesson's minimum stake and version key, whatever the subnet's
         _self_only_early(lambda v, version, p: len(v) == 1),  # no version check
         _self_only_early(  # no length check
             lambda v, version, p: p["version_key"] == 0 or version >= p["version_key"]

@@ -97,6 +97,18 @@ def _normalize_rows(W: np.ndarray) -> np.ndarray:
     return epoch(np.ones(W.shape[0]), W).weights  # the epoch's own row step
 
 
+def _rows_drop_tiny(W):
+    out = _normalize_rows(W)
+    out[out < 1e-3] = 0  # tiny shares dropped: the row no longer sums to 1
+    return out
+
+
+def _rows_same_if_normal(W):
+    if W.dtype == np.float64 and np.allclose(W.sum(axis=1), 1):
+        return W  # the caller's own array, not a new one
+    return _normalize_rows(W)
+
+
 def _rows_in_place(W):
     W /= W.sum(axis=1, keepdims=True).clip(min=1e-300)
     return W
@@ -142,6 +154,8 @@ normalize_rows = PureFunctionCheck(
         (np.array([[1, 2], [3, 7], [0, 0]], dtype=np.float32),),
         (_m([[0.1, 0.2, 0.7], [1, 1, 1]]),),
         (_m([[1e-9, 1e-9], [3e-12, 1e-12]]),),  # tiny weights: no epsilon may be added
+        (_m([[65535, 1]]),),  # a tiny share is a share: 1/65536, not 0
+        (_m([[0.25, 0.75]]),),  # a row that sums to 1 already: still a new array
     ],
     compare=_close,
     near=_near,
@@ -164,6 +178,8 @@ normalize_rows = PureFunctionCheck(
         _rows_floor,
         _rows_uniform_zero,
         lambda W: _f(W) / (_f(W).sum(axis=1, keepdims=True) + 1e-9),  # an epsilon
+        _rows_drop_tiny,
+        _rows_same_if_normal,
     ],
 )
 
@@ -206,6 +222,17 @@ def _median_sorts_in_place(stake, column, kappa):
     return _median_by(stake, column, kappa)
 
 
+def _median_grid(stake, column, kappa):
+    # the largest w on a grid of hundredths with enough support: a grid search
+    s, c = np.asarray(stake, float), np.asarray(column, float)
+    best = 0.0
+    for k in range(101):
+        w = k / 100
+        if (s[c >= w] > 0).any() and s[(c >= w) & (s > 0)].sum() >= kappa:
+            best = w
+    return best
+
+
 def _median_isclose(stake, column, kappa):
     # support "close to" kappa counts: np.isclose's tolerance is 5e-6 here
     s, c = np.asarray(stake, float), np.asarray(column, float)
@@ -239,6 +266,10 @@ weighted_median = PureFunctionCheck(
         (np.array([0.4375, 0.5625]), np.array([0.9, 0.1]), 0.5),
         (np.array([63 / 128, 65 / 128]), np.array([0.9, 0.1]), 0.5),
         (np.array([0.5 - 2**-20, 0.5 + 2**-20]), np.array([0.9, 0.1]), 0.5),
+        (np.array([0.5 - 2**-30, 0.5 + 2**-30]), np.array([0.9, 0.1]), 0.5),
+        # weights off any grid of tenths or hundredths
+        (np.array([0.5, 0.5]), np.array([0.25, 0.755]), 0.5),
+        (np.array([0.25, 0.75]), np.array([1 / 3, 0.1234]), 0.25),
     ],
     compare=_close,
     near=_near,
@@ -264,6 +295,10 @@ weighted_median = PureFunctionCheck(
         lambda s, c, k: _median_by(s, c, k - 0.1),  # a slack below kappa
         lambda s, c, k: _median_by(s, c, k - 0.01),
         _median_isclose,
+        lambda s, c, k: _median_by(s, c, k - 1e-9),
+        lambda s, c, k: _median_by(s, c, k, dtype=np.float32),
+        _median_grid,
+        lambda s, c, k: round(_median_by(s, c, k), 2),
         lambda s, c, k: (
             int(_median_by(s, c, k))
             if _median_by(s, c, k) == 0
@@ -315,6 +350,8 @@ clip_weights = PureFunctionCheck(
         (_m([[0.6, 0.6, 0.0], [0.2, 0.1, 0.0]]), np.array([0.4, 0.3, 0.1])),
         # a trust with more digits than two or three decimals hold
         (_m([[0.1234567, 0.8765433]]), np.array([0.1234567, 0.5])),
+        # a row that sums to more than 1 before and after clipping: trust is 1.6
+        (_m([[0.8, 0.8]]), np.array([0.8, 0.8])),
     ],
     compare=_close,
     near=_near,
@@ -341,6 +378,10 @@ clip_weights = PureFunctionCheck(
             list(np.minimum(W, C).sum(axis=1)),
         ),
         lambda W, C: (np.minimum(W, C), np.minimum(W, C).sum(axis=1).round(3)),
+        lambda W, C: (  # trust capped at 1
+            np.minimum(W, C),
+            np.minimum(np.minimum(W, C).sum(axis=1), 1.0),
+        ),
         lambda W, C: (  # trust as a share of the row
             np.minimum(W, C),
             np.minimum(W, C).sum(axis=1) / np.maximum(W.sum(axis=1), 1e-300),
@@ -376,6 +417,22 @@ def _pipeline(
     return ranks / total
 
 
+def _incentive_drops_zero_rows(stake, W, kappa):
+    """Wrong: validators with an all-zero row left out (their stake too)."""
+    keep = _f(W).sum(axis=1) > 0
+    if not keep.any():
+        return np.zeros(np.shape(W)[1])
+    return _pipeline(_f(stake)[keep], _f(W)[keep], kappa)
+
+
+def _incentive_in_place(stake, W, kappa):
+    """Wrong: normalises a float caller's stake in place."""
+    stake = np.asarray(stake, dtype=float)  # no copy when stake is float64 already
+    if stake.sum() > 0:
+        stake /= stake.sum()
+    return _pipeline(stake, W, kappa)
+
+
 incentive = PureFunctionCheck(
     "08.4 incentive",
     reference=_incentive,
@@ -395,6 +452,16 @@ incentive = PureFunctionCheck(
         # support a little below kappa: 0.45 and 0.499 of the stake are not half
         (np.array([9, 11]), np.array([[1, 0], [0, 1]]), 0.5),
         (np.array([499, 501]), np.array([[1, 0], [0, 1]]), 0.5),
+        # a validator that weights nobody still holds stake: 3 of 5 back neither
+        (np.array([3, 1, 1]), np.array([[0, 0], [1, 0], [0, 1]]), 0.5),
+        # float stake and weights (as a learner's own subnet may have them) and
+        # shares that are no binary fraction (1/3 and 2/3: clearly away from 1/2)
+        (np.array([1.0, 2.0]), np.array([[0.3, 0.7], [0.6, 0.4]]), 0.5),
+        (
+            np.array([1.5, 0.5, 1.0]),
+            np.array([[1.0, 2.0], [2.0, 1.0], [0.5, 0.5]]),
+            0.5,
+        ),
     ],
     compare=_close,
     near=_near,
@@ -422,6 +489,8 @@ incentive = PureFunctionCheck(
         lambda s, W, k: _pipeline(
             s, W, k, median=lambda a, b, c: _median_by(a, b, c - 1e-3)
         ),
+        _incentive_drops_zero_rows,
+        _incentive_in_place,
         lambda s, W, k: _pipeline(
             s, W, k, median=lambda a, b, c: float(np.asarray(a) @ np.asarray(b))
         ),
@@ -482,6 +551,26 @@ def _unnormalised_dividends(S, Wc, inc, B_old, alpha):
     return B, B @ _f(inc)
 
 
+def _dividends_before_norm(S, Wc, inc, B_old, alpha):
+    """Wrong: dividends from the EMA before its column normalisation."""
+    dB = _colnorm(_f(S)[:, None] * _f(Wc))
+    blend = alpha * dB + (1 - alpha) * _colnorm(_f(B_old))
+    D = blend @ _f(inc)
+    return _colnorm(blend), (D / D.sum() if D.sum() > 0 else D)
+
+
+def _bonds_epsilon(S, Wc, inc, B_old, alpha):
+    """Wrong: colnorm as M / (M.sum(0) + 1e-12): tiny columns come out small."""
+
+    def colnorm(m):
+        return m / (m.sum(axis=0) + 1e-12)
+
+    dB = colnorm(_f(S)[:, None] * _f(Wc))
+    B = colnorm(alpha * dB + (1 - alpha) * colnorm(_f(B_old)))
+    D = B @ _f(inc)
+    return B, (D / D.sum() if D.sum() > 0 else D)
+
+
 _Wc5 = [[0.5, 0.25, 0.25, 0], [0.25, 0.25, 0.25, 0], [0, 0.25, 0.25, 0]]
 
 bonds_and_dividends = PureFunctionCheck(
@@ -530,6 +619,27 @@ bonds_and_dividends = PureFunctionCheck(
             np.zeros((2, 2)),
             0.2,
         ),
+        (  # a new miner (no old bonds on it) beside an old one
+            np.array([0.5, 0.5]),
+            _m([[0.5, 0.5], [0.5, 0.5]]),
+            np.array([0.5, 0.5]),
+            _m([[1, 0], [0, 0]]),
+            0.1,
+        ),
+        (  # tiny column sums are sums: no epsilon, no threshold
+            np.array([0.5, 0.5]),
+            _m([[3e-12, 0.5], [1e-12, 0.5]]),
+            np.array([0.5, 0.5]),
+            _m([[1, 1], [3, 1]]),
+            0.1,
+        ),
+        (  # old bonds as the chain stores them: u16 integers
+            np.array([0.5, 0.25, 0.25]),
+            _m(_Wc5),
+            np.array([5, 4, 4, 0]) / 13,
+            np.array([[65535, 0, 30000, 0], [1000, 65535, 1, 0], [0, 9, 65535, 65535]]),
+            0.1,
+        ),
     ],
     compare=_close,
     near=_near,
@@ -541,8 +651,9 @@ bonds_and_dividends = PureFunctionCheck(
         "New bonds: colnorm(alpha * dB + (1 - alpha) * colnorm(B_old)): the old bonds "
         "come in any scale (u16 from the chain), so normalise them first. Dividends: "
         "D = B @ inc, normalised to sum 1, and all zeros stay zeros.",
-        "Write colnorm(M) with np.divide(M, M.sum(axis=0), out=np.zeros_like(M), "
-        "where=M.sum(axis=0) > 0) and use it three times; never write into B_old.",
+        "Write colnorm(M) with np.divide(M, M.sum(axis=0), out=np.zeros(M.shape), "
+        "where=M.sum(axis=0) > 0) (a float64 out, so u16 bonds work too) and use it "
+        "three times; never write into B_old.",
     ],
     wrong=[
         _no_ema,
@@ -554,6 +665,8 @@ bonds_and_dividends = PureFunctionCheck(
         _bonds_float32,
         _unnormalised_dividends,
         lambda *a: tuple(x.tolist() for x in _bonds_and_dividends(*a)),  # lists
+        _dividends_before_norm,
+        _bonds_epsilon,
     ],
 )
 

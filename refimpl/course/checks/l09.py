@@ -201,6 +201,19 @@ def _show_split(args: tuple) -> str:
     return f"{pool!r}, {_show_shares(shares)}"
 
 
+def _split_tie_to_smaller_share(pool: int, shares: list[int]) -> list[int]:
+    """Wrong: equal remainders go to the smaller share first, then the lower index."""
+    total = sum(shares)
+    if total == 0:
+        return _split_tokens(pool, shares)
+    base = [pool * s // total for s in shares]
+    rest = [pool * s % total for s in shares]
+    order = sorted(range(len(shares)), key=lambda i: (-rest[i], shares[i], i))
+    for i in order[: pool - sum(base)]:
+        base[i] += 1
+    return base
+
+
 split_tokens = PureFunctionCheck(
     "09.2 split_tokens",
     reference=_split_tokens,
@@ -209,6 +222,8 @@ split_tokens = PureFunctionCheck(
         (7, [2, 1, 1]),
         (100, [3, 3, 4]),
         (3, [1, 1, 7]),  # every remainder exactly 1/3: a real tie
+        (3, [7, 1, 1]),  # ... with the larger share at the lower index
+        (4, [5, 2, 2, 2]),
         (5, [1, 1, 1, 1, 1, 1, 1]),
         (4100, [238, 249, 213, 161, 84, 0, 55]),
         (0, [5, 3]),
@@ -242,6 +257,7 @@ split_tokens = PureFunctionCheck(
         lambda pool, shares: [float(x) for x in _split_exact(pool, shares)],
         lambda pool, shares: np.array(_split_exact(pool, shares)),
         _split_sorts_shares,
+        _split_tie_to_smaller_share,
         _split_unstable,
         _split_int64,
         _split_float_remainder,

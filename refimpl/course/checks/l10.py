@@ -115,6 +115,12 @@ pixel_of = FunctionCheck(
         (-0.5, 20),
         (0.0, 18),
         (-0.75, 24),
+        # ... dividing by it with / (92, not 93), multiplying x first, borders
+        # from np.linspace, float32, or an epsilon added: one pixel off each
+        (0.0, 186),
+        (0.9387755102040813, 98),
+        (-0.6666666666666667, 6),
+        (-0.3333333333333337, 3),
     ],
     compare=is_whole,
     hints=[
@@ -136,6 +142,13 @@ pixel_of = FunctionCheck(
         lambda x, n: min(math.floor(x * (n // 2) + n // 2), n - 1),  # even n only
         lambda x, n: min(int((x + 1) // (2 / n)), n - 1),  # by the rounded width
         _pixel_walk,  # the borders added up one cell width at a time
+        lambda x, n: min(int((x + 1) / (2 / n)), n - 1),  # / the rounded width
+        lambda x, n: min(math.floor(x * n / 2 + n / 2), n - 1),  # x * n rounded
+        lambda x, n: int(  # borders from np.linspace, rounded
+            min(np.searchsorted(np.linspace(-1, 1, n + 1), x, side="right") - 1, n - 1)
+        ),
+        lambda x, n: min(int(np.floor(np.float32(x + 1) * n / 2)), n - 1),
+        lambda x, n: min(math.floor((x + 1) * n / 2 + 1e-9), n - 1),  # an epsilon
     ],
 )
 
@@ -306,6 +319,8 @@ def _cppn_cases() -> list[tuple]:
         ([0.3, -0.7], square),
         ([0.3, -0.7], square[:1]),  # one layer: it is the output layer, no tanh
         ([0.5, -0.25, 1.0], [([[1.0, -1.0, 0.5]], [0.25])]),
+        # a saturated output: sigmoid(-30) is 9.4e-14, small but not 0
+        ([-1.0, 1.0], [([[30.0, 0.0], [0.0, 30.0]], [0.0, 0.0])]),
     ]
 
 
@@ -328,7 +343,7 @@ def _show_cppn(args: tuple) -> str:
 
 def _close(got: Any, expected: list[float], tol: float = 1e-9) -> bool:
     return len(got) == len(expected) and all(
-        math.isclose(g, e, rel_tol=tol, abs_tol=tol * 1e-3)
+        math.isclose(g, e, rel_tol=tol, abs_tol=0.0)  # 1e-13 is not 0
         for g, e in zip(got, expected, strict=True)
     )
 
@@ -439,6 +454,12 @@ cppn_pixel = _PureFloat64Check(
         _pops_layers,
         _first_and_last,
         lambda i, layers: np.array(_cppn_pixel(i, layers)),  # the text asks a list
+        lambda i, layers: [  # a sigmoid cut off early
+            0.0 if v < 1e-12 else v for v in _cppn_pixel(i, layers)
+        ],
+        lambda i, layers: [  # outputs clamped away from 0 and 1
+            min(max(v, 1e-3), 1 - 1e-3) for v in _cppn_pixel(i, layers)
+        ],
     ],
 )
 
@@ -521,6 +542,16 @@ _FLIPS = {
 }
 
 
+def _same_broadcast(png_a: bytes, png_b: bytes) -> bool:
+    """Wrong: ``(a == b).all()`` broadcasts shapes, and an error is read as False."""
+    from refimpl.art import from_png
+
+    try:
+        return bool((from_png(png_a) == from_png(png_b)).all())
+    except Exception:
+        return False
+
+
 def _same_idat(png_a: bytes, png_b: bytes) -> bool:
     """Compares the decompressed IDAT: filtered scanlines, not pixels."""
     import zlib
@@ -598,7 +629,7 @@ def _png(
     if shape != (24, 24):
         steps.append(f"p = p.reshape({shape[0]}, {shape[1]}, 3)")
     steps.append(f"Image.fromarray(p).save(f, 'PNG', compress_level={level})")
-    size = f"{shape[1]}x{shape[0]} pixels"  # width x height, as the header says
+    size = f"{shape[1]} wide x {shape[0]} high"  # as the header says: width first
     _PNG_CODE[data] = f"<PNG {size}, made by " + "; ".join(steps) + ">"
     return data
 
@@ -636,6 +667,20 @@ def _png_sub(seed: int) -> bytes:
     return data
 
 
+def _png_solid(width: int, height: int) -> bytes:
+    """One colour everywhere: shapes that numpy broadcasts against each other."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 90)).save(buf, format="PNG")
+    data = buf.getvalue()
+    _PNG_CODE[data] = (
+        f"<PNG {width}x{height} pixels, made by Image.new('RGB', ({width}, {height}), "
+        "(200, 30, 90)).save(f, 'PNG')>"
+    )
+    return data
+
+
 def _png_cases() -> list[tuple]:
     return [
         (_png(1, 9), _png(1, 9)),
@@ -657,6 +702,9 @@ def _png_cases() -> list[tuple]:
         # the same pixels, filtered another way: another IDAT, the same image
         (_png(1, 9), _png_sub(1)),
         (_png(8, 9), _png(8, 9, flip="T")),  # a square image and its transpose
+        # one colour in shapes that broadcast: (1, 24, 3) == (24, 24, 3) has no error
+        (_png_solid(24, 1), _png_solid(24, 24)),
+        (_png_solid(24, 1), _png_solid(1, 24)),
     ]
 
 
@@ -718,5 +766,6 @@ same_image = _BoolCheck(
         _row_sums,  # row sums: blind to pixels moved within a row
         _same_idat,
         _same_up_to_transpose,
+        _same_broadcast,
     ],
 )

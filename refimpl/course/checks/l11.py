@@ -12,13 +12,17 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import html
 import math
+import unicodedata
+from typing import Any
 
 import numpy as np
 
 from refimpl.course import Check, Wrong
 from refimpl.course.checks._calls import answers
 from refimpl.course.feedback import (
+    LearnerError,
     call_learner,
     describe_mismatch,
     reject_stub,
@@ -28,6 +32,40 @@ from refimpl.course.feedback import (
 __all__ = ["digest_from_cid", "royalty_split", "transfer_error", "make_metadata"]
 
 _ZERO = "1111111111111111111114oLvT2"  # refimpl.nft.ZERO_ADDRESS
+
+
+def _raised_value_error(answer: object, args: tuple, call: str, what: str) -> Any:
+    """What ``answer(*args)`` returned, or ``_REFUSED`` if it raised ValueError (run
+    within the check's limits, on copies); any other exception is told so."""
+    try:
+        return call_learner(answer, args, call)
+    except LearnerError as error:
+        if error.timed_out:
+            raise
+        if isinstance(error.error, ValueError):
+            return _REFUSED
+        raise Wrong(
+            f"{call} raised {type(error.error).__name__}; a ValueError is wanted "
+            f"for {what}"
+        ) from None
+
+
+_REFUSED = object()
+
+
+def _valid_input(call: str, note: str):
+    """Run a call that must succeed; if the learner's code raises, say the input
+    was valid (and why) beside their traceback."""
+
+    def run(answer: object, args: tuple) -> Any:
+        try:
+            return call_learner(answer, args, call)
+        except LearnerError as error:
+            if not error.timed_out:
+                error.call = f"{error.call} ({note})"
+            raise
+
+    return run
 
 
 # -- 11.1 ---------------------------------------------------------------------------
@@ -77,6 +115,7 @@ def _cid_inputs() -> list[tuple[str, bool]]:
     """(cid, valid?) pairs: good CIDs the lesson did not show, then traps."""
     good = [_cid(b"chainmind"), _cid(bytes(range(256))), _cid(b"\x00" * 7)]
     good.append(_cid(b"chainmind 13"))  # ends in '4': its two spare bits are 0 too
+    good.append(_cid(b"286"))  # a digest that starts with a zero byte: still 32
     base = _cid(b"an artwork")
     bad = [
         "B" + base[1:].upper(),  # base32upper: valid multibase, not our form
@@ -133,6 +172,17 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         "x" + base,
         _digit_for_letter("l", "1"),  # map01: '1' is not base32, whatever it maps to
         _digit_for_letter("o", "0"),  # ... nor is '0'
+        # what int(text, 32) forgives: a sign, white space, other scripts' digits
+        "b+" + base[2:],
+        "b " + base[2:],
+        "b\t" + base[2:],
+        base[:7] + "\u0665" + base[8:],  # ARABIC-INDIC DIGIT FIVE
+        base[:7] + "\uff15" + base[8:],  # FULLWIDTH DIGIT FIVE
+        # a CID ending in '4' (bits 00) with its last letter's padding bits set:
+        # the digits 5, 6 and 7 are not canonical either
+        _spare_bits_set(_cid(b"chainmind 13"), 1),
+        _spare_bits_set(_cid(b"chainmind 13"), 2),
+        _spare_bits_set(_cid(b"chainmind 13"), 3),
     ]
     return [(c, True) for c in good] + [(c, False) for c in bad]
 
@@ -143,7 +193,9 @@ def _test_digest(answer: object) -> None:
     for i, (cid, valid) in enumerate(_cid_inputs()):
         call = f"digest_from_cid({cid!r})"
         if valid:
-            got = call_learner(answer, (cid,), call)
+            got = _valid_input(
+                call, "a raw sha2-256 CIDv1 written the lesson's way: return its digest"
+            )(answer, (cid,))
             reject_stub(got, call, first=i == 0)
             if isinstance(got, bytearray):
                 raise Wrong(
@@ -160,15 +212,11 @@ def _test_digest(answer: object) -> None:
                     f"{call} returned {short_repr(got)}, which is not the digest inside"
                 )
             continue
-        try:
-            got = answer(cid)
-        except ValueError:
+        got = _raised_value_error(
+            answer, (cid,), call, "a string that is not our kind of CID"
+        )
+        if got is _REFUSED:
             continue
-        except Exception as error:
-            raise Wrong(
-                f"{call} raised {type(error).__name__}; a ValueError is "
-                "wanted for a string that is not our kind of CID"
-            ) from None
         padding = _spare_bits_of(cid)
         if padding and cid[:1] == "b" and cid == cid.lower():
             raise Wrong(
@@ -180,8 +228,20 @@ def _test_digest(answer: object) -> None:
             )
         raise Wrong(
             f"{call} returned {short_repr(got)}, but this is not a raw "
-            f"sha2-256 CIDv1 in lower-case base32{_not_ascii(cid)}: raise ValueError"
+            f"sha2-256 CIDv1 in lower-case base32{_not_ascii(cid)}"
+            f"{_wrong_prefix(cid)}: raise ValueError"
         )
+
+
+def _wrong_prefix(cid: str) -> str:
+    """For a well-spelled 59-letter CID whose 4 prefix bytes are not 01 55 12 20,
+    which bytes they are (a 'bafkrei' start fixes only 30 of their 32 bits)."""
+    if len(cid) != 59 or cid[:1] != "b" or any(c not in _B32 for c in cid[1:]):
+        return ""
+    raw = base64.b32decode(cid[1:].upper() + "======")
+    if raw[:4] == b"\x01\x55\x12\x20":
+        return ""
+    return f" (its 4 prefix bytes are {raw[:4].hex(' ')}, not 01 55 12 20)"
 
 
 def _a_type(value: object) -> str:
@@ -292,6 +352,12 @@ def _digest_upper_first(cid: str) -> bytes:  # .upper() before decoding
     return raw[4:]
 
 
+def _digest_via_int(cid: str) -> bytes:
+    """Wrong: the digest through an int: its leading zero bytes are lost."""
+    n = int.from_bytes(_digest(cid), "big")
+    return n.to_bytes((n.bit_length() + 7) // 8, "big")
+
+
 def _digest_multihash(cid: str) -> bytes:
     """Wrong: a general multihash reader; the digest is as long as its length byte
     says, so no string length is checked."""
@@ -330,6 +396,37 @@ def _digest_whitelist(prefixes: tuple[bytes, ...]):
         return raw[4:]
 
     return answer
+
+
+_HEX32 = "0123456789abcdefghijklmnopqrstuv"
+
+
+def _digest_int32(cid: str) -> bytes:
+    """Wrong: base32 read with int(..., 32) after mapping the letters (int() takes a
+    sign, white space and any script's decimal digits)."""
+    if len(cid) != 59 or cid[0] != "b" or cid != cid.lower():
+        raise ValueError("not a lower-case base32 CIDv1 of 59 characters")
+    if any(c in "0189" for c in cid):
+        raise ValueError("not base32")
+    n = int(cid[1:].translate(str.maketrans(_B32, _HEX32)), 32)
+    if n & 3:
+        raise ValueError("padding bits set")
+    raw = (n >> 2).to_bytes(36, "big")
+    if raw[:4] != b"\x01\x55\x12\x20":
+        raise ValueError("not raw sha2-256")
+    return raw[4:]
+
+
+def _digest_letter_blacklist(cid: str) -> bytes:
+    """Wrong: the last letters that set padding bits listed by hand, letters only."""
+    if len(cid) != 59 or cid[0] != "b" or not set(cid[1:]) <= set(_B32):
+        raise ValueError("not a lower-case base32 CIDv1 of 59 characters")
+    if cid[-1] in "bcdfghjklnoprstvwxz":
+        raise ValueError("padding bits set")
+    raw = base64.b32decode(cid[1:].upper() + "======")
+    if raw[:4] != b"\x01\x55\x12\x20":
+        raise ValueError("not raw sha2-256")
+    return raw[4:]
 
 
 def _digest_map01(cid: str) -> bytes:
@@ -377,6 +474,7 @@ digest_from_cid = Check(
         _padding_bit_checked(2),  # last letter & 2 only
         _digest_last_letter_listed,  # "aeimquy": forgets '4' (index 28, bits 00)
         _digest_multihash,
+        _digest_via_int,
         _digest_regex_dollar,
         lambda cid: _digest(cid) if cid[0] == "b" else _digest(cid),  # IndexError
         _digest_whitelist((b"\x01\x55\x12\x20", b"\x02\x55\x12\x20")),  # v2
@@ -392,6 +490,8 @@ digest_from_cid = Check(
         lambda cid: _digest("b" + cid.lstrip("b")),
         lambda cid: _digest("b" + cid.split("b", 1)[-1]),
         _digest_map01,
+        _digest_int32,
+        _digest_letter_blacklist,
         lambda cid: memoryview(_digest(cid)),
     ],
 )
@@ -427,6 +527,8 @@ _SPLIT_OK = [
     (2**100, 333, 250),
     (2**200 + 12_345, 9999, 0),  # beyond 50 digits too: no precision is enough
     (5_128_598_692_741, 8278, 0),  # below 2**53, and still a float's error
+    (2**255, 10_000, 0),  # mulDiv keeps the whole product: nothing wraps at 2**256
+    (1, 5000, 5000),  # 10000 together, and rounding down leaves the seller 1
 ]
 _SPLIT_BAD = [
     (1000, 10_001, 0),
@@ -443,6 +545,10 @@ _SPLIT_BAD = [
     (1000, 5, -1),
     (1000, 10_001, -1),
     (1000, -1, 10_001),
+    # a price of 0 does not excuse rates out of range
+    (0, 10_001, 0),
+    (0, 6000, 5000),
+    (0, -1, 0),
 ]
 
 
@@ -474,14 +580,9 @@ def _test_split(answer: object) -> None:
             raise Wrong(f"{call} {describe_mismatch(got, want)}")
     for args in _SPLIT_BAD:
         call = f"royalty_split{args!r}"
-        try:
-            got = answer(*args)
-        except ValueError:
+        got = _raised_value_error(answer, args, call, "arguments out of range")
+        if got is _REFUSED:
             continue
-        except Exception as error:
-            raise Wrong(
-                f"{call} raised {type(error).__name__}; a ValueError is wanted"
-            ) from None
         raise Wrong(
             f"{call} returned {short_repr(got)}; it is out of range and "
             "must raise ValueError"
@@ -496,6 +597,29 @@ def _split_decimal(p: int, b: int, f: int) -> tuple[int, int, int]:
         raise ValueError("out of range")
     royalty, fee = (int(Decimal(p) * r / 10_000) for r in (b, f))
     return royalty, fee, p - royalty - fee
+
+
+def _split_uint256_wrap(p: int, b: int, f: int) -> tuple[int, int, int]:
+    """Wrong: the product wraps at 2**256, as a plain uint256 multiply would."""
+    if not (0 <= b <= 10_000 and 0 <= f <= 10_000 and b + f <= 10_000 and p >= 0):
+        raise ValueError("out of range")
+    royalty, fee = (p * r % 2**256 // 10_000 for r in (b, f))
+    return royalty, fee, p - royalty - fee
+
+
+def _split_seller_nothing_at_full(p: int, b: int, f: int) -> tuple[int, int, int]:
+    """Wrong: at 10000 bps together the seller gets 0 and the fee takes the rest."""
+    royalty, fee, seller = _royalty_split(p, b, f)
+    if b + f == 10_000:
+        return royalty, p - royalty, 0
+    return royalty, fee, seller
+
+
+def _split_zero_price_first(p: int, b: int, f: int) -> tuple[int, int, int]:
+    """Wrong: a price of 0 answered before the rates are checked."""
+    if p == 0:
+        return 0, 0, 0
+    return _royalty_split(p, b, f)
 
 
 def _split_decimal_50(p: int, b: int, f: int) -> tuple[int, int, int]:
@@ -594,6 +718,9 @@ royalty_split = Check(
         _split_decimal,
         _split_total_guard_only,
         _split_decimal_50,
+        _split_zero_price_first,
+        _split_uint256_wrap,
+        _split_seller_nothing_at_full,
         _split_float_when_small,
     ],
 )
@@ -732,6 +859,40 @@ def _to_prefix(owner, approved, operators, caller, from_, to):
     return _transfer_error(owner, approved, operators, caller, from_, to)
 
 
+def _receiver_authorizes(owner, approved, operators, caller, from_, to):
+    """Wrong: a transfer *to* the approved address, the owner or an operator is let
+    through whoever calls."""
+    verdict = _transfer_error(owner, approved, operators, caller, from_, to)
+    if verdict == "InsufficientApproval" and caller != _ZERO:
+        if to == owner or to in operators or (to == approved != _ZERO):
+            return "ok" if from_ == owner else "IncorrectOwner"
+    return verdict
+
+
+def _empty_approved_is_none(owner, approved, operators, caller, from_, to):
+    """Wrong: a falsy approved address or operator read as 'none'."""
+    return _transfer_error(
+        owner, approved or _ZERO, {op for op in operators if op}, caller, from_, to
+    )
+
+
+def _operator_skips_from(owner, approved, operators, caller, from_, to):
+    """Wrong: an operator is let through before from_ is compared."""
+    verdict = _transfer_error(owner, approved, operators, caller, from_, to)
+    if verdict == "IncorrectOwner" and caller in operators:
+        return "ok"
+    return verdict
+
+
+def _falsy_is_missing(owner, approved, operators, caller, from_, to):
+    """Wrong: ``if not owner`` and ``if not to``: the empty account is no account."""
+    if not to or to == _ZERO:
+        return "InvalidReceiver"
+    if not owner:
+        return "NonexistentToken"
+    return _transfer_error(owner, approved, operators, caller, from_, to)
+
+
 def _transfer_cases() -> list[tuple]:
     o, a, p, x, z = "alice", "bob", "carol", "mallory", _ZERO
     return [
@@ -773,6 +934,17 @@ def _transfer_cases() -> list[tuple]:
         # equal to the zero address, but another str object: compare with ==, not is
         (o, z, set(), o, o, "".join(list(_ZERO))),
         (o, z, set(), "".join(list(_ZERO)), o, x),
+        (o, z, {p}, p, x, a),  # an operator names the wrong from_: IncorrectOwner
+        # the empty string is an account like any other (only None means "no token")
+        ("", z, set(), "", "", a),
+        (o, z, set(), o, o, ""),
+        ("alice", "", set(), "", "alice", a),  # '' approved: an account, approved
+        ("alice", z, {""}, "", "alice", a),  # ... or an operator
+        # a stranger sending to the approved address, to the owner, to an operator:
+        # who receives the token gives the caller no right to move it
+        (o, a, set(), x, o, a),
+        (o, z, set(), x, o, o),
+        (o, z, {p}, x, o, p),
     ]
 
 
@@ -780,8 +952,25 @@ _NAMES = {"ok", "InvalidReceiver", "NonexistentToken", "InsufficientApproval"}
 _NAMES.add("IncorrectOwner")
 
 
+def _show_transfer(args: tuple) -> str:
+    """The arguments as code, the zero address by its name (the exercise imports
+    ZERO_ADDRESS)."""
+    shown = []
+    for a in args:
+        if a == _ZERO:
+            shown.append("ZERO_ADDRESS")
+        elif isinstance(a, set) and _ZERO in a:
+            rest = ", ".join(repr(x) for x in sorted(a - {_ZERO}))
+            shown.append("{ZERO_ADDRESS" + (", " + rest if rest else "") + "}")
+        else:
+            shown.append(repr(a))
+    return ", ".join(shown)
+
+
 def _test_transfer_error(answer: object) -> None:
-    calls = [(args, f"transfer_error{args!r}") for args in _transfer_cases()]
+    calls = [
+        (args, f"transfer_error({_show_transfer(args)})") for args in _transfer_cases()
+    ]
     for args, call, got in answers(
         answer, "transfer_error(owner, approved, operators, ...)", calls
     ):
@@ -850,6 +1039,10 @@ transfer_error = Check(
         _substring,
         _by_identity,
         _to_prefix,
+        _operator_skips_from,
+        _receiver_authorizes,
+        _empty_approved_is_none,
+        _falsy_is_missing,
         lambda o, a, ops, c, f, t: _transfer_error(o, a, ops, c.strip(), f, t),
         # receiver checked last
         lambda o, a, ops, c, f, t: (
@@ -904,6 +1097,20 @@ _MD_CASES = [
         "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
         99,
         "ink",
+    ),
+    (
+        'Rock & Roll <3 "Dawn" \\ Cafe\u0301\nsecond line',  # kept byte for byte
+        "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+        12,
+        "ink & <neon>\t",
+    ),
+    ("   ", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", 13, "  "),
+    ("No style", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", 14, ""),
+    (
+        "Long " * 30,  # 150 characters
+        "bafkreieq5jui4j25lacwomsqgjeswwl3y5zcdrresptwgmfylxo2depppq",
+        15,
+        "cafe\u0301 " * 25,  # decomposed accents, 150 characters
     ),
     (
         "A much longer title than thirty-two characters, kept whole",
@@ -1043,6 +1250,15 @@ make_metadata = Check(
         _md_shared,
         _md_cached_by_name(),
         lambda n, c, s, st: _make_metadata(n[:32], c, s, st),  # a name cut short
+        lambda n, c, s, st: _make_metadata(html.escape(n), c, s, st),
+        lambda n, c, s, st: _make_metadata(unicodedata.normalize("NFC", n), c, s, st),
+        lambda n, c, s, st: _make_metadata(n.replace("\n", " "), c, s, st),
+        lambda n, c, s, st: _make_metadata(n if n.strip() else "Untitled", c, s, st),
+        lambda n, c, s, st: _make_metadata(n, c, s, st.replace("\t", " ")),
+        lambda n, c, s, st: _make_metadata(n, c, s, st or "unknown"),
+        lambda n, c, s, st: _make_metadata(n, c, s, unicodedata.normalize("NFC", st)),
+        lambda n, c, s, st: _make_metadata(n[:100], c, s, st),
+        lambda n, c, s, st: _make_metadata(n, c, s, st[:64]),
         lambda n, c, s, st: {  # the lesson's seed trait, not this seed
             **_make_metadata(n, c, s, st),
             "attributes": [

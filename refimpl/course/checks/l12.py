@@ -89,6 +89,10 @@ def _which_cases() -> list[tuple]:
         (" ipfs://" + _cid(_MD_A) + "\n", three(14)),  # spaces are not stripped
         # twins whose sorted order puts the capital first ('Z' < 'a')
         ("ipfs://" + _cid(_MD_C), {"15a.json": _MD_C, "15Z.json": _MD_C}),
+        # an empty file has a CID too
+        ("ipfs://" + _cid(b""), {"16a.json": _MD_A, "16e.json": b""}),
+        # twins of different lengths: "1..." sorts before "9..." as text
+        ("ipfs://" + _cid(_MD_B), {"179.json": _MD_B, "1710.json": _MD_B}),
     ]
 
 
@@ -161,6 +165,19 @@ which_metadata = PureFunctionCheck(
         ),  # "" instead of None
         lambda uri, files: _which(uri, files) or sorted(files)[0] if files else None,
         _which_by_prefix,
+        lambda uri, files: next(  # an empty file skipped
+            (
+                n
+                for n in sorted(files)
+                if files[n] and uri == "ipfs://" + _cid(files[n])
+            ),
+            None,
+        ),
+        lambda uri, files: min(  # shortest name first, then sorted
+            (n for n in files if uri == "ipfs://" + _cid(files[n])),
+            key=lambda n: (len(n), n),
+            default=None,
+        ),
         _which_case_blind,  # sorted(files, key=str.lower): not sorted order
         _which_any_scheme,
         _which_skips_seven,
@@ -391,6 +408,14 @@ def _last_digit_off(data: bytes) -> str:
     return digest[:-1] + "0123456789abcdef"[int(digest[-1], 16) ^ 1]
 
 
+def _first_bad_missing_first(files: dict, manifest: dict) -> str:
+    """Wrong: every missing file reported before any tampered one."""
+    missing = [n for n in sorted(manifest) if n not in files]
+    if missing:
+        return missing[0]
+    return next((n for n in sorted(manifest) if _entry(files[n]) != manifest[n]), "ok")
+
+
 def _bad_cases() -> list[tuple]:
     png, md, other = b"\x89PNG" + bytes(20), b'{"seed":7}', b'{"seed":8}'
     man = {"images/a.png": _entry(png), "metadata/0.json": _entry(md)}
@@ -435,6 +460,15 @@ def _bad_cases() -> list[tuple]:
                 "metadata/0.json": {**_entry(md), "sha256": _last_digit_off(md)},
             },
         ),
+        # a tampered file that sorts before a missing one
+        ({"a.json": b"x"}, {"a.json": _entry(b"y"), "b.json": _entry(b"z")}),
+        # a manifest hash cut short is not the file's hash (a prefix is not equal)
+        (
+            {"a.json": b"x"},
+            {"a.json": {**_entry(b"x"), "sha256": _entry(b"x")["sha256"][:63]}},
+        ),
+        # a file where the manifest records an empty one
+        ({"e.json": b"x"}, {"e.json": _entry(b"")}),
         # the right hash, but the manifest records another size
         (
             {"images/a.png": png, "metadata/0.json": md},
@@ -466,6 +500,9 @@ def _test_first_bad(answer: object) -> None:
         "a collection whose empty file is missing",
         "two bad files whose names sort with capitals first",
         "a manifest whose hash is off in its last digit",
+        "a tampered file sorting before a missing one",
+        "a manifest hash of 63 hex digits",
+        "a file where the manifest records an empty one",
         "a file whose size is not the manifest's",
     ]
     calls = [
@@ -542,6 +579,25 @@ first_bad_file = Check(
             ),
             "ok",
         ),  # the first 16 hex digits only, as the lesson prints them
+        _first_bad_missing_first,
+        lambda files, man: next(  # the file's hash starts with the manifest's
+            (
+                n
+                for n in sorted(man)
+                if n not in files
+                or len(files[n]) != man[n]["size"]
+                or not _entry(files[n])["sha256"].startswith(man[n]["sha256"])
+            ),
+            "ok",
+        ),
+        lambda files, man: next(  # an entry of size 0 never checked
+            (
+                n
+                for n in sorted(man)
+                if man[n]["size"] and (n not in files or _entry(files[n]) != man[n])
+            ),
+            "ok",
+        ),
     ],
     hints=[
         "Go through the manifest's names in sorted order; a file is bad if it is "
@@ -587,6 +643,28 @@ def _png_of(seed: int, style: str, size: int, shape: tuple | None = None) -> byt
     return to_png(pixels)
 
 
+def _rgb16_png(pixels: np.ndarray) -> bytes:
+    """A 16-bit RGB PNG written by hand (pillow reads it as 8-bit RGB, keeping the
+    high bytes; from_png refuses it)."""
+    import zlib
+
+    height, width, _ = pixels.shape
+    wide = pixels.astype(">u2") * 256 + 0x55  # the high byte is the pixel
+    raw = b"".join(b"\x00" + row.tobytes() for row in wide.reshape(height, -1))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
 def _pil_png(seed: int, style: str, size: int, kind: str) -> bytes:
     """The image saved by pillow as an 8-bit grey ("L") or 16-bit grey PNG."""
     import io
@@ -596,6 +674,13 @@ def _pil_png(seed: int, style: str, size: int, kind: str) -> bytes:
     from refimpl.art import render
 
     pixels = render(seed, style, size)
+    if kind == "RGBA":  # the same colours, fully opaque, in a fourth channel
+        alpha = np.full((size, size, 1), 255, dtype=np.uint8)
+        out = io.BytesIO()
+        Image.fromarray(np.concatenate([pixels, alpha], axis=2)).save(out, "PNG")
+        return out.getvalue()
+    if kind == "16-bit RGB":  # each byte as the high byte of a 16-bit sample
+        return _rgb16_png(pixels)
     image = Image.fromarray(pixels).convert("L")
     if kind == "16-bit":
         image = Image.fromarray(np.asarray(image).astype(np.uint16) * 257)
@@ -631,6 +716,11 @@ def _broken_cases() -> list[tuple]:
         (3, "ink", 12, h3, b"GIF89a"),  # not a PNG at all
         # a good PNG with bytes after its end: from_png refuses it (pillow does not)
         (7, "sunset", 16, h7, _png_of(7, "sunset", 16) + b"junk"),
+        # the same pixels, not as 8-bit RGB: 16 bits a sample, or a fourth channel
+        (7, "sunset", 16, h7, _pil_png(7, "sunset", 16, "16-bit RGB")),
+        (7, "sunset", 16, h7, _pil_png(7, "sunset", 16, "RGBA")),
+        # a record whose hash is cut short names no image: both links are broken
+        (7, "sunset", 16, h7[:16], _png_of(7, "sunset", 16)),
     ]
 
 
@@ -646,6 +736,12 @@ def _png_labels() -> dict[bytes, str]:
     labels[_png_of(7, "sunset", 16, (8, 32))] = f"to_png({made}.reshape(8, 32, 3))"
     labels[_png_of(7, "sunset", 16)[:-20]] = f"to_png({made})[:-20]"
     labels[_png_of(7, "sunset", 16) + b"junk"] = f"to_png({made}) + b'junk'"
+    labels[_pil_png(7, "sunset", 16, "16-bit RGB")] = (
+        f"a 16-bit RGB PNG whose samples are {made} * 256 + 0x55"
+    )
+    labels[_pil_png(7, "sunset", 16, "RGBA")] = (
+        f"the PNG pillow saves of {made} with an alpha channel of 255 added"
+    )
     labels[_pil_png(7, "sunset", 16, "grey")] = (
         f"the PNG pillow saves of Image.fromarray({made}).convert('L')"
     )
@@ -767,6 +863,45 @@ def _broken_pillow_decodes(seed, style, size, h, png):
     return out
 
 
+def _broken_pillow_converts(seed, style, size, h, png):
+    """Wrong: pillow, converted to RGB: 16-bit and RGBA files pass as 8-bit RGB."""
+    from PIL import Image
+
+    out = []
+    try:
+        if not png.endswith(b"IEND\xaeB`\x82"):
+            raise ValueError("bytes after IEND")
+        image = Image.open(io.BytesIO(png))
+        image.load()
+        pixels = np.asarray(image.convert("RGB"))
+        ok = pixels.shape == (size, size, 3)
+        ok = ok and hashlib.sha256(pixels.tobytes()).hexdigest() == h
+    except Exception:
+        ok = False
+    if not ok:
+        out.append("file")
+    if _pixel_hash(seed, style, size) != h:
+        out.append("render")
+    return out
+
+
+def _broken_startswith(seed, style, size, h, png):
+    """Wrong: a hash that starts with the record's counts as equal to it."""
+    from refimpl.art import ArtError, from_png, pixel_sha256
+
+    out = []
+    try:
+        pixels = from_png(png)
+        ok = pixels.shape == (size, size, 3) and pixel_sha256(pixels).startswith(h)
+    except ArtError:
+        ok = False
+    if not ok:
+        out.append("file")
+    if not _pixel_hash(seed, style, size).startswith(h):
+        out.append("render")
+    return out
+
+
 def _broken_prefix16(seed, style, size, digest, png):
     from refimpl.art import from_png, pixel_sha256
 
@@ -839,5 +974,7 @@ broken_links = PureFunctionCheck(
         _broken_decoder_raises,
         _broken_stops_at_bad_file,
         _broken_pillow_decodes,
+        _broken_pillow_converts,
+        _broken_startswith,
     ],
 )

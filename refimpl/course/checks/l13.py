@@ -257,7 +257,19 @@ def _near_cases():
         # yet not the same shape
         (np.full((4, 4), 5, np.uint8), np.full((4, 4, 1), 5, np.uint8)),
         (np.full((4, 4, 1), 7, np.uint8), np.full((4, 4), 7, np.uint8)),
+        # red 4 up and blue 4 down: a pixel's channel mean does not move, but the
+        # mean over every value does (8/3 = 2.67)
+        (low, _channels_apart(low)),
+        # grey pictures without a channel axis are pictures too
+        (np.full((4, 4), 10, np.uint8), np.full((4, 4), 11, np.uint8)),
     ]
+
+
+def _channels_apart(image: np.ndarray) -> np.ndarray:
+    out = image.copy()
+    out[..., 0] += 4
+    out[..., 2] -= 4
+    return out
 
 
 def _wrong_near_int8(a, b, tol=2.0):
@@ -336,6 +348,17 @@ near_duplicate = PureFunctionCheck(
         lambda a, b, tol=2.0: (
             a.shape == b.shape
             and bool(np.abs(a.astype(np.int64) - b.astype(np.int64)).max() < tol)
+        ),
+        lambda a, b, tol=2.0: (  # each pixel's channels averaged first
+            a.shape == b.shape
+            and bool(
+                np.abs(a.astype(float).mean(-1) - b.astype(float).mean(-1)).mean() < tol
+            )
+        ),
+        lambda a, b, tol=2.0: (  # only colour pictures taken
+            a.ndim == 3
+            and a.shape == b.shape
+            and bool(np.abs(a.astype(np.int64) - b.astype(np.int64)).mean() < tol)
         ),
         # "below tol" read as "at most tol"
         lambda a, b, tol=2.0: (
@@ -458,6 +481,12 @@ validator_row = PureFunctionCheck(
         # scores with more digits than any rounding a learner might pick
         ([0.123456789123, 0.9876543210987], [True, True], [False, False]),
         ([1 / 3, 2 / 7, 0.0312345678901], [True, True, True], [False, False, False]),
+        # more than three submissions
+        (
+            [0.9, 0.04, 0.6, 0.3, 0.8],
+            [True, True, False, True, True],
+            [False, False, False, True, False],
+        ),
     ],
     compare=_close_lists,
     near=_near_lists,
@@ -488,6 +517,10 @@ validator_row = PureFunctionCheck(
         ],
         _row_in_place,
         _wrong_row_float32,
+        lambda s, v, d, bar=0.05: [  # the first three only
+            max(0.0, x - bar) if ok and not dup else 0.0
+            for x, ok, dup in list(zip(s, v, d, strict=True))[:3]
+        ],
         _wrong_row_float32_tolist,
         lambda s, v, d, bar=0.05: np.array(_validator_row(s, v, d, bar)),
         lambda s, v, d, bar=0.05: [  # rounded to 2 decimals

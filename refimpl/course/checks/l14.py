@@ -20,7 +20,7 @@ from refimpl.audit import cycle_lengths as audit_cycle_lengths
 from refimpl.audit import precision_recall as audit_precision_recall
 from refimpl.course import Check, Wrong
 from refimpl.course.checks._l14_heldout import HELD_OUT as _OLD_TABLE
-from refimpl.course.checks._l14_heldout import scored_tokens
+from refimpl.course.checks._l14_heldout import scored_tokens as _scored_tokens
 from refimpl.course.checks._pure import FLOAT32_NOTE, PureFunctionCheck
 from refimpl.course.feedback import args_whole, call_learner, reject_stub, short_repr
 
@@ -124,6 +124,8 @@ conflicts = PureFunctionCheck(
         ([("bob", 0, "a"), ("bob", 1, "b"), ("bob", 1, "c"), ("bob", 2, "d")],),
         # txids that share a long prefix are still different transactions
         ([("cy", 3, "7f3a9c0e11d2b4a5"), ("cy", 3, "7f3a9c0e11d2b4a6")],),
+        # addresses are case-sensitive (Base58): 'Alice' is not 'alice'
+        ([("Alice", 0, "t1"), ("Alice", 0, "t2"), ("alice", 0, "t3")],),
     ],
     hints=[
         "Group the transactions by (sender, nonce) and look at the txids in each "
@@ -146,6 +148,7 @@ conflicts = PureFunctionCheck(
         lambda txs: {k: v[::-1] for k, v in _conflicts_by(txs, sort=False).items()},
         lambda txs: {k: set(v) for k, v in _conflicts_by(txs).items()},
         _conflicts_by_sender_only,
+        lambda txs: _conflicts([(s.lower(), n, t) for s, n, t in txs]),  # lower case
         lambda txs: _conflicts(  # txids compared by their first 8 characters
             [(s, n, t[:8]) for s, n, t in txs]
         ),
@@ -621,7 +624,7 @@ def _bool_answer(rule, values, i: int) -> bool:
 def _wash_scores(rule) -> tuple[int, int, int]:
     _bool_answer(rule, TOKENS[0][0], 0)  # a stub is told before the afternoons run
     tp = fp = fn = 0
-    for i, (values, washed) in enumerate(scored_tokens()):
+    for i, (values, washed) in enumerate(_scored_tokens()):
         got = _bool_answer(rule, values, i + 1)
         tp += got and washed
         fp += got and not washed
@@ -636,7 +639,7 @@ def _test_wash_rule(rule: object) -> None:
     real = tp + fn
     recall = tp / real if real else 0.0
     precision = tp / (tp + fp) if tp + fp else 0.0
-    count = len(scored_tokens())
+    count = len(_scored_tokens())
     if recall < NEED_RECALL:
         raise Wrong(
             f"on {count} held-out tokens (fourteen afternoons you have not seen) "

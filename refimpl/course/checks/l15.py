@@ -12,6 +12,8 @@ import itertools
 import math
 from typing import Any
 
+import numpy as np
+
 from refimpl.course import FunctionCheck, Wrong
 from refimpl.course.checks._noted import NotedCheck
 from refimpl.course.checks._pure import FLOAT32_NOTE, PureFunctionCheck
@@ -319,6 +321,10 @@ _NONCE_CASES = [
     (5, 6, 100.0, 100.75, 0.5),
     (5, 6, 102.25, 100.0, 2.5),
     (5, 6, 100.0, 102.75, 2.5),
+    # a hair outside the window is outside: no tolerance, no rounding to ms
+    (5, 6, 100.0, 160.0000000005, 60.0),
+    (5, 6, 100.0, 160.0009, 60.0),
+    (5, 6, 100.0, 160.000001, 60.0),  # float32 cannot tell this from 60
 ]
 
 
@@ -360,6 +366,15 @@ accept_nonce = FunctionCheck(
         lambda last, nonce, ts, now, window: (
             nonce > last and abs(ts - now) <= int(window)
         ),  # the window truncated
+        lambda last, nonce, ts, now, window: (
+            nonce > last and abs(ts - now) <= window + 1e-9
+        ),  # a tolerance
+        lambda last, nonce, ts, now, window: (
+            nonce > last and abs(int(ts * 1000) - int(now * 1000)) <= int(window * 1000)
+        ),  # whole milliseconds
+        lambda last, nonce, ts, now, window: (
+            nonce > last and np.float32(abs(ts - now)) <= np.float32(window)
+        ),  # float32
     ],
 )
 
