@@ -981,6 +981,7 @@ def _accept_cases() -> list[tuple]:
     def limit(value: int) -> dict:
         return dict(p, max_weight_limit=value)
 
+    other = dict(p, min_stake=50, version_key=3, min_allowed_weights=2)
     return [
         ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 5000, 7, p),  # fine
         ([0, 1, 2, 3], [100, 100, 100, 100], 9, 10, True, 999, 7, p),  # stake too low
@@ -1036,36 +1037,11 @@ def _accept_cases() -> list[tuple]:
         ([9], [65535], 9, 10, False, 999, 7, free_7),  # ... and the minimum stake
         ([9], [65535], 9, 10, False, 5000, 6, p),  # ... and the version key
         ([9], [1, 2], 9, 10, False, 5000, 7, p),  # ... and equal lengths
-        # other subnets' parameters than the lesson's
-        (
-            [0, 1],
-            [5, 5],
-            9,
-            10,
-            True,
-            60,
-            3,
-            dict(p, min_stake=50, version_key=3, min_allowed_weights=2),
-        ),
-        (
-            [0, 1],
-            [5, 5],
-            9,
-            10,
-            True,
-            49,
-            3,
-            dict(p, min_stake=50, version_key=3, min_allowed_weights=2),
-        ),
-        (
-            [0, 1],
-            [5, 5],
-            9,
-            10,
-            True,
-            60,
-            2,
-            dict(p, min_stake=50, version_key=3, min_allowed_weights=2),
+        # other subnets' parameters than the lesson's: stake 60 and version 3 pass,
+        # stake 49 or version 2 do not
+        *(
+            ([0, 1], [5, 5], 9, 10, True, stake, version, other)
+            for stake, version in ((60, 3), (49, 3), (60, 2))
         ),
         # a top share of exactly 21845/65535 = 1/3: within the limit (<=, not <)
         ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, limit(21845)),

@@ -844,45 +844,32 @@ def _broken_shape_blind(seed, style, size, digest, png):
     return broken + ([] if _pixel_hash(seed, style, size) == digest else ["render"])
 
 
-def _broken_pillow_decodes(seed, style, size, h, png):
-    """Wrong: the file read with pillow, which forgives bytes after the PNG's end."""
-    from PIL import Image
+def _broken_by_pillow(*, convert: bool):
+    """Wrong: the file read with pillow instead of from_png. Plain, pillow forgives
+    bytes after the PNG's end; converted to RGB (with a guard for those bytes), it
+    also reads RGBA and 16-bit files as 8-bit RGB."""
 
-    out = []
-    try:
-        Image.open(io.BytesIO(png)).verify()
-        pixels = np.asarray(Image.open(io.BytesIO(png)))
-        ok = pixels.shape == (size, size, 3) and pixels.dtype == np.uint8
-        ok = ok and hashlib.sha256(pixels.tobytes()).hexdigest() == h
-    except Exception:
-        ok = False
-    if not ok:
-        out.append("file")
-    if _pixel_hash(seed, style, size) != h:
-        out.append("render")
-    return out
+    def answer(seed, style, size, h, png):
+        from PIL import Image
 
+        out = []
+        try:
+            if convert and not png.endswith(b"IEND\xaeB`\x82"):
+                raise ValueError("bytes after IEND")
+            image = Image.open(io.BytesIO(png))
+            image.load()
+            pixels = np.asarray(image.convert("RGB") if convert else image)
+            ok = pixels.shape == (size, size, 3) and pixels.dtype == np.uint8
+            ok = ok and hashlib.sha256(pixels.tobytes()).hexdigest() == h
+        except Exception:
+            ok = False
+        if not ok:
+            out.append("file")
+        if _pixel_hash(seed, style, size) != h:
+            out.append("render")
+        return out
 
-def _broken_pillow_converts(seed, style, size, h, png):
-    """Wrong: pillow, converted to RGB: 16-bit and RGBA files pass as 8-bit RGB."""
-    from PIL import Image
-
-    out = []
-    try:
-        if not png.endswith(b"IEND\xaeB`\x82"):
-            raise ValueError("bytes after IEND")
-        image = Image.open(io.BytesIO(png))
-        image.load()
-        pixels = np.asarray(image.convert("RGB"))
-        ok = pixels.shape == (size, size, 3)
-        ok = ok and hashlib.sha256(pixels.tobytes()).hexdigest() == h
-    except Exception:
-        ok = False
-    if not ok:
-        out.append("file")
-    if _pixel_hash(seed, style, size) != h:
-        out.append("render")
-    return out
+    return answer
 
 
 def _broken_startswith(seed, style, size, h, png):
@@ -973,8 +960,8 @@ broken_links = PureFunctionCheck(
         _broken_prefix16,
         _broken_decoder_raises,
         _broken_stops_at_bad_file,
-        _broken_pillow_decodes,
-        _broken_pillow_converts,
+        _broken_by_pillow(convert=False),
+        _broken_by_pillow(convert=True),
         _broken_startswith,
     ],
 )
