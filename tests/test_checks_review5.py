@@ -101,3 +101,38 @@ def test_an_empty_expected_list_is_never_called_a_prefix_of_the_answer():
     )
     message = check.evaluate(lambda xs: [1]).message
     assert "right" not in message.split("that length is not right")[-1]
+
+
+def test_no_exercise_notebook_promises_what_only_the_solutions_hold():
+    for path in sorted((ROOT / "exercises").glob("*.ipynb")):
+        text = path.read_text()
+        assert "Only in the solutions" not in text, path.name
+        assert "What feedback looks like" not in text, path.name
+
+
+def test_crypto_takes_int_subclasses_as_ints_but_never_bools():
+    """The checks pass labelled ints; a learner's answer built on refimpl.crypto
+    must work with them (an IntEnum would be the same), while a bool is refused."""
+    import enum
+
+    from refimpl.crypto import PrivateKey, PublicKey, Signature
+
+    class Labelled(int):
+        pass
+
+    key = PrivateKey(0xC0FFEE)
+    digest = bytes(range(32))
+    sig = key.sign(digest)
+    relabelled = Signature(Labelled(sig.r), Labelled(sig.s), Labelled(sig.v))
+    assert type(relabelled.r) is int and relabelled == sig
+    point = tuple(Labelled(c) for c in key.public_key.point)
+    assert PublicKey(point).verify(digest, relabelled)
+    assert relabelled.recover(digest) == key.public_key
+
+    class V(enum.IntEnum):
+        EVEN = 27
+        ODD = 28
+
+    assert Signature(sig.r, sig.s, V(sig.v)).serialize() == sig.serialize()
+    with pytest.raises(ValueError):
+        Signature(True, sig.s, sig.v).serialize()

@@ -620,8 +620,7 @@ def _sequence_mismatch(got: Any, expected: Any, verb: str, hex_ints: bool) -> st
                 f"{short_repr(got[len(expected)], 80)} is {more}"
             )
         if got and len(got) < len(expected):
-            those = "that one is" if len(got) == 1 else f"those {len(got)} are"
-            return f"{head}: {those} right, but some are missing"
+            return f"{head}: what is there is right, but items are missing"
         return head
     return (
         f"{verb} {short_repr(got)}, which is not right: each item is close to the "

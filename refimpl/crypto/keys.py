@@ -159,6 +159,12 @@ class Signature:
 
     SIZE = 65
 
+    def __post_init__(self) -> None:
+        # an int subclass (an IntEnum, a labelled int) is an int: keep its value as
+        # a plain int; a bool, a float or a str stays as given and is refused later
+        for name in ("r", "s", "v"):
+            object.__setattr__(self, name, _plain_int(getattr(self, name)))
+
     def serialize(self) -> bytes:
         """65 bytes r || s || v (64 bytes r || s when v is None).
 
@@ -217,6 +223,13 @@ class Signature:
         return PublicKey(point)
 
 
+def _plain_int(x: object) -> object:
+    """``int(x)`` for an int subclass that is not a bool; anything else as it is."""
+    if isinstance(x, int) and not isinstance(x, bool) and type(x) is not int:
+        return int(x)
+    return x
+
+
 def _is_scalar(x: object) -> bool:
     return type(x) is int and 1 <= x < CURVE_ORDER
 
@@ -242,6 +255,9 @@ class PublicKey:
 
     def __post_init__(self) -> None:
         pt = self.point
+        if isinstance(pt, tuple):  # int subclasses as plain ints, as in Signature
+            pt = tuple(_plain_int(c) for c in pt)
+            object.__setattr__(self, "point", pt)
         ok = isinstance(pt, tuple) and len(pt) == 2 and all(type(c) is int for c in pt)
         if not ok or not is_on_curve(pt):
             raise ValueError("public key point is not on secp256k1")

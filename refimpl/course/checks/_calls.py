@@ -13,22 +13,33 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from refimpl.course import Wrong
-from refimpl.course.feedback import call_learner, reject_stub
+from refimpl.course.feedback import LearnerError, call_learner, reject_stub
 
 __all__ = ["answers"]
 
 
 def answers(
-    answer: object, signature: str, calls: Iterable[tuple[tuple, str]]
+    answer: object,
+    signature: str,
+    calls: Iterable[tuple[tuple, str]],
+    *,
+    valid: str = "",
 ) -> Iterator[tuple[tuple, str, Any]]:
     """``(args, call, got)`` for each ``(args, call)`` of ``calls``.
 
     ``got`` is what ``answer(*args)`` returned; ``call`` is how a message shows that
     call; ``signature`` names the function the exercise asks for (``"f(x, y)"``).
+    ``valid``, if given, says why these inputs are fine, beside the traceback of an
+    answer that raises on one of them.
     """
     if not callable(answer):
         raise Wrong(f"expected a function {signature}")
     for index, (args, call) in enumerate(calls):
-        got = call_learner(answer, args, call)
+        try:
+            got = call_learner(answer, args, call)
+        except LearnerError as error:
+            if valid and not error.timed_out:
+                error.call = f"{error.call} ({valid})"
+            raise
         reject_stub(got, call, first=index == 0)
         yield args, call, got

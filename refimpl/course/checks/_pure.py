@@ -59,6 +59,17 @@ def _is_float32(value: Any) -> bool:
     return False
 
 
+def _low_precision_note(value: Any) -> str:
+    """FLOAT32_NOTE, naming float16 when that is what the answer holds."""
+    if isinstance(value, list | tuple):
+        value = next((v for v in value[:64] if _is_float32(v)), value)
+    if getattr(value, "dtype", None) == np.float16:
+        return FLOAT32_NOTE.replace(
+            "float32, which keeps only about 7", "float16, which keeps only about 3"
+        )
+    return FLOAT32_NOTE
+
+
 FLOAT32_NOTE = (
     " (it is float32, which keeps only about 7 digits: compute in float64, "
     "numpy's default and Python's float)"
@@ -211,7 +222,7 @@ class PureFunctionCheck(FunctionCheck):
             # an input shown as float32 (dtype=np.float32) is no note of its own
             if last and "float32" not in self._after_call(text, last[1]):
                 if _is_float32(last[0]):
-                    raise Wrong(f"{text}{FLOAT32_NOTE}") from None
+                    raise Wrong(f"{text}{_low_precision_note(last[0])}") from None
                 kind = self._near_kind(*last)
                 if kind == "float32":
                     raise Wrong(f"{text}{NEAR_NOTE}") from None

@@ -130,6 +130,8 @@ _SMALL = [
     # a lesson listed twice whose matching package comes first (dict() keeps
     # only its last one)
     ([(3, "refimpl.chain"), (3, "refimpl.crypto")], "refimpl.chain"),
+    # nested below a sibling whose name only starts the same
+    ([(13, "refimpl.artnet.gallery"), (10, "refimpl.art.png")], "refimpl.art"),
 ]
 
 
@@ -156,6 +158,10 @@ lessons_in = FunctionCheck(
         "b in syllabus if b == package or b.startswith(package + '.')})",
     ],
     wrong=[
+        # a dot anywhere after the prefix: refimpl.artnet.gallery counted as art
+        lambda s, p: sorted(
+            {n for n, b in s if b.startswith(p) and (b == p or "." in b[len(p) :])}
+        ),
         # dict(syllabus): a lesson's last package only
         lambda s, p: sorted(
             n for n, b in dict(s).items() if b == p or b.startswith(p + ".")

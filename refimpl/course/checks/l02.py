@@ -248,6 +248,9 @@ def _parse_cases() -> list[tuple]:
         (labelled(b"\x04" + x32(_P + 1) + x32(_Y_AT_1), "04 || p + 1 || y"),),
         (labelled(b"\x04" + x32(g3[0]) + x32(g3[1]) + b"\x00", "04 || x || y || 00"),),
         (labelled(b"\x04" + x32(g3[0]) + x32(g3[1])[:31], "04 || x || 31-byte y"),),
+        # prefixes 00 and 01 are not SEC 1's either (only 02, 03, 04)
+        (labelled(b"\x00" + x32(g1[0]), "00 || x(G)"),),
+        (labelled(b"\x01" + x32(g1[0]), "01 || x(G)"),),
         # 64 bytes, no prefix: a raw x || y (as some libraries keep keys) is no SEC 1
         (labelled(x32(g1[0]) + x32(g1[1]), "x(G) || y(G) (64 bytes, no prefix)"),),
     ]
@@ -392,6 +395,11 @@ parse_pubkey = optional_check(
         _wrong_parse_range_n,
         lambda data: _parse_pubkey(data) and list(_parse_pubkey(data)),
         _wrong_parse_raw_64,
+        lambda data: (
+            _parse_pubkey(bytes([2 + (data[0] & 1)]) + data[1:])
+            if len(data) == 33 and data[0] < 4
+            else _parse_pubkey(data)
+        ),  # any prefix below 4 read by its parity
     ],
 )
 
@@ -450,6 +458,12 @@ def _address_cases() -> list[tuple]:
         (key1[:6] + "O" + key1[7:],),
         (key1[:9] + "I" + key1[10:],),
         (key1[:4] + "0" + key1[5:],),
+        # testnet's P2PKH version byte (0x6f, addresses starting m or n): not ours
+        (
+            _b58check(
+                b"\x6f" + bytes.fromhex("751e76e8199196d454941c45d1b3a323f1433bd6")
+            ),
+        ),
         # a look-alike inside an address whose checksum still matches once the
         # bad letter reads as -1 or 0; one leading '1' too few or too many
         ("1BgGZ9tcN4rm9KC0Dn7KprQz87SZ26SAMH",),
@@ -490,6 +504,19 @@ def _hash160_from_digits(address: str, value) -> bytes | None:
     if len(raw) != 25 or raw[0] != 0 or _sha256d(raw[:21])[:4] != raw[21:]:
         return None
     return raw[1:21]
+
+
+def _wrong_hash160_testnet_too(address):
+    # testnet's version byte accepted beside mainnet's
+    from refimpl.crypto.address import b58check_decode
+
+    try:
+        payload = b58check_decode(address)
+    except ValueError:
+        return None
+    if len(payload) != 21 or payload[0] not in (0x00, 0x6F):
+        return None
+    return payload[1:]
 
 
 def _wrong_hash160_find(address):
@@ -619,6 +646,7 @@ address_hash160 = optional_check(
         lambda a: _address_hash160(a.strip()),  # forgives spaces and newlines
         lambda a: (_address_hash160(a) or b"").hex() or None,  # hex text, not bytes
         _wrong_hash160_find,
+        _wrong_hash160_testnet_too,
         _wrong_hash160_unknown_zero,
         _wrong_hash160_fixed_25,
         # the look-alikes read as digits, as some OCR fix-ups do
@@ -1015,3 +1043,34 @@ low_s = _NamedIntsCheck(
 )
 # The type policy: numpy integers are ints (a parity read from a numpy array).
 low_s.right += [_low_s_numpy_v, _low_s_numpy_all]
+
+
+# Right answers built on the course's own API, as lesson 02 shows it (the checks pass
+# labelled ints; refimpl.crypto takes any int that is not a bool).
+def _strict_by_refimpl(q, z, r, s, v) -> bool:
+    from refimpl.crypto import PublicKey, Signature
+
+    if not 0 <= z < 2**256:
+        return False
+    try:
+        return PublicKey(q).verify(z.to_bytes(32, "big"), Signature(r, s, v))
+    except ValueError:
+        return False
+
+
+def _low_s_by_recovery(q, z, r, s):
+    from refimpl.crypto import Signature
+
+    if s > _N // 2:
+        s = _N - s
+    for v in (27, 28):
+        try:
+            if Signature(r, s, v).recover(z.to_bytes(32, "big")).point == tuple(q):
+                return (r, s, v)
+        except ValueError:
+            continue
+    return None
+
+
+verify_strict.right.append(_strict_by_refimpl)
+low_s.right.append(_low_s_by_recovery)

@@ -283,6 +283,9 @@ def _pow_cases() -> list[tuple]:
             labelled(missed, "<bits 0x1f00ffff, a hash above that target>"),
             REGTEST_LIMIT,
         ),
+        # a target above the limit is refused even when the hash is below the limit
+        # (genesis: target about 2**224, hash about 2**213)
+        (labelled(_GENESIS, "<genesis header>"), 2**220),
         (labelled(_GENESIS, "<genesis header>"), POW_LIMIT),
         (labelled(_BLOCK1, "<block 1 header>"), POW_LIMIT),
         (
@@ -351,6 +354,12 @@ def _wrong_pow_overflow_wraps(header, limit):
     return 0 < target <= limit and _hash_int(header) <= target
 
 
+def _wrong_pow_clamps_target(header, limit):
+    # the target capped at the limit (as the retarget caps it) instead of refused
+    target = _pow_target(header)
+    return bool(target) and _hash_int(header) <= min(target, limit)
+
+
 def _wrong_pow_meets_limit(header, limit):
     # the hash compared with the limit, not with the header's own target
     target = _pow_target(header)
@@ -391,6 +400,7 @@ check_pow = FunctionCheck(
         _wrong_pow_compares_bits,
         lambda h, lim: int(_check_pow(h, lim)),  # an int, not a bool
         _wrong_pow_meets_limit,
+        _wrong_pow_clamps_target,
     ],
     # the header by its label, the limit in hex as chainparams.cpp writes it
     show=lambda args: f"{args[0]!r}, {args[1]:#x}",

@@ -612,7 +612,8 @@ race_success = _FloatCheck(
         "if a tie is not enough).",
         "If that deficit is 0 or less he has already won; otherwise he catches up with "
         "probability (q/p)^deficit. Sum only the m where he is still behind. With "
-        "q >= p he always wins; z = 0 needs no sum.",
+        "q >= p he always wins. With z = 0 he has found m = 0 blocks for sure, so "
+        "only the catch-up factor remains (math.comb(-1, 0) would raise).",
         "need = z + (0 if ties_win else 1) - head_start; if z == 0: return 1.0 if need "
         "<= 0 else (q/p)**need; total = 1 - sum(comb(m+z-1, m) * p**z * q**m * "
         "(1 - (q/p)**(need-m)) for m in range(min(z, need - 1) + 1))",

@@ -919,7 +919,7 @@ uid_to_prune = _with_immortal_note(
             "Prune the best free uid only if the free count is ABOVE min_non_immune; "
             "otherwise the best immune uid, and None if there is none. 'Best' is the "
             "smallest (emission, registered_at, uid).",
-            "if free > min_non_immune and best_free: return best_free uid; "
+            "if free > min_non_immune and best_free is not None: return best_free uid; "
             "return best_immune uid if any, else None",
         ],
         wrong=[

@@ -152,6 +152,9 @@ _REWARD_RECIPES = [
     f"{_Y5}; pred = torch.full((64,), 5.0)",
     # same rows, more columns: [64, 3] against [64, 1] broadcasts too
     f"{_Y5}; pred = y.repeat(1, 3)",
+    # tiny targets are not zero targets: no tolerance, and y**2 in float64
+    "y = torch.full((64, 1), 1e-7); pred = 0.5 * y",
+    "y = torch.full((64, 1), 1e-30); pred = 0.5 * y",
     # every target 0: the trivial answer is already perfect, nobody can beat it
     "y = torch.zeros(64, 1); pred = torch.zeros(64, 1)",
     f"y = torch.zeros(64, 1); pred = 0.1 * {_randn(77)}",
@@ -231,6 +234,24 @@ def _reward_first_dim_only(pred, y):
     if pred is None or pred.shape[0] != y.shape[0]:  # [64] passes against [64, 1]
         return 0.0
     return _reward_no_guards(pred, y) if _finite(pred) else 0.0
+
+
+def _reward_zero_tolerance(pred, y):
+    # "every target 0" read as "mean(y**2) below 1e-12"
+    if pred is None or pred.shape != y.shape or not _finite(pred):
+        return 0.0
+    if float((y.double() ** 2).mean()) < 1e-12:
+        return 0.0
+    return _reward_no_guards(pred, y)
+
+
+def _reward_zero_guard_float32(pred, y):
+    # the zero-target guard in float32: 1e-30 squared underflows to 0 there
+    if pred is None or pred.shape != y.shape or not _finite(pred):
+        return 0.0
+    if float((y**2).mean()) == 0:
+        return 0.0
+    return _reward_no_guards(pred, y)
 
 
 def _reward_rows_and_dims(pred, y):
@@ -338,6 +359,8 @@ safe_reward = _RecipeCheck(
         lambda pred, y: 1.0 - _safe_reward(pred, y) if pred is not None else 0.0,
         _reward_first_dim_only,
         _reward_rows_and_dims,
+        _reward_zero_tolerance,
+        _reward_zero_guard_float32,
         _reward_try_except,
         lambda pred, y: _safe_reward(pred, y) or 0,  # the int 0, not 0.0
         _reward_dim_only,
@@ -1037,6 +1060,7 @@ def _accept_cases() -> list[tuple]:
         ([9], [65535], 9, 10, False, 999, 7, free_7),  # ... and the minimum stake
         ([9], [65535], 9, 10, False, 5000, 6, p),  # ... and the version key
         ([9], [1, 2], 9, 10, False, 5000, 7, p),  # ... and equal lengths
+        ([9, 9], [1, 1], 9, 10, False, 5000, 7, p),  # ... and distinct uids
         # other subnets' parameters than the lesson's: stake 60 and version 3 pass,
         # stake 49 or version 2 do not
         *(
@@ -1214,6 +1238,16 @@ def _wrong_key_zero_blocks(uids, values, my_uid, n, permit, stake, version, para
     return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
 
 
+def _self_only_as_a_set(uids, values, my_uid, n, permit, stake, version, params):
+    """Wrong: "only itself" tested as set(uids) == {my_uid}, before distinctness."""
+    if len(uids) == len(values) and uids and set(uids) == {my_uid}:
+        rules_pass = stake >= params["min_stake"] and 0 <= my_uid < n
+        key = params["version_key"]
+        rules_pass = rules_pass and (key == 0 or version >= key)
+        return bool(rules_pass and all(0 <= v <= U16_MAX for v in values))
+    return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
+
+
 def _self_only_early(rest):
     """Wrong: an only-itself row returns early, checking stake, range and ``rest``
     only (the text spares it the permit rule and the next one, never the others)."""
@@ -1260,6 +1294,7 @@ subtensor_accepts = FunctionCheck(
             u, v, me, n, permit, stake, version, dict(p, min_stake=1000, version_key=7)
         ),  # the lesson's minimum stake and version key, whatever the subnet's
         _self_only_early(lambda v, version, p: len(v) == 1),  # no version check
+        _self_only_as_a_set,
         _self_only_early(  # no length check
             lambda v, version, p: p["version_key"] == 0 or version >= p["version_key"]
         ),

@@ -78,9 +78,25 @@ def _pixel_walk(x: float, n: int) -> int:
     return n - 1
 
 
+def _show_pixel(args: tuple) -> str:
+    """The call, and for a point a hair beside a border, where it lies (a learner
+    reads -0.6666666666666667 as -2/3, the border itself)."""
+    x, n = args
+    scaled = (x + 1.0) * n / 2.0
+    near = round(scaled)
+    if scaled != near and abs(scaled - near) < 1e-9:
+        side = "left" if scaled < near else "right"
+        return (
+            f"{x!r} (just {side} of a border, not on it: (x + 1) * n / 2 is "
+            f"{scaled!r}), {n}"
+        )
+    return f"{x!r}, {n}"
+
+
 pixel_of = FunctionCheck(
     "10.2 pixel_of",
     reference=_pixel_of,
+    show=_show_pixel,
     cases=[
         (0.3, 4),
         (-1.0, 4),

@@ -183,6 +183,7 @@ def _cid_inputs() -> list[tuple[str, bool]]:
         _spare_bits_set(_cid(b"chainmind 13"), 1),
         _spare_bits_set(_cid(b"chainmind 13"), 2),
         _spare_bits_set(_cid(b"chainmind 13"), 3),
+        "ipfs://" + base,  # a URI that holds a CID is not the CID
     ]
     return [(c, True) for c in good] + [(c, False) for c in bad]
 
@@ -555,7 +556,11 @@ _SPLIT_BAD = [
 def _test_split(answer: object) -> None:
     calls = [(args, f"royalty_split{args!r}") for args in _SPLIT_OK]
     for args, call, got in answers(
-        answer, "royalty_split(sale_price, bps, fee_bps)", calls
+        answer,
+        "royalty_split(sale_price, bps, fee_bps)",
+        calls,
+        valid="every argument is in range: a price of 0 or more, each rate 0..10000, "
+        "together at most 10000",
     ):
         want = _royalty_split(*args)
         if type(got) is not tuple or len(got) != 3:
@@ -859,6 +864,20 @@ def _to_prefix(owner, approved, operators, caller, from_, to):
     return _transfer_error(owner, approved, operators, caller, from_, to)
 
 
+def _zero_caller_only_without_approval(owner, approved, operators, caller, from_, to):
+    """Wrong: the zero caller refused only when the token has no approved address."""
+    if to == _ZERO:
+        return "InvalidReceiver"
+    if owner is None:
+        return "NonexistentToken"
+    zero_blocked = caller == _ZERO and approved == _ZERO
+    if zero_blocked or not (
+        caller == owner or caller == approved or caller in operators
+    ):
+        return "InsufficientApproval"
+    return "IncorrectOwner" if from_ != owner else "ok"
+
+
 def _receiver_authorizes(owner, approved, operators, caller, from_, to):
     """Wrong: a transfer *to* the approved address, the owner or an operator is let
     through whoever calls."""
@@ -945,6 +964,11 @@ def _transfer_cases() -> list[tuple]:
         (o, a, set(), x, o, a),
         (o, z, set(), x, o, o),
         (o, z, {p}, x, o, p),
+        # the zero caller refused whatever the approved address is
+        (o, a, {z}, z, o, p),
+        # equal accounts, other str objects: compare with ==, not is
+        (o, z, set(), "".join(["al", "ice"]), o, a),
+        (o, z, set(), o, "".join(["al", "ice"]), a),
     ]
 
 
@@ -1041,6 +1065,7 @@ transfer_error = Check(
         _to_prefix,
         _operator_skips_from,
         _receiver_authorizes,
+        _zero_caller_only_without_approval,
         _empty_approved_is_none,
         _falsy_is_missing,
         lambda o, a, ops, c, f, t: _transfer_error(o, a, ops, c.strip(), f, t),

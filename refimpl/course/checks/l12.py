@@ -93,6 +93,12 @@ def _which_cases() -> list[tuple]:
         ("ipfs://" + _cid(b""), {"16a.json": _MD_A, "16e.json": b""}),
         # twins of different lengths: "1..." sorts before "9..." as text
         ("ipfs://" + _cid(_MD_B), {"179.json": _MD_B, "1710.json": _MD_B}),
+        # twins inserted in sorted order: the first name, not the last one seen
+        ("ipfs://" + _cid(_MD_A), {"18a.json": _MD_A, "18b.json": _MD_A}),
+        # only "ipfs://" + the CID, exactly
+        ("ipfs://" + _cid(_MD_A) + "/", three(19)),
+        ("http://ipfs://" + _cid(_MD_A), three(20)),
+        ("xipfs:/" + _cid(_MD_A), three(21)),
     ]
 
 
@@ -173,6 +179,9 @@ which_metadata = PureFunctionCheck(
             ),
             None,
         ),
+        lambda uri, files: {  # a reverse map: the last twin wins
+            "ipfs://" + _cid(data): name for name, data in files.items()
+        }.get(uri),
         lambda uri, files: min(  # shortest name first, then sorted
             (n for n in files if uri == "ipfs://" + _cid(files[n])),
             key=lambda n: (len(n), n),
@@ -322,6 +331,11 @@ def _test_entry(answer: object) -> None:
                 "the keys should be 'sha256' and 'size'"
             )
         sha, size = got["sha256"], got["size"]
+        if type(sha) is str and sha != want["sha256"] and sha.lower() == want["sha256"]:
+            raise Wrong(
+                f"{call} returned a dict whose 'sha256' is in upper case; write the "
+                "hex digits in lower case, as hexdigest() gives them"
+            )
         if type(sha) is not str or sha != want["sha256"]:
             why = describe_mismatch(sha, want["sha256"], "is")
             raise Wrong(f"{call} returned a dict whose 'sha256' {why}")
@@ -719,6 +733,11 @@ def _broken_cases() -> list[tuple]:
         # the same pixels, not as 8-bit RGB: 16 bits a sample, or a fourth channel
         (7, "sunset", 16, h7, _pil_png(7, "sunset", 16, "16-bit RGB")),
         (7, "sunset", 16, h7, _pil_png(7, "sunset", 16, "RGBA")),
+        # a record whose size matches only the file's height, or only its width
+        (7, "sunset", 8, h7, _png_of(7, "sunset", 16, (8, 32))),
+        (7, "sunset", 32, h7, _png_of(7, "sunset", 16, (8, 32))),
+        # a file that decodes with the wrong shape AND the wrong pixels: named once
+        (7, "sunset", 16, h7, _png_of(7, "sunset", 32)),
         # a record whose hash is cut short names no image: both links are broken
         (7, "sunset", 16, h7[:16], _png_of(7, "sunset", 16)),
     ]
@@ -729,7 +748,12 @@ def _png_labels() -> dict[bytes, str]:
     ``to_png`` from ``refimpl.art``; pillow's ``Image``)."""
     render = "render({}, {!r}, {})"
     labels = {}
-    for seed, style, size in ((7, "sunset", 16), (9, "sunset", 16), (3, "ink", 12)):
+    for seed, style, size in (
+        (7, "sunset", 16),
+        (9, "sunset", 16),
+        (3, "ink", 12),
+        (7, "sunset", 32),
+    ):
         made = render.format(seed, style, size)
         labels[_png_of(seed, style, size)] = f"to_png({made})"
     made = render.format(7, "sunset", 16)
@@ -872,6 +896,40 @@ def _broken_by_pillow(*, convert: bool):
     return answer
 
 
+def _broken_height_only(seed, style, size, h, png):
+    """Wrong: the file's shape compared by its height alone."""
+    from refimpl.art import ArtError, from_png, pixel_sha256
+
+    out = []
+    try:
+        pixels = from_png(png)
+        if pixels.shape[0] != size or pixel_sha256(pixels) != h:
+            out.append("file")
+    except ArtError:
+        out.append("file")
+    if _pixel_hash(seed, style, size) != h:
+        out.append("render")
+    return out
+
+
+def _broken_file_twice(seed, style, size, h, png):
+    """Wrong: the shape and the hash each add 'file' on their own."""
+    from refimpl.art import ArtError, from_png, pixel_sha256
+
+    out = []
+    try:
+        pixels = from_png(png)
+        if pixels.shape != (size, size, 3):
+            out.append("file")
+        if pixel_sha256(pixels) != h:
+            out.append("file")
+    except ArtError:
+        out.append("file")
+    if _pixel_hash(seed, style, size) != h:
+        out.append("render")
+    return out
+
+
 def _broken_startswith(seed, style, size, h, png):
     """Wrong: a hash that starts with the record's counts as equal to it."""
     from refimpl.art import ArtError, from_png, pixel_sha256
@@ -963,5 +1021,7 @@ broken_links = PureFunctionCheck(
         _broken_by_pillow(convert=False),
         _broken_by_pillow(convert=True),
         _broken_startswith,
+        _broken_height_only,
+        _broken_file_twice,
     ],
 )

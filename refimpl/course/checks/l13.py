@@ -481,6 +481,8 @@ validator_row = PureFunctionCheck(
         # scores with more digits than any rounding a learner might pick
         ([0.123456789123, 0.9876543210987], [True, True], [False, False]),
         ([1 / 3, 2 / 7, 0.0312345678901], [True, True, True], [False, False, False]),
+        # a critic's score is not capped at 1 by the rule
+        ([1.5, 0.2], [True, True], [False, False]),
         # more than three submissions
         (
             [0.9, 0.04, 0.6, 0.3, 0.8],
@@ -517,6 +519,10 @@ validator_row = PureFunctionCheck(
         ],
         _row_in_place,
         _wrong_row_float32,
+        lambda s, v, d, bar=0.05: [  # scores clipped to 1 first
+            max(0.0, min(1.0, x) - bar) if ok and not dup else 0.0
+            for x, ok, dup in zip(s, v, d, strict=True)
+        ],
         lambda s, v, d, bar=0.05: [  # the first three only
             max(0.0, x - bar) if ok and not dup else 0.0
             for x, ok, dup in list(zip(s, v, d, strict=True))[:3]

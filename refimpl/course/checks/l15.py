@@ -164,6 +164,7 @@ request_digest = _DigestCheck(
         # the method as a caller may write it: signed in capitals all the same
         ("post", "/Predict", _PK, _RX, 15, 16, b"{}"),
         ("Get", "/", _PK, _RX, 17, 18, b""),
+        ("Post", "/Predict", _PK, _RX, 19, 20, b"{}"),
     ],
     show=_show_request,
     compare=_same_digest,
@@ -179,6 +180,9 @@ request_digest = _DigestCheck(
     ],
     wrong=[
         _digest_method_as_given,
+        lambda m, pa, s, r, n, t, b: _digest_method_as_given(  # lower case only
+            m.upper() if m.islower() else m, pa, s, r, n, t, b
+        ),
         _digest_without_body,
         _digest_without_path,
         _digest_single_sha,
