@@ -328,6 +328,21 @@ def _clip_in_place(W, C):  # fixed the axis only
     return W, W.sum(axis=1)
 
 
+def _clip_rows_when_square(W, C):  # C read along the rows when W is square
+    if W.shape[0] == len(C):
+        clipped = np.minimum(W, np.asarray(C)[:, None])
+    else:
+        clipped = np.minimum(W, C)
+    return clipped, clipped.sum(axis=1)
+
+
+def _clip_first_rows_only(W, C):  # a loop over min(W.shape) rows
+    clipped = np.array(W, dtype=np.float64)
+    for i in range(min(clipped.shape)):
+        clipped[i] = np.minimum(clipped[i], C)
+    return clipped, clipped.sum(axis=1)
+
+
 def _clip_axis0(W, C):  # fixed the copy only
     clipped = np.minimum(W, C)
     return clipped, clipped.sum(axis=0)
@@ -352,6 +367,9 @@ clip_weights = PureFunctionCheck(
         (_m([[0.1234567, 0.8765433]]), np.array([0.1234567, 0.5])),
         # a row that sums to more than 1 before and after clipping: trust is 1.6
         (_m([[0.8, 0.8]]), np.array([0.8, 0.8])),
+        # square: C clips columns, not rows; tall: every validator's row is clipped
+        (_m([[0.6, 0.4], [0.2, 0.8]]), np.array([0.5, 0.3])),
+        (_m([[0.5, 0.5], [0.5, 0.5], [0.9, 0.1]]), np.array([0.5, 0.5])),
     ],
     compare=_close,
     near=_near,
@@ -378,6 +396,8 @@ clip_weights = PureFunctionCheck(
             list(np.minimum(W, C).sum(axis=1)),
         ),
         lambda W, C: (np.minimum(W, C), np.minimum(W, C).sum(axis=1).round(3)),
+        _clip_rows_when_square,
+        _clip_first_rows_only,
         lambda W, C: (  # trust capped at 1
             np.minimum(W, C),
             np.minimum(np.minimum(W, C).sum(axis=1), 1.0),
