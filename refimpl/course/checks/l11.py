@@ -831,30 +831,29 @@ def _from_caller_or_owner(owner, approved, operators, caller, from_, to):
     return "ok" if verdict == "IncorrectOwner" and from_ == caller else verdict
 
 
-def _substring(owner, approved, operators, caller, from_, to):
-    """Wrong: ``in`` on strings (a substring test) where == was meant."""
-    if to in _ZERO:
-        return "InvalidReceiver"
-    if owner is None:
-        return "NonexistentToken"
-    if caller in _ZERO or not (
-        caller in owner or caller in approved or any(caller in op for op in operators)
-    ):
-        return "InsufficientApproval"
-    return "IncorrectOwner" if not owner.startswith(from_) else "ok"
+def _compared_by(same, member):
+    """Wrong answers that follow OpenZeppelin's order but compare accounts with
+    ``same(a, b)`` and look callers up with ``member(caller, operators)``."""
+
+    def answer(owner, approved, operators, caller, from_, to):
+        if same(to, _ZERO):
+            return "InvalidReceiver"
+        if owner is None:
+            return "NonexistentToken"
+        allowed = same(caller, owner) or same(caller, approved)
+        if same(caller, _ZERO) or not (allowed or member(caller, operators)):
+            return "InsufficientApproval"
+        return "ok" if same(from_, owner) else "IncorrectOwner"
+
+    return answer
 
 
-def _by_identity(owner, approved, operators, caller, from_, to):
-    """Wrong: ``is`` where == was meant (equal strings need not be one object)."""
-    if to is _ZERO:
-        return "InvalidReceiver"
-    if owner is None:
-        return "NonexistentToken"
-    if caller is _ZERO or not (
-        caller == owner or caller == approved or caller in operators
-    ):
-        return "InsufficientApproval"
-    return "IncorrectOwner" if from_ != owner else "ok"
+# ``in`` on strings (a substring test) where == was meant
+_substring = _compared_by(
+    lambda a, b: a in b, lambda caller, ops: any(caller in op for op in ops)
+)
+# ``is`` where == was meant (equal strings need not be one object)
+_by_identity = _compared_by(lambda a, b: a is b, lambda caller, ops: caller in ops)
 
 
 def _to_prefix(owner, approved, operators, caller, from_, to):

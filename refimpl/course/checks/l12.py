@@ -896,38 +896,39 @@ def _broken_by_pillow(*, convert: bool):
     return answer
 
 
-def _broken_height_only(seed, style, size, h, png):
-    """Wrong: the file's shape compared by its height alone."""
-    from refimpl.art import ArtError, from_png, pixel_sha256
+def _broken_counting(file_faults):
+    """Wrong answers that decode with from_png but add one 'file' per fault that
+    ``file_faults(pixels, size, h)`` counts (the right count is 0 or 1)."""
 
-    out = []
-    try:
-        pixels = from_png(png)
-        if pixels.shape[0] != size or pixel_sha256(pixels) != h:
+    def answer(seed, style, size, h, png):
+        from refimpl.art import ArtError, from_png
+
+        out = []
+        try:
+            out += ["file"] * file_faults(from_png(png), size, h)
+        except ArtError:
             out.append("file")
-    except ArtError:
-        out.append("file")
-    if _pixel_hash(seed, style, size) != h:
-        out.append("render")
-    return out
+        if _pixel_hash(seed, style, size) != h:
+            out.append("render")
+        return out
+
+    return answer
 
 
-def _broken_file_twice(seed, style, size, h, png):
-    """Wrong: the shape and the hash each add 'file' on their own."""
-    from refimpl.art import ArtError, from_png, pixel_sha256
+def _hash_of(pixels) -> str:
+    from refimpl.art import pixel_sha256
 
-    out = []
-    try:
-        pixels = from_png(png)
-        if pixels.shape != (size, size, 3):
-            out.append("file")
-        if pixel_sha256(pixels) != h:
-            out.append("file")
-    except ArtError:
-        out.append("file")
-    if _pixel_hash(seed, style, size) != h:
-        out.append("render")
-    return out
+    return pixel_sha256(pixels)
+
+
+# the file's shape compared by its height alone
+_broken_height_only = _broken_counting(
+    lambda p, size, h: int(p.shape[0] != size or _hash_of(p) != h)
+)
+# the shape and the hash each add 'file' on their own
+_broken_file_twice = _broken_counting(
+    lambda p, size, h: int(p.shape != (size, size, 3)) + int(_hash_of(p) != h)
+)
 
 
 def _broken_startswith(seed, style, size, h, png):
