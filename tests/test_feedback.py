@@ -464,8 +464,7 @@ def test_str_and_list_messages_point_at_the_first_difference():
     )
     message = items.evaluate(lambda xs: [2, 4]).message
     assert message == (
-        "double([1, 2, 3]) returned 2 items; that length is not right: what is there "
-        "is right, but items are missing"
+        "double([1, 2, 3]) returned 2 items; that length is not right: too few items"
     )
     message = items.evaluate(lambda xs: [2, 4, 6, 9]).message
     assert message == (

@@ -16,8 +16,9 @@ The txid is ``sha256d`` of the unsigned part (like Bitcoin's txid, which leaves
 out the witness since BIP-141), shown byte-reversed like Bitcoin's. Only low-s
 signatures with the right recovery byte ``v`` are valid (BIP-62/BIP-146 LOW_S),
 so nobody can flip a signature into a second valid form. Amounts follow
-Bitcoin's MoneyRange idea (the 2010 value-overflow bug, CVE-2010-5139): every
-value and every sum stays < 2**63.
+Bitcoin's MoneyRange idea (the 2010 value-overflow bug, CVE-2010-5139), with the
+int64 limit as the bound instead of Bitcoin's MAX_MONEY: every value and every sum
+stays < 2**63.
 Introduced in lesson 03.
 """
 

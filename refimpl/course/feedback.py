@@ -620,7 +620,7 @@ def _sequence_mismatch(got: Any, expected: Any, verb: str, hex_ints: bool) -> st
                 f"{short_repr(got[len(expected)], 80)} is {more}"
             )
         if got and len(got) < len(expected):
-            return f"{head}: what is there is right, but items are missing"
+            return f"{head}: too few items"
         return head
     return (
         f"{verb} {short_repr(got)}, which is not right: each item is close to the "

@@ -845,9 +845,10 @@ verify_strict = FunctionCheck(
     hints=[
         "Start from the lesson's textbook my_verify (r, s in [1, n-1], "
         "R = u1·G + u2·Q, R.x mod n == r) and add the chain's two rules (section 11).",
-        "Low s means s <= N // 2 (exactly half is low). v must be 27 + (R.y & 1) for "
-        "the R you rebuilt; 27 and 28 are the only valid values. r = 0 or s = 0 is "
-        "refused (False), never an error: s = 0 has no inverse.",
+        "Low s means s <= N // 2 (N is odd, so N // 2 itself is low). v must be "
+        "27 + (R.y & 1) for the R you rebuilt; 27 and 28 are the only valid "
+        "values. r = 0 or s = 0 is refused (False), never an error: s = 0 has no "
+        "inverse.",
         "if s > N // 2 or v not in (27, 28): return False ... "
         "R = add(multiply(G, z*w % N), multiply(Q, r*w % N)); "
         "return R[0] < N and R[0] % N == r and v == 27 + (R[1] & 1) (an R whose "

@@ -2,7 +2,7 @@
 
 The exercises transfer the lesson: read back a CompactSize (the inverse of its
 encoder), recover a leaf's position from its Merkle proof, verify a proof in the index
-form light clients receive, apply the ledger's rules (with Bitcoin's MoneyRange bound),
+form light clients receive, apply the ledger's rules (with a MoneyRange-style bound),
 and find the CVE-2012-2459 collision for six leaves, where repeating the last txid is
 not enough.
 """

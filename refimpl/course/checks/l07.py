@@ -416,6 +416,8 @@ def _avg_cases():
         (np.array([0.4, 0.6, 0.8]), [float("nan"), 0.5], [0, 2], 0.1),
         # ... also when it is the last reward of a uid listed twice: 0, not 0.5
         (np.array([0.0, 0.0]), [0.5, float("nan")], [1, 1], 0.5),
+        # rewards outside [0, 1] go in as they are (the package takes them too)
+        (np.array([0.5, 0.5]), [1.5, -0.2], [0, 1], 0.1),
         # integer scores (a fresh validator's zeros as ints): the result is float64
         (np.array([1, 0, 2]), [0.5], [1], 0.1),
         # rewards as a numpy array (as a validator's reward function returns them):
@@ -494,6 +496,13 @@ def _avg_nan_skipped(scores, rewards, uids, alpha):
     return out
 
 
+def _avg_rewards_clipped(scores, rewards, uids, alpha):
+    import numpy as np
+
+    clipped = np.clip(np.nan_to_num(np.asarray(rewards, float)), 0, 1)  # to [0, 1]
+    return _moving_average(scores, list(clipped), uids, alpha)
+
+
 def _avg_int_buffer(scores, rewards, uids, alpha):
     import numpy as np
 
@@ -553,6 +562,7 @@ moving_average = FunctionCheck(
         _avg_nan_skipped,
         _avg_nan_loop,
         _avg_int_buffer,
+        _avg_rewards_clipped,
         _avg_rewards_cleaned_in_place,
         _avg_float32_then_float64,
     ],
@@ -560,6 +570,13 @@ moving_average = FunctionCheck(
 
 
 # -- 07.3 to_u16 ---------------------------------------------------------------------
+def _u16_tiny_is_zero(weights):
+    """Wrong: "all zero" tested with a tolerance."""
+    if not weights or max(weights) < 1e-9:
+        return [], []
+    return _to_u16(weights)
+
+
 def _u16_exact(weights):
     """Wrong: exact fractions, not the SDK's float64."""
     from fractions import Fraction
@@ -651,7 +668,7 @@ def _u16_numpy_arrays(weights):  # the right numbers as numpy arrays
     return np.array(uids, dtype=np.int64), np.array(values, dtype=np.int64)
 
 
-def _u16_numpy_ints(weights):  # lists of numpy ints, not Python ints
+def _u16_numpy_ints(weights):  # lists of numpy ints: ints, by the type policy
     import numpy as np
 
     uids, values = _to_u16(weights)
@@ -671,14 +688,21 @@ def _plain(value):
 
 
 def _u16_compare(got, exp) -> bool:
+    # the type policy: numpy integers are ints (a list of np.int64 passes)
     if (
         isinstance(got, tuple)
         and len(got) == 2
         and all(isinstance(part, list) for part in got)
-        and all(type(x) is int for part in got for x in part)
+        and all(_is_integer(x) for part in got for x in part)
     ):
-        return list(got[0]) == exp[0] and list(got[1]) == exp[1]
+        return [int(x) for x in got[0]] == exp[0] and [int(x) for x in got[1]] == exp[1]
     if _plain(got) != [exp[0], exp[1]]:
+        floats = _floats_equal(got, exp)
+        if floats:
+            raise Wrong(
+                f"returned {floats}: the right values, but as floats; u16 values "
+                "are ints (convert with int(v), or .astype(int) before .tolist())"
+            )
         return False  # wrong values: the usual description
     # the right numbers in the wrong types: say which type is wanted
     if not isinstance(got, tuple):
@@ -688,14 +712,31 @@ def _u16_compare(got, exp) -> bool:
         )
     if all(isinstance(part, list) for part in got):
         raise Wrong(
-            "returned the right numbers, but not as Python ints: a list of Python "
+            "returned the right numbers, but not as ints: a list of "
             "ints is wanted for each part (convert with .tolist() or int(v))"
         )
     kinds = " and ".join(sorted({_type_of(part) for part in got}))
     raise Wrong(
         f"returned a tuple of {kinds} (not lists) holding the right numbers, but a "
-        f"list of Python ints is wanted for each part (convert with .tolist())"
+        f"list of ints is wanted for each part (convert with .tolist())"
     )
+
+
+def _is_integer(x) -> bool:
+    import numpy as np
+
+    return isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
+
+
+def _floats_equal(got, exp) -> str:
+    """The answer's repr if it holds exactly the right numbers as floats, else ''."""
+    try:
+        parts = [list(p.tolist() if hasattr(p, "tolist") else p) for p in got]
+        if len(parts) == 2 and parts == [exp[0], exp[1]]:
+            return repr(got)
+    except Exception:
+        return ""
+    return ""
 
 
 def _type_of(value) -> str:
@@ -731,6 +772,8 @@ to_u16 = FunctionCheck(
         ([0.7, 3.0],),  # 15291.4999... divided by the max, 15291.5 normalised first
         # float64, as the SDK computes: exact fractions round 54612.5... up
         ([1.2, 1.0],),
+        # tiny weights are weights: only exact zeros send nothing
+        ([1e-12, 5e-13],),
     ],
     compare=_u16_compare,
     hints=[
@@ -746,6 +789,7 @@ to_u16 = FunctionCheck(
     ],
     wrong=[
         _u16_exact,
+        _u16_tiny_is_zero,
         _sum_scaled,
         _keeps_zeros,
         lambda w: _rounded_with(w, math.floor),
@@ -758,7 +802,6 @@ to_u16 = FunctionCheck(
         _empty_row_fails,
         _normalised_first,
         _u16_numpy_arrays,
-        _u16_numpy_ints,
     ],
 )
 
@@ -1061,6 +1104,29 @@ def _accept_cases() -> list[tuple]:
         ([9], [65535], 9, 10, False, 5000, 6, p),  # ... and the version key
         ([9], [1, 2], 9, 10, False, 5000, 7, p),  # ... and equal lengths
         ([9, 9], [1, 1], 9, 10, False, 5000, 7, p),  # ... and distinct uids
+        # 13 * 65535 / 26 is 32767.5: half up gives 32768, exactly at this limit
+        (
+            [0, 1],
+            [26, 13],
+            9,
+            10,
+            True,
+            0,
+            0,
+            dict(
+                p,
+                min_stake=0,
+                version_key=0,
+                min_allowed_weights=1,
+                max_weight_limit=43690,
+            ),
+        ),
+        # all-zero rows are judged by every rule: too few uids ...
+        ([0, 1], [0, 0], 9, 10, True, 5000, 7, p),
+        # ... and, with no top share, within any limit
+        ([0, 1, 2, 3], [0, 0, 0, 0], 9, 10, True, 5000, 7, limit(10000)),
+        # "only itself" is one uid, not one non-zero weight
+        ([9, 1, 2], [100, 0, 0], 9, 10, False, 5000, 7, p),
         # other subnets' parameters than the lesson's: stake 60 and version 3 pass,
         # stake 49 or version 2 do not
         *(
@@ -1238,6 +1304,31 @@ def _wrong_key_zero_blocks(uids, values, my_uid, n, permit, stake, version, para
     return _subtensor_accepts(uids, values, my_uid, n, permit, stake, version, params)
 
 
+def _upscale_by_float_factor(uids, values, my_uid, n, permit, stake, version, params):
+    """Wrong: the upscale factor 65535 / max computed first, then + 0.5 and int()."""
+    self_only = len(uids) == 1 and uids[0] == my_uid
+    if self_only or params["max_weight_limit"] == U16_MAX or not values:
+        return _subtensor_accepts(
+            uids, values, my_uid, n, permit, stake, version, params
+        )
+    if not _subtensor_accepts(
+        uids,
+        values,
+        my_uid,
+        n,
+        permit,
+        stake,
+        version,
+        dict(params, max_weight_limit=U16_MAX),
+    ):
+        return False
+    m = max(values)
+    if m == 0:
+        return True
+    up = [int(v * (U16_MAX / m) + 0.5) for v in values]
+    return max(up) * U16_MAX <= params["max_weight_limit"] * sum(up)
+
+
 def _self_only_as_a_set(uids, values, my_uid, n, permit, stake, version, params):
     """Wrong: "only itself" tested as set(uids) == {my_uid}, before distinctness."""
     if len(uids) == len(values) and uids and set(uids) == {my_uid}:
@@ -1295,6 +1386,7 @@ subtensor_accepts = FunctionCheck(
         ),  # the lesson's minimum stake and version key, whatever the subnet's
         _self_only_early(lambda v, version, p: len(v) == 1),  # no version check
         _self_only_as_a_set,
+        _upscale_by_float_factor,
         _self_only_early(  # no length check
             lambda v, version, p: p["version_key"] == 0 or version >= p["version_key"]
         ),
@@ -1321,3 +1413,6 @@ subtensor_accepts = FunctionCheck(
         _wrong_version_zero_any,
     ],
 )
+
+# The type policy: numpy integers are ints, in a list as anywhere else.
+to_u16.right.append(_u16_numpy_ints)

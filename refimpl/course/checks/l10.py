@@ -170,6 +170,14 @@ pixel_of = FunctionCheck(
 
 
 # 10.3 ------------------------------------------------------------------------------
+def _clamp_after_scaling(v: float, bits: int) -> int:
+    """Wrong: the result clamped instead of v (inf * top cannot be floored)."""
+    top = 2**bits - 1
+    x = v * top
+    q = math.floor(x)
+    return min(max(q + 1 if x - q >= 0.5 else q, 0), top)
+
+
 def _quantize_bits(v: float, bits: int) -> int:
     """Half up on the float64 product itself. ``floor(x + 0.5)`` is the same for
     every 8-bit colour, but the sum ``x + 0.5`` can round first: x just below 1/2
@@ -232,6 +240,8 @@ def _quantize_cases() -> list[tuple]:
     ]
     cases += [(v, 1) for v in (0.5, 0.49, 0.75)] + [(v, 4) for v in (0.5, 2.5 / 15)]
     cases += [(0.49999999999999994, 1)]  # the float just below 1/2: x + 0.5 rounds
+    # clamp v itself, every float but nan: infinity and huge values included
+    cases += [(float("inf"), 8), (1e308, 16), (float("-inf"), 4)]
     # floats next to a half step at other widths: v / (1 / top) is not v * top there
     cases += [
         (0.49999999999999994, 2),
@@ -296,6 +306,7 @@ quantize_bits = _QuantizeCheck(
         _decimal_quantize,  # the text asks for the float64 product
         _floor_plus_half,  # x + 0.5 rounds before the floor
         _divide_by_step,  # v / (1 / top) rounds differently from v * top
+        _clamp_after_scaling,
     ],
 )
 

@@ -1211,10 +1211,12 @@ def _test_metadata(answer: object) -> None:
             for a in md["attributes"]
             if isinstance(a, dict) and a.get("trait_type") == "seed"
         ]
-        if any(s != args[2] or type(s) is not int for s in seeds):
+        if any(
+            not (s == args[2] and type(s) is int) and s != str(args[2]) for s in seeds
+        ):
             raise Wrong(
-                f"{call}: a 'seed' trait must hold this seed, as an int (or leave "
-                "the trait out)"
+                f"{call}: a 'seed' trait must hold this seed (as an int, or as its "
+                "decimal text), or be left out"
             )
         returned.append((call, md, copy.deepcopy(md)))
         styles = [

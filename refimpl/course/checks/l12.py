@@ -304,6 +304,7 @@ _ENTRY_CASES = [
     (b"x",),  # one byte: a size of True equals 1 but is a bool
     (b"{}\n",),  # a JSON file ends in a newline, and it is part of the file
     (b" x ",),
+    ('{"name":"Ω"}'.encode(),),  # UTF-8: 13 bytes for 12 characters
 ]
 # each input as code that rebuilds it, whole (48 bytes of repr would be a wall)
 _ENTRY_SHOWN = [
@@ -313,6 +314,7 @@ _ENTRY_SHOWN = [
     "b'x'",
     "b'{}\\n'",
     "b' x '",
+    """'{"name":"Ω"}'.encode()""",
 ]
 
 
@@ -382,6 +384,10 @@ manifest_entry = Check(
             "size": True if len(d) == 1 else len(d),
         },  # a bool for one byte
         lambda d: {"sha256": hashlib.sha256(d.strip()).hexdigest(), "size": len(d)},
+        lambda d: {  # characters, not bytes
+            "sha256": hashlib.sha256(d).hexdigest(),
+            "size": len(d.decode("utf-8", "replace")),
+        },
         lambda d: (
             {"sha256": hashlib.sha256(d.strip()).hexdigest(), "size": len(d)}
             if d.strip()

@@ -466,7 +466,8 @@ def _pr_close(got: object, expected: tuple[float, float]) -> bool:
             if isinstance(value, int | np.integer) and not isinstance(value, bool):
                 raise Wrong(
                     f"precision_recall(...) returned an int for {part} "
-                    f"({value!r}); the exercise asks for floats, 0.0 not 0"
+                    f"({value!r}); the exercise asks for floats, 0.0 not 0 (an int "
+                    "from a division usually means // where / was meant)"
                 )
             if isinstance(value, np.float32 | np.float16):
                 raise Wrong(
