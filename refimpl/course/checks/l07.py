@@ -152,6 +152,8 @@ _REWARD_RECIPES = [
     f"{_Y5}; pred = torch.full((64,), 5.0)",
     # same rows, more columns: [64, 3] against [64, 1] broadcasts too
     f"{_Y5}; pred = y.repeat(1, 3)",
+    # pred far from y: the difference itself is rounded in float32
+    f"{_Y71}; pred = y + 0.5 * {_randn(72)}",
     # tiny targets are not zero targets: no tolerance, and y**2 in float64
     "y = torch.full((64, 1), 1e-7); pred = 0.5 * y",
     "y = torch.full((64, 1), 1e-30); pred = 0.5 * y",
@@ -234,6 +236,16 @@ def _reward_first_dim_only(pred, y):
     if pred is None or pred.shape[0] != y.shape[0]:  # [64] passes against [64, 1]
         return 0.0
     return _reward_no_guards(pred, y) if _finite(pred) else 0.0
+
+
+def _reward_difference_float32(pred, y):
+    # pred - y in float32, then float64: the subtraction has rounded already
+    if pred is None or pred.shape != y.shape or not _finite(pred):
+        return 0.0
+    base = float((y.double() ** 2).mean())
+    if base == 0:
+        return 0.0
+    return max(0.0, 1.0 - float(((pred - y).double() ** 2).mean()) / base)
 
 
 def _reward_zero_tolerance(pred, y):
@@ -360,6 +372,7 @@ safe_reward = _RecipeCheck(
         _reward_first_dim_only,
         _reward_rows_and_dims,
         _reward_zero_tolerance,
+        _reward_difference_float32,
         _reward_zero_guard_float32,
         _reward_try_except,
         lambda pred, y: _safe_reward(pred, y) or 0,  # the int 0, not 0.0
@@ -1127,6 +1140,9 @@ def _accept_cases() -> list[tuple]:
         ([0, 1, 2, 3], [0, 0, 0, 0], 9, 10, True, 5000, 7, limit(10000)),
         # "only itself" is one uid, not one non-zero weight
         ([9, 1, 2], [100, 0, 0], 9, 10, False, 5000, 7, p),
+        ([9], [0], 9, 10, False, 5000, 7, p),  # ... a zero weight on itself included
+        # a limit of 0 is a limit (only 65535 means none): any weight is above it
+        ([0, 1, 2], [1, 1, 1], 9, 10, True, 5000, 7, limit(0)),
         # other subnets' parameters than the lesson's: stake 60 and version 3 pass,
         # stake 49 or version 2 do not
         *(
@@ -1387,6 +1403,21 @@ subtensor_accepts = FunctionCheck(
         _self_only_early(lambda v, version, p: len(v) == 1),  # no version check
         _self_only_as_a_set,
         _upscale_by_float_factor,
+        lambda u, v, me, n, permit, stake, version, p: _subtensor_accepts(
+            u,
+            v,
+            me,
+            n,
+            permit,
+            stake,
+            version,
+            dict(p, max_weight_limit=U16_MAX) if p["max_weight_limit"] == 0 else p,
+        ),  # a limit of 0 read as "no limit", like version_key 0
+        lambda u, v, me, n, permit, stake, version, p: (
+            False
+            if len(u) == 1 and u[0] == me and v and v[0] == 0 and not permit
+            else _subtensor_accepts(u, v, me, n, permit, stake, version, p)
+        ),  # "only itself" needs a non-zero weight
         _self_only_early(  # no length check
             lambda v, version, p: p["version_key"] == 0 or version >= p["version_key"]
         ),
