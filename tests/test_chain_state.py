@@ -86,7 +86,7 @@ def replayed_state(chain: Chain, block_hash: bytes) -> State:
     for e in reversed(path):
         ctx = BlockContext(e.height, e.block.header.timestamp, e.block.txs[0].recipient,
                            e.block.hash(), chain.params.chain_id)  # fmt: skip
-        state = apply_block(state, e.block, ctx, chain.kinds, chain.extensions,
+        state = apply_block(state, e.block, ctx, chain.ledger, chain.extensions,
                             chain.params.subsidy_at(e.height))  # fmt: skip
     return state
 

@@ -131,9 +131,9 @@ def test_l03_can_apply_agrees_with_refimpl_ledger():
     from refimpl.chain import (
         BlockContext,
         InvalidTransaction,
+        Ledger,
         State,
         Transaction,
-        check_transaction,
     )
     from refimpl.course.checks import l03
     from refimpl.crypto import PrivateKey
@@ -165,7 +165,7 @@ def test_l03_can_apply_agrees_with_refimpl_ledger():
         state = State(balances={me: balance}, nonces={me: next_nonce}, supply=balance)
         try:
             tx = Transaction(sender, other, amount, fee, nonce, 1).sign(key)
-            check_transaction(state, tx, ctx, {})
+            Ledger().check(state, tx, ctx)
             ok = True
         except (InvalidTransaction, ValueError):
             ok = False

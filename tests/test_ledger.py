@@ -19,10 +19,9 @@ from refimpl.chain import (
     MAX_AMOUNT,
     BlockContext,
     InvalidTransaction,
+    Ledger,
     State,
     Transaction,
-    apply_transaction,
-    check_transaction,
     decode_payload,
     encode_payload,
 )
@@ -65,18 +64,18 @@ def rejected(state: State, t: Transaction, reason: str) -> None:
     """Assert t is refused with ``reason`` and state is untouched."""
     before = state.snapshot()
     with pytest.raises(InvalidTransaction, match=reason):
-        apply_transaction(state, t, CTX, {})
+        Ledger().apply(state, t, CTX)
     assert state.snapshot() == before
 
 
 # -- the happy path ------------------------------------------------------------------
 def test_transfer_applies() -> None:
     s = fresh_state()
-    fee = apply_transaction(s, signed(), CTX, {})
+    fee = Ledger().apply(s, signed(), CTX)
     assert fee == 5
     assert s.balance(ADDR[0]) == 895 and s.balance(ADDR[1]) == 150
     assert s.nonce(ADDR[0]) == 1 and s.nonce(ADDR[1]) == 0
-    apply_transaction(s, signed(nonce=1, amount=10, fee=0), CTX, {})
+    Ledger().apply(s, signed(nonce=1, amount=10, fee=0), CTX)
     assert s.balance(ADDR[0]) == 885 and s.nonce(ADDR[0]) == 2
 
 
@@ -127,7 +126,7 @@ def test_wrong_chain_id_replay() -> None:
 
 def test_reused_nonce() -> None:
     s = fresh_state()
-    apply_transaction(s, signed(), CTX, {})
+    Ledger().apply(s, signed(), CTX)
     rejected(s, signed(), "nonce 0 reused: the sender's next nonce is 1")
 
 
@@ -228,7 +227,7 @@ def test_any_single_byte_mutation_is_rejected(data: st.DataObject) -> None:
     before = state.snapshot()
     with pytest.raises(InvalidTransaction):
         t = Transaction.parse(bytes(mutated))
-        apply_transaction(state, t, CTX, {})
+        Ledger().apply(state, t, CTX)
     assert state.snapshot() == before
 
 
@@ -287,8 +286,8 @@ def test_state_copy_is_deep_and_snapshot_compares() -> None:
     assert z.snapshot() == s.snapshot()
 
 
-def test_check_transaction_never_mutates() -> None:
+def test_ledger_check_never_mutates() -> None:
     s = fresh_state()
     before = s.snapshot()
-    check_transaction(s, signed(), CTX, {})
+    Ledger().check(s, signed(), CTX)
     assert s.snapshot() == before

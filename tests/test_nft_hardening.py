@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refimpl.chain.errors import InvalidTransaction
-from refimpl.chain.ledger import apply_transaction
+from refimpl.chain.ledger import Ledger
 from refimpl.chain.state import BlockContext, State
 from refimpl.chain.transaction import Transaction, encode_payload
 from refimpl.crypto import PrivateKey
@@ -561,7 +561,7 @@ def test_fuzzed_payloads_never_raise_anything_but_invalid_transaction(
         return
     assert state.snapshot() == before
     # validation passed: the ledger applies it without error (nonce, fee, effects)
-    apply_transaction(state, tx, CTX, {k: EXT for k in NFTExtension.kinds})
+    Ledger({k: EXT for k in NFTExtension.kinds}).apply(state, tx, CTX)
     assert state.nonce(KEY.public_key.address) == 1
 
 

@@ -1,6 +1,6 @@
 """The NFT extension: signed nft_* transactions applied by the chain's ledger.
 
-These tests drive ``refimpl.chain.ledger.apply_transaction`` directly on a State
+These tests drive ``refimpl.chain.Ledger.apply`` directly on a State
 (chain-level tests with mining, save/load and reorgs are in test_nft_chain.py).
 Every rejected transaction must leave ``state.snapshot()`` exactly as it was.
 """
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refimpl.chain.errors import InvalidTransaction
-from refimpl.chain.ledger import apply_transaction
+from refimpl.chain.ledger import Ledger
 from refimpl.chain.state import BlockContext, State
 from refimpl.chain.transaction import Transaction
 from refimpl.crypto import PrivateKey
@@ -45,13 +45,13 @@ class World:
         return nft_tx(key, kind, payload, nonce=nonce, chain_id=CHAIN_ID, **kw)
 
     def do(self, key, kind, payload, **kw):
-        apply_transaction(self.state, self.tx(key, kind, payload, **kw), CTX, KINDS)
+        Ledger(KINDS).apply(self.state, self.tx(key, kind, payload, **kw), CTX)
 
     def refused(self, key, kind, payload, match, **kw):
         tx = self.tx(key, kind, payload, **kw)
         before = self.state.snapshot()
         with pytest.raises(InvalidTransaction, match=match):
-            apply_transaction(self.state, tx, CTX, KINDS)
+            Ledger(KINDS).apply(self.state, tx, CTX)
         assert self.state.snapshot() == before
 
     def mint(self, key=ARTIST, tid=1, img=IMG1, md=MD1, bps=500):
@@ -226,7 +226,7 @@ def test_unsigned_or_foreign_signature_refused(w):
     forged = replace(tx, sender=BUYER.public_key.to_bytes(compressed=True))
     before = w.state.snapshot()
     with pytest.raises(InvalidTransaction):
-        apply_transaction(w.state, forged, CTX, KINDS)
+        Ledger(KINDS).apply(w.state, forged, CTX)
     assert w.state.snapshot() == before
 
 
@@ -241,5 +241,5 @@ def test_any_byte_flip_of_a_signed_mint_is_rejected(data):
     before = world.state.snapshot()
     with pytest.raises(InvalidTransaction):
         tx = Transaction.parse(bytes(raw))
-        apply_transaction(world.state, tx, CTX, KINDS)
+        Ledger(KINDS).apply(world.state, tx, CTX)
     assert world.state.snapshot() == before

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refimpl.chain.errors import InvalidTransaction
-from refimpl.chain.ledger import apply_transaction
+from refimpl.chain.ledger import Ledger
 from refimpl.chain.state import BlockContext, State
 from refimpl.chain.transaction import Transaction, encode_payload
 from refimpl.market.subnet import KINDS, Subnet, SubnetParams, split_tokens, total_stake
@@ -36,12 +36,12 @@ class Harness:
         return self.state.nonce(ADDR[i])
 
     def apply(self, tx: Transaction) -> None:
-        apply_transaction(self.state, tx, self.ctx(), self.exts)
+        Ledger(self.exts).apply(self.state, tx, self.ctx())
 
     def block(self, txs=()) -> None:
         ctx = self.ctx()
         for tx in txs:
-            apply_transaction(self.state, tx, ctx, self.exts)
+            Ledger(self.exts).apply(self.state, tx, ctx)
         self.height += 1
         self.subnet.end_block(self.state, ctx)
         assert conserved(self.state)

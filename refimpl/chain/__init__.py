@@ -15,10 +15,9 @@ from .extension import Extension, check_fields
 from .header import BlockHeader
 from .ledger import (
     SIGNATURE_CACHE,
+    Ledger,
     SignatureCache,
     apply_block,
-    apply_transaction,
-    check_transaction,
 )
 from .merkle import merkle_parent, merkle_proof, merkle_root, verify_merkle_proof
 from .network import DoubleSpendOutcome, Network, Peer, double_spend_race
@@ -53,8 +52,7 @@ __all__ = [
     "StateDelta",
     "SignatureCache",
     "SIGNATURE_CACHE",
-    "check_transaction",
-    "apply_transaction",
+    "Ledger",
     "apply_block",
     "ChainError",
     "InvalidTransaction",

@@ -28,10 +28,9 @@ from .extension import Extension
 from .ledger import (
     CORE_KINDS,
     SIGNATURE_CACHE,
+    Ledger,
     SignatureCache,
     apply_block,
-    apply_transaction,
-    check_transaction,
 )
 from .params import ChainParams
 from .pow import mine, work_from_bits
@@ -104,6 +103,7 @@ class Chain:
         self.clock = clock or time.time
         self.sigcache = sigcache or SIGNATURE_CACHE
         self.kinds = self._kind_table()
+        self.ledger = Ledger(self.kinds, self.sigcache)
         if genesis_alloc is not None and not isinstance(genesis_alloc, dict):
             raise ChainError("genesis_alloc maps address strings to integers")
         self.genesis_alloc = dict(genesis_alloc or {})
@@ -368,10 +368,9 @@ class Chain:
             parent_state,
             block,
             ctx,
-            self.kinds,
+            self.ledger,
             self.extensions,
             self.params.subsidy_at(height),
-            self.sigcache,
             as_child=True,
         )
         delta = child.delta_from(parent_state)
@@ -476,12 +475,12 @@ class Chain:
             self.params.chain_id,
         )
         if not pending:
-            check_transaction(self.state, tx, ctx, self.kinds, self.sigcache)
+            self.ledger.check(self.state, tx, ctx)
             return
         state = self.state.child()
         for other in pending:
-            apply_transaction(state, other, ctx, self.kinds, self.sigcache)
-        check_transaction(state, tx, ctx, self.kinds, self.sigcache)
+            self.ledger.apply(state, other, ctx)
+        self.ledger.check(state, tx, ctx)
 
     def select_transactions(
         self, candidates: Iterable[Transaction], miner_address: str = ""
@@ -507,7 +506,7 @@ class Chain:
                 if tx.txid() in taken:
                     continue
                 try:
-                    apply_transaction(state, tx, ctx, self.kinds, self.sigcache)
+                    self.ledger.apply(state, tx, ctx)
                 except InvalidTransaction:
                     continue
                 chosen.append(tx)

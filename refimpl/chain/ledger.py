@@ -16,6 +16,7 @@ Introduced in lesson 03 (transactions) and lesson 05 (blocks).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from refimpl.crypto import is_valid_address
 
@@ -28,8 +29,7 @@ from .transaction import COINBASE, MAX_AMOUNT, TRANSFER, Transaction
 __all__ = [
     "SignatureCache",
     "SIGNATURE_CACHE",
-    "check_transaction",
-    "apply_transaction",
+    "Ledger",
     "apply_block",
     "CORE_KINDS",
 ]
@@ -123,79 +123,80 @@ def _guarded(handler: Extension, tx: Transaction, step: Callable[[], object]) ->
         ) from None
 
 
-def check_transaction(
-    state: State,
-    tx: Transaction,
-    ctx: BlockContext,
-    extensions: Mapping[str, Extension],
-    sigcache: SignatureCache = SIGNATURE_CACHE,
-) -> None:
-    """Raise InvalidTransaction if ``tx`` cannot apply to ``state``; never mutates.
+@dataclass(frozen=True)
+class Ledger:
+    """One chain's rules for a transaction, checked then applied.
 
-    ``extensions`` maps each kind an extension owns to that extension.
+    ``extensions`` maps each kind an extension owns to that extension (the core's
+    ``transfer`` needs none); ``sigcache`` remembers signatures already verified.
+    ``Ledger()`` is a chain without extensions, as lesson 03 uses it; a
+    :class:`~refimpl.chain.Chain` keeps its own as ``chain.ledger``.
+    Introduced in lesson 03.
     """
-    if not isinstance(tx, Transaction):
-        raise InvalidTransaction("not a Transaction")
-    tx.check_fields()
-    if tx.kind == COINBASE:
-        raise InvalidTransaction("a coinbase may only be a block's first transaction")
-    if tx.chain_id != ctx.chain_id:
-        raise InvalidTransaction(
-            f"chain id {tx.chain_id} is not this chain's ({ctx.chain_id}): "
-            "a replay from another chain?"
-        )
-    handler = handler_for(tx.kind, extensions)
-    _guarded(handler, tx, lambda: handler.check_payload(tx))
-    if tx.signature is None:
-        raise InvalidTransaction("transaction is not signed")
-    sender = tx.sender_address
-    expected = state.nonce(sender)
-    if tx.nonce != expected:
-        what = "reused" if tx.nonce < expected else "skips ahead"
-        raise InvalidTransaction(
-            f"nonce {tx.nonce} {what}: the sender's next nonce is {expected}"
-        )
-    need, have = tx.amount + tx.fee, state.balance(sender)
-    if need > have:
-        raise InvalidTransaction(
-            f"insufficient balance: amount + fee = {need} but the sender has {have}"
-        )
-    if not sigcache.verify(tx):
-        raise InvalidTransaction("bad signature: it does not verify for the sender")
-    _guarded(handler, tx, lambda: handler.validate_tx(state, tx, ctx))
 
+    extensions: Mapping[str, Extension] = field(default_factory=dict)
+    sigcache: SignatureCache = SIGNATURE_CACHE
 
-def apply_transaction(
-    state: State,
-    tx: Transaction,
-    ctx: BlockContext,
-    extensions: Mapping[str, Extension],
-    sigcache: SignatureCache = SIGNATURE_CACHE,
-) -> int:
-    """Check ``tx`` then apply it to ``state`` in place; return the fee taken.
+    def check(self, state: State, tx: Transaction, ctx: BlockContext) -> None:
+        """Raise InvalidTransaction if ``tx`` cannot apply to ``state``; never
+        mutates."""
+        if not isinstance(tx, Transaction):
+            raise InvalidTransaction("not a Transaction")
+        tx.check_fields()
+        if tx.kind == COINBASE:
+            raise InvalidTransaction(
+                "a coinbase may only be a block's first transaction"
+            )
+        if tx.chain_id != ctx.chain_id:
+            raise InvalidTransaction(
+                f"chain id {tx.chain_id} is not this chain's ({ctx.chain_id}): "
+                "a replay from another chain?"
+            )
+        handler = handler_for(tx.kind, self.extensions)
+        _guarded(handler, tx, lambda: handler.check_payload(tx))
+        if tx.signature is None:
+            raise InvalidTransaction("transaction is not signed")
+        sender = tx.sender_address
+        expected = state.nonce(sender)
+        if tx.nonce != expected:
+            what = "reused" if tx.nonce < expected else "skips ahead"
+            raise InvalidTransaction(
+                f"nonce {tx.nonce} {what}: the sender's next nonce is {expected}"
+            )
+        need, have = tx.amount + tx.fee, state.balance(sender)
+        if need > have:
+            raise InvalidTransaction(
+                f"insufficient balance: amount + fee = {need} but the sender has {have}"
+            )
+        if not self.sigcache.verify(tx):
+            raise InvalidTransaction("bad signature: it does not verify for the sender")
+        _guarded(handler, tx, lambda: handler.validate_tx(state, tx, ctx))
 
-    When a check fails nothing has changed. The fee leaves the sender here; the
-    block's coinbase pays it to the miner. (An extension whose ``apply_tx`` raises
-    after its ``validate_tx`` passed has a bug; the error becomes InvalidTransaction,
-    and :func:`apply_block` works on a child state, so a block changes nothing.)
-    """
-    check_transaction(state, tx, ctx, extensions, sigcache)
-    sender = tx.sender_address
-    state.nonces[sender] = tx.nonce + 1
-    state.balances[sender] = state.balance(sender) - tx.fee
-    handler = handler_for(tx.kind, extensions)
-    _guarded(handler, tx, lambda: handler.apply_tx(state, tx, ctx))
-    return tx.fee
+    def apply(self, state: State, tx: Transaction, ctx: BlockContext) -> int:
+        """Check ``tx`` then apply it to ``state`` in place; return the fee taken.
+
+        When a check fails nothing has changed. The fee leaves the sender here; the
+        block's coinbase pays it to the miner. (An extension whose ``apply_tx``
+        raises after its ``validate_tx`` passed has a bug; the error becomes
+        InvalidTransaction, and :func:`apply_block` works on a child state, so a
+        block changes nothing.)
+        """
+        self.check(state, tx, ctx)
+        sender = tx.sender_address
+        state.nonces[sender] = tx.nonce + 1
+        state.balances[sender] = state.balance(sender) - tx.fee
+        handler = handler_for(tx.kind, self.extensions)
+        _guarded(handler, tx, lambda: handler.apply_tx(state, tx, ctx))
+        return tx.fee
 
 
 def apply_block(
     parent_state: State,
     block: Block,
     ctx: BlockContext,
-    extensions: Mapping[str, Extension],
+    ledger: Ledger,
     ordered_extensions: tuple[Extension, ...],
     subsidy: int,
-    sigcache: SignatureCache = SIGNATURE_CACHE,
     *,
     as_child: bool = False,
 ) -> State:
@@ -225,7 +226,7 @@ def apply_block(
     state = parent_state.child()
     for i, tx in enumerate(rest, start=1):
         try:
-            apply_transaction(state, tx, ctx, extensions, sigcache)
+            ledger.apply(state, tx, ctx)
         except InvalidTransaction as e:
             raise InvalidTransaction(
                 f"transaction {i} ({tx.txid_hex()[:16]}): {e}"

@@ -39,9 +39,9 @@ from refimpl.chain import (
     BlockContext,
     Chain,
     ChainError,
+    Ledger,
     State,
     Transaction,
-    apply_transaction,
     mine,
 )
 from refimpl.chain.validation import check_block
@@ -148,6 +148,7 @@ class Node:
         self.subnet, self.nft, self.serving = netparams.extensions(tempo)
         exts = (self.subnet, self.nft, self.serving)
         self.by_kind = {k: e for e in exts for k in e.kinds}
+        self.ledger = Ledger(self.by_kind)
         self.chain_path = str(self.data_dir / "chain.sqlite")
         if os.path.exists(self.chain_path):
             self.chain = Chain.load(self.chain_path, netparams.chain_params(), exts)
@@ -326,7 +327,7 @@ class Node:
         if len(self.mempool) >= MAX_MEMPOOL:
             raise NodeError(503, "mempool full; try again after a block")
         try:
-            apply_transaction(self.pending, tx, self._ctx(), self.by_kind)
+            self.ledger.apply(self.pending, tx, self._ctx())
         except ChainError as e:
             raise NodeError(422, f"invalid transaction: {e}") from None
         self.mempool[tx.txid()] = tx
@@ -352,7 +353,7 @@ class Node:
         ctx = self._ctx()
         for txid, tx in self.mempool.items():
             try:
-                apply_transaction(self.pending, tx, ctx, self.by_kind)
+                self.ledger.apply(self.pending, tx, ctx)
             except ChainError:
                 continue
             keep[txid] = tx
