@@ -278,6 +278,7 @@ from_hex = FunctionCheck(
         ("0x",),
         ("000001",),
         ("0x0000",),
+        ("00" * 40,),  # longer than a hash: every byte comes back
     ],
     hints=[
         "Undo to_hex: every two hexadecimal digits are one byte. A leading 0x (or 0X) "

@@ -427,6 +427,8 @@ can_apply = FunctionCheck(
         (100, 0, 10, -1, 0),  # negative fee
         (100, 0, 110, -10, 0),  # a negative fee would pay for the overspend
         (0, 0, 1, 0, 0),
+        # integers, not floats: 2**60 + 1 is one more than the balance 2**60
+        (2**60, 0, 2**60 + 1, 0, 0),
         (2**64, 0, MAX_AMOUNT, 0, 0),  # the largest amount
         (2**64, 0, MAX_AMOUNT + 1, 0, 0),  # one above MoneyRange
         (2**64, 0, MAX_AMOUNT, 1, 0),  # amount + fee above MoneyRange
@@ -484,7 +486,7 @@ def _test_mutation(answer: object) -> None:
             kind = type(item).__name__
             what = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
             if isinstance(item, bytes):
-                what = f"{len(item)} bytes long"
+                what = f"{len(item)} byte{'' if len(item) == 1 else 's'} long"
             raise Wrong(
                 f"item [{index}] is {what}; every item must be a 32-byte hash "
                 f"(bytes of length 32)"

@@ -614,7 +614,8 @@ race_success = _FloatCheck(
         "probability (q/p)^deficit. Sum only the m where he is still behind. With "
         "q >= p he always wins. With z = 0 he has found m = 0 blocks for sure, so "
         "only the catch-up factor remains (math.comb(-1, 0) would raise).",
-        "need = z + (0 if ties_win else 1) - head_start; if z == 0: return 1.0 if need "
+        "if q >= p: return 1.0; need = z + (0 if ties_win else 1) - head_start; if "
+        "z == 0: return 1.0 if need "
         "<= 0 else (q/p)**need; total = 1 - sum(comb(m+z-1, m) * p**z * q**m * "
         "(1 - (q/p)**(need-m)) for m in range(min(z, need - 1) + 1))",
     ],
@@ -679,6 +680,7 @@ def _wait_cases() -> list[tuple]:
         # thousands of blocks: no cap on the loop, and no majority test below 0.5
         (0.48, 0.001),
         (0.49, 0.1),
+        (0.0, 1.01),  # no hash power and a bound above 1: 0 blocks already do
     ]
 
 
@@ -780,5 +782,6 @@ confirmations_needed = optional_check(
         _wait_bound_first,
         lambda q, m: None if q >= 0.49 else _confirmations_needed(q, m),
         _wait_capped_2000,
+        lambda q, m: 1 if q == 0 and m > 0 else _confirmations_needed(q, m),
     ],
 )

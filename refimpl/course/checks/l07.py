@@ -39,6 +39,13 @@ def _tight(got, expected) -> bool:
             f"safe_reward returned the int {got!r}; the exercise asks for a Python "
             "float (write 0.0, not 0)"
         )
+    kind = type(got)
+    if kind.__module__ == "numpy" and kind.__name__ in ("float32", "float16"):
+        raise Wrong(
+            f"safe_reward returned a numpy {kind.__name__} ({got!r}); the exercise "
+            "asks for a Python float, computed in float64 (float(...) of a float64 "
+            "value)"
+        )
     if isinstance(got, bool) or not isinstance(got, float):
         return False
     if math.isclose(got, expected, rel_tol=1e-13, abs_tol=1e-14):

@@ -1004,8 +1004,8 @@ def _test_transfer_error(answer: object) -> None:
             )
         if got != _transfer_error(*args):
             raise Wrong(
-                f"{call} returned {got!r}, which is not what OpenZeppelin's order "
-                "gives here"
+                f"{call} returned {got!r}, which is not what OpenZeppelin's "
+                "transferFrom gives here (look at each rule, and at their order)"
             )
 
 

@@ -489,6 +489,10 @@ def _bad_cases() -> list[tuple]:
         ),
         # a file where the manifest records an empty one
         ({"e.json": b"x"}, {"e.json": _entry(b"")}),
+        # a JSON file ends in a newline, and the newline is part of it: intact ...
+        ({"a.json": b'{"seed":7}\n'}, {"a.json": _entry(b'{"seed":7}\n')}),
+        # ... and a newline added to a file is a change
+        ({"a.json": b'{"seed":7}\n'}, {"a.json": _entry(b'{"seed":7}')}),
         # the right hash, but the manifest records another size
         (
             {"images/a.png": png, "metadata/0.json": md},
@@ -523,6 +527,8 @@ def _test_first_bad(answer: object) -> None:
         "a tampered file sorting before a missing one",
         "a manifest hash of 63 hex digits",
         "a file where the manifest records an empty one",
+        "an intact file that ends in a newline",
+        "a file that gained a newline",
         "a file whose size is not the manifest's",
     ]
     calls = [
@@ -600,6 +606,14 @@ first_bad_file = Check(
             "ok",
         ),  # the first 16 hex digits only, as the lesson prints them
         _first_bad_missing_first,
+        lambda files, man: next(  # the bytes stripped before they are hashed
+            (
+                n
+                for n in sorted(man)
+                if n not in files or _entry(files[n].strip()) != man[n]
+            ),
+            "ok",
+        ),
         lambda files, man: next(  # the file's hash starts with the manifest's
             (
                 n
