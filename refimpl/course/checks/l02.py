@@ -15,6 +15,7 @@ from refimpl.course import FunctionCheck
 from refimpl.course.checks._bytes import labelled
 from refimpl.course.checks._optional import optional_check
 from refimpl.course.feedback import args_whole
+from refimpl.crypto.address import ALPHABET
 
 __all__ = ["ec_add", "parse_pubkey", "address_hash160", "verify_strict", "low_s"]
 
@@ -25,16 +26,6 @@ _G = (
     0x79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798,
     0x483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8,
 )
-
-
-def _add(p1: tuple[int, int], p2: tuple[int, int]) -> tuple[int, int]:
-    """Affine addition (p1 != -p2), doubling when p1 == p2."""
-    if p1 == p2:
-        lam = 3 * p1[0] * p1[0] * pow(2 * p1[1], -1, _P) % _P
-    else:
-        lam = (p2[1] - p1[1]) * pow(p2[0] - p1[0], -1, _P) % _P
-    x3 = (lam * lam - p1[0] - p2[0]) % _P
-    return x3, (lam * (p1[0] - x3) - p1[1]) % _P
 
 
 def _mul(k: int, point: tuple[int, int]) -> tuple[int, int] | None:
@@ -405,14 +396,14 @@ parse_pubkey = optional_check(
 
 
 # -- 02.3 address_hash160: decode an address back -----------------------------------
-def _address_hash160(address: str):
+def _address_hash160(address: str, versions: tuple[int, ...] = (0x00,)):
     from refimpl.crypto.address import b58check_decode
 
     try:
         payload = b58check_decode(address)
     except ValueError:
         return None
-    if len(payload) != 21 or payload[0] != 0:
+    if len(payload) != 21 or payload[0] not in versions:
         return None
     return payload[1:]
 
@@ -484,15 +475,10 @@ def _b58_raw(raw: bytes) -> str:
 
 
 def _b58decode_no_pad(text: str) -> bytes:
-    from refimpl.crypto.address import ALPHABET
-
     n = 0
     for c in text:
         n = n * 58 + ALPHABET.index(c)
     return n.to_bytes((n.bit_length() + 7) // 8, "big")
-
-
-_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"  # the lesson's
 
 
 def _hash160_from_digits(address: str, value) -> bytes | None:
@@ -508,40 +494,19 @@ def _hash160_from_digits(address: str, value) -> bytes | None:
 
 def _wrong_hash160_testnet_too(address):
     # testnet's version byte accepted beside mainnet's
-    from refimpl.crypto.address import b58check_decode
-
-    try:
-        payload = b58check_decode(address)
-    except ValueError:
-        return None
-    if len(payload) != 21 or payload[0] not in (0x00, 0x6F):
-        return None
-    return payload[1:]
+    return _address_hash160(address, versions=(0x00, 0x6F))
 
 
 def _wrong_hash160_find(address):
     # str.find gives -1 for a letter Base58 leaves out, and nothing checks it
-    return _hash160_from_digits(address, _B58.find)
+    return _hash160_from_digits(address, ALPHABET.find)
 
 
 def _wrong_hash160_unknown_zero(address):
     # a letter Base58 leaves out read as 0
-    return _hash160_from_digits(address, lambda c: _B58.find(c) if c in _B58 else 0)
-
-
-def _wrong_hash160_fixed_25(address):
-    # always 25 bytes: the number of leading '1's is never compared
-    if not address or any(c not in _B58 for c in address):
-        return None
-    n = 0
-    for c in address:
-        n = n * 58 + _B58.index(c)
-    if n >= 2**200:
-        return None
-    raw = n.to_bytes(25, "big")
-    if raw[0] != 0 or _sha256d(raw[:21])[:4] != raw[21:]:
-        return None
-    return raw[1:21]
+    return _hash160_from_digits(
+        address, lambda c: ALPHABET.find(c) if c in ALPHABET else 0
+    )
 
 
 def _wrong_hash160_drops_zero_bytes(address):
@@ -589,8 +554,6 @@ def _wrong_hash160_any_length(address):
 
 
 def _b58_int(address):
-    from refimpl.crypto.address import ALPHABET
-
     n = 0
     for c in address:
         if c not in ALPHABET:
@@ -648,7 +611,6 @@ address_hash160 = optional_check(
         _wrong_hash160_find,
         _wrong_hash160_testnet_too,
         _wrong_hash160_unknown_zero,
-        _wrong_hash160_fixed_25,
         # the look-alikes read as digits, as some OCR fix-ups do
         lambda a: _address_hash160(
             a.replace("l", "1").replace("I", "1").replace("O", "o").replace("0", "o")

@@ -25,12 +25,6 @@ __all__ = [
 U16_MAX = 65535
 
 
-def _close(got, expected) -> bool:
-    if isinstance(got, bool) or not isinstance(got, float | int):
-        return False
-    return math.isclose(float(got), expected, rel_tol=1e-9, abs_tol=1e-12)
-
-
 def _tight(got, expected) -> bool:
     """float64 agreement: a float32 computation is off by more than this. The text
     asks for a Python float: an int (even 0) is refused, and told so."""
@@ -1169,16 +1163,6 @@ def _accept_cases() -> list[tuple]:
         ([], [], 9, 10, True, 999, 7, none_min),  # ... nor below the minimum stake
         ([], [], 9, 10, True, 5000, 6, none_min),  # ... nor with an old version
     ]
-
-
-def _acc(**change):
-    def wrong(uids, values, my_uid, n, permit, stake, version, params):
-        p = dict(params)
-        p.update({k: v for k, v in change.items() if k in p})
-        stake_ = stake + change.get("stake_shift", 0)
-        return _subtensor_accepts(uids, values, my_uid, n, permit, stake_, version, p)
-
-    return wrong
 
 
 def _wrong_no_zero_rows(uids, values, *rest):
